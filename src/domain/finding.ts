@@ -1,0 +1,62 @@
+import type { Severity } from './severity.js';
+
+export type CheckName = 'certificates' | 'statefulsets' | 'registries' | 'cluster';
+
+/** Where the expiry of a certificate stands; `expired` stays critical and is reported apart. */
+export type ExpiryState = 'ok' | 'warning' | 'critical' | 'expired' | 'not-yet-valid';
+
+/** The position of a certificate in the bundle or chain it was read from. */
+export type CertificateRole = 'leaf' | 'intermediate' | 'ca' | 'self-signed';
+
+/** Certificate metadata only: never keys, never raw Secret data. */
+export interface CertificateFacts {
+  subject: string;
+  issuer: string;
+  sans: string[];
+  serialNumber: string;
+  fingerprint256: string;
+  notBefore: string; // ISO 8601 UTC
+  notAfter: string; // ISO 8601 UTC
+  /** Whole days until notAfter, negative once expired (floor). */
+  daysLeft: number;
+  role: CertificateRole;
+  isCa: boolean;
+  expiry: ExpiryState;
+  /** Number of certificates in the bundle/chain this one was picked from. */
+  chainLength: number;
+}
+
+/**
+ * What a check found about one object: pure data, no SDK types. The alert lifecycle keys on
+ * `fingerprint`, which is stable for the same cluster/check/source/object whatever the severity.
+ */
+export interface Finding {
+  cluster: string;
+  check: CheckName;
+  severity: Severity;
+  /** Kind of thing observed, e.g. `tls-secret`, `apiserver`, `kubelet`, `webhook-ca-bundle`. */
+  source: string;
+  /** The object and key, e.g. `secret prod/web-tls tls.crt`, `endpoint 10.0.0.1:6443`. */
+  object: string;
+  summary: string;
+  /** What to do next; present for anything not ok. */
+  nextStep?: string;
+  evidence?: string[];
+  fingerprint: string;
+  namespace?: string;
+  certificate?: CertificateFacts;
+}
+
+/** Something vigil cannot see in the current mode, listed so that silence is never read as safety. */
+export interface Unobserved {
+  what: string;
+  why: string;
+  howToObserve: string;
+}
+
+export interface ClusterReport {
+  cluster: string;
+  reachable: boolean;
+  findings: Finding[];
+  unobserved: Unobserved[];
+}
