@@ -44,6 +44,8 @@ export interface Finding {
   evidence?: string[];
   fingerprint: string;
   namespace?: string;
+  /** Expiry of something that is not an X.509 we parsed ourselves (a cert-manager status), for sorting. */
+  notAfter?: string;
   certificate?: CertificateFacts;
 }
 

@@ -1,0 +1,103 @@
+import type { CertificateSource } from '../../config/config-schema.js';
+import type { Finding, Unobserved } from '../../domain/finding.js';
+import { fingerprint } from '../../domain/fingerprint.js';
+import { VigilError } from '../../domain/vigil-error.js';
+import type { Check, CheckContext, CheckResult } from '../check.js';
+import { caBundleFindings, caBundleKinds } from './sources/ca-bundles.js';
+import { certManagerFinding } from './sources/cert-manager.js';
+import { clusterCaFindings } from './sources/cluster-cas.js';
+import { apiServerEndpointFindings, apiServerFinding, kubeletFindings, tlsEndpointFindings } from './sources/endpoints.js';
+import { kubeconfigClientCertFinding } from './sources/kubeconfig-client-cert.js';
+import { tlsSecretFindings } from './sources/tls-secrets.js';
+import { unobservedCertificates } from './unobserved-certificates.js';
+
+interface SourceRun {
+  source: CertificateSource;
+  /** What was being read, for the message when it fails ("list TLS Secrets"). */
+  what: string;
+  run: () => Promise<{ findings: Finding[]; unobserved?: Unobserved[] }>;
+}
+
+/**
+ * A source that cannot be read (403, timeout) becomes one `unknown` finding plus an unobserved line:
+ * the other sources still report, and the gap is visible instead of silent.
+ */
+async function runSource(ctx: CheckContext, s: SourceRun): Promise<CheckResult> {
+  try {
+    const r = await s.run();
+    return { findings: r.findings, unobserved: r.unobserved ?? [] };
+  } catch (err) {
+    const message = err instanceof VigilError ? err.userMessage : String(err);
+    const object = `source ${s.source}: ${s.what}`;
+    return {
+      findings: [
+        {
+          cluster: ctx.cluster.name,
+          check: 'certificates',
+          severity: 'unknown',
+          source: s.source,
+          object,
+          summary: `cannot ${s.what}: ${message}`,
+          nextStep:
+            err instanceof VigilError && err.code === 'kube-forbidden'
+              ? 'Grant vigil read access with the ClusterRole in deploy/ (get/list only), or accept the gap.'
+              : 'Check connectivity and permissions; this source is not watched until it can be read.',
+          fingerprint: fingerprint(ctx.cluster.name, 'certificates', s.source, object),
+        },
+      ],
+      unobserved: [{ what: s.what, why: message, howToObserve: 'fix the error above' }],
+    };
+  }
+}
+
+export const certificateCheck: Check = {
+  name: 'certificates',
+  async run(ctx: CheckContext): Promise<CheckResult> {
+    const sources: SourceRun[] = [
+      { source: 'apiserver', what: 'handshake with the API server', run: async () => ({ findings: [await apiServerFinding(ctx)] }) },
+      { source: 'tls-endpoint', what: 'handshake with tlsEndpoints', run: async () => ({ findings: await tlsEndpointFindings(ctx) }) },
+      {
+        source: 'kubeconfig-client-cert',
+        what: 'read the kubeconfig client certificate',
+        run: async () => ({ findings: [kubeconfigClientCertFinding(ctx)].filter((f): f is Finding => f !== undefined) }),
+      },
+    ];
+    if (ctx.apiReachable) {
+      sources.push(
+        { source: 'tls-secret', what: 'list TLS Secrets', run: async () => ({ findings: await tlsSecretFindings(ctx) }) },
+        { source: 'cluster-ca', what: 'read the cluster CA ConfigMaps', run: () => clusterCaFindings(ctx) },
+        {
+          source: 'apiserver-endpoint',
+          what: 'list the default/kubernetes endpoints',
+          run: async () => ({ findings: await apiServerEndpointFindings(ctx) }),
+        },
+        { source: 'kubelet', what: 'list nodes for kubelet endpoints', run: async () => ({ findings: await kubeletFindings(ctx) }) },
+        ...caBundleKinds.map(
+          (kind): SourceRun => ({
+            source:
+              kind === 'apiservice'
+                ? 'apiservice-ca-bundle'
+                : kind === 'crd-conversion'
+                  ? 'crd-conversion-ca-bundle'
+                  : 'webhook-ca-bundle',
+            what: `list ${kind} caBundles`,
+            run: async () => ({ findings: await caBundleFindings(ctx, kind) }),
+          }),
+        ),
+        {
+          source: 'cert-manager',
+          what: 'list cert-manager Certificates',
+          run: async () => {
+            const certs = await ctx.target.reader.certManagerCertificates();
+            return { findings: (certs ?? []).map((c) => certManagerFinding(ctx, c)) };
+          },
+        },
+      );
+    }
+    const results = await Promise.all(sources.map((s) => runSource(ctx, s)));
+    return {
+      findings: results.flatMap((r) => r.findings),
+      unobserved: [...unobservedCertificates(ctx), ...results.flatMap((r) => r.unobserved)],
+    };
+  },
+};

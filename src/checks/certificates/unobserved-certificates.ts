@@ -1,0 +1,46 @@
+import type { Unobserved } from '../../domain/finding.js';
+import type { CheckContext } from '../check.js';
+
+function endpointsOnPort(ctx: CheckContext, port: number): boolean {
+  return ctx.cluster.tlsEndpoints.some((e) => new RegExp(`:${port}/?$`).test(e));
+}
+
+/**
+ * What the remote view of a cluster cannot show in this mode. Listed on every run so that an empty
+ * report is never read as "all certificates are fine" (DOMAIN.md section 2, inventory).
+ */
+export function unobservedCertificates(ctx: CheckContext): Unobserved[] {
+  const out: Unobserved[] = [];
+  const ports = [
+    [2379, 'etcd server certificates', 'add each etcd member as tlsEndpoints: ["HOST:2379"]'],
+    [2380, 'etcd peer certificates', 'add each etcd member as tlsEndpoints: ["HOST:2380"]'],
+    [10257, 'kube-controller-manager serving certificate', 'add tlsEndpoints: ["CONTROL-PLANE:10257"]'],
+    [10259, 'kube-scheduler serving certificate', 'add tlsEndpoints: ["CONTROL-PLANE:10259"]'],
+  ] as const;
+  for (const [port, what, how] of ports) {
+    if (!endpointsOnPort(ctx, port)) {
+      out.push({ what, why: 'not exposed through the Kubernetes API', howToObserve: `${how} (or run the node agent)` });
+    }
+  }
+  out.push({
+    what: 'apiserver-kubelet-client, apiserver-etcd-client, front-proxy-client and etcd healthcheck-client certificates',
+    why: 'client certificates held on control-plane nodes are never presented to vigil',
+    howToObserve:
+      'run `kubeadm certs check-expiration` on a control-plane node or the node agent; symptoms show in `kubectl get --raw "/readyz?verbose"` ([-]etcd) and APIService Available=False',
+  });
+  if (!ctx.cluster.inCluster) {
+    out.push({
+      what: 'webhook and aggregated API serving certificates behind Services',
+      why: 'Service addresses are only reachable from inside the cluster; their caBundles are checked',
+      howToObserve: 'run vigil in the cluster (inCluster: true) to handshake each webhook Service',
+    });
+  }
+  if (!ctx.apiReachable) {
+    out.push({
+      what: 'every in-cluster source (TLS Secrets, CA ConfigMaps, kubelets, webhooks, cert-manager)',
+      why: 'the API server could not be reached (see the cluster finding)',
+      howToObserve: 'fix API access; the handshakes above still ran',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import type { ClusterConfig, VigilConfig } from '../config/config-schema.js';
+import type { ClusterReport, Finding } from '../domain/finding.js';
+import { fingerprint } from '../domain/fingerprint.js';
+import { VigilError } from '../domain/vigil-error.js';
+import type { Check, ClusterTarget, ProbeTls } from './check.js';
+import { checkClusterAccess } from './cluster-access.js';
+
+export interface RunChecksDeps {
+  connect(cluster: ClusterConfig): ClusterTarget;
+  probeTls: ProbeTls;
+  now(): Date;
+  checks: readonly Check[];
+}
+
+export interface RunChecksOptions {
+  clusters?: readonly string[];
+  only?: readonly string[];
+}
+
+export interface CheckReport {
+  generatedAt: string;
+  clusters: ClusterReport[];
+}
+
+/**
+ * Runs the selected checks on every selected cluster concurrently. A cluster that fails (broken
+ * kubeconfig, unreachable API) yields findings that say why and never hides the other clusters.
+ */
+export async function runChecks(
+  config: Readonly<VigilConfig>,
+  options: RunChecksOptions,
+  deps: RunChecksDeps,
+): Promise<CheckReport> {
+  const now = deps.now();
+  const clusters = options.clusters?.length
+    ? config.clusters.filter((c) => options.clusters?.includes(c.name))
+    : config.clusters;
+  const checks = options.only?.length ? deps.checks.filter((c) => options.only?.includes(c.name)) : deps.checks;
+  const reports = await Promise.all(clusters.map((c) => runCluster(config, c, checks, deps, now)));
+  return { generatedAt: now.toISOString(), clusters: reports };
+}
+
+async function runCluster(
+  config: Readonly<VigilConfig>,
+  cluster: ClusterConfig,
+  checks: readonly Check[],
+  deps: RunChecksDeps,
+  now: Date,
+): Promise<ClusterReport> {
+  let target: ClusterTarget;
+  try {
+    target = deps.connect(cluster);
+  } catch (err) {
+    const message = err instanceof VigilError ? err.userMessage : String(err);
+    return {
+      cluster: cluster.name,
+      reachable: false,
+      findings: [
+        {
+          cluster: cluster.name,
+          check: 'cluster',
+          severity: 'unknown',
+          source: 'cluster-access',
+          object: `cluster ${cluster.name} kubeconfig`,
+          summary: `cluster ${cluster.name} not checked: ${message}`,
+          nextStep: 'Fix the kubeconfig or the cluster entry in vigil.yaml; nothing on this cluster is watched until then.',
+          fingerprint: fingerprint(cluster.name, 'cluster', 'cluster-access', cluster.name),
+        },
+      ],
+      unobserved: [{ what: 'everything on this cluster', why: message, howToObserve: 'fix the kubeconfig' }],
+    };
+  }
+
+  const access = await checkClusterAccess(target, {
+    probeTls: deps.probeTls,
+    now,
+    timeoutMs: config.certificates.probeTimeoutSeconds * 1000,
+  });
+  const findings: Finding[] = access.finding ? [access.finding] : [];
+  const unobserved: ClusterReport['unobserved'] = [];
+  const results = await Promise.all(
+    checks.map((check) =>
+      check.run({ cluster, config, target, apiReachable: access.reachable, now, probeTls: deps.probeTls }).catch(
+        (err: unknown) => ({
+          findings: [
+            {
+              cluster: cluster.name,
+              check: check.name,
+              severity: 'unknown' as const,
+              source: 'check-error',
+              object: `check ${check.name}`,
+              summary: `the ${check.name} check failed: ${err instanceof Error ? err.message : String(err)}`,
+              nextStep: 'This is a bug in vigil; please report it with the log output.',
+              fingerprint: fingerprint(cluster.name, check.name, 'check-error', check.name),
+            },
+          ],
+          unobserved: [],
+        }),
+      ),
+    ),
+  );
+  for (const r of results) {
+    findings.push(...r.findings);
+    unobserved.push(...r.unobserved);
+  }
+  return { cluster: cluster.name, reachable: access.reachable, findings: sortFindings(findings), unobserved };
+}
+
+/** Soonest trouble first: unreadable/unreachable items, then by expiry; healthy items last. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding) => {
+    const notAfter = f.certificate?.notAfter ?? f.notAfter;
+    if (notAfter) return Date.parse(notAfter);
+    return f.severity === 'ok' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  };
+  return [...findings].sort((a, b) => key(a) - key(b) || a.object.localeCompare(b.object));
+}

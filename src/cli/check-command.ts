@@ -1,0 +1,60 @@
+import { allChecks } from '../checks/index.js';
+import { runChecks, type CheckReport } from '../checks/run-checks.js';
+import type { VigilConfig } from '../config/config-schema.js';
+import { worstSeverity, exitCodeFor } from '../domain/severity.js';
+import { VigilError } from '../domain/vigil-error.js';
+import { loadClusterConnection } from '../kube/load-cluster-connection.js';
+import { renderJson } from '../output/render-json.js';
+import { renderTable } from '../output/render-table.js';
+import { probeTls } from '../probe/tls-probe.js';
+
+export interface CheckCommandOptions {
+  clusters: string[];
+  only: string[];
+  output: 'table' | 'json';
+  problemsOnly: boolean;
+  color: boolean;
+}
+
+export const checkNames = allChecks.map((c) => c.name);
+
+/** Validates --cluster and --only against the config so a typo is an error, not an empty report. */
+export function validateSelection(config: Readonly<VigilConfig>, o: Pick<CheckCommandOptions, 'clusters' | 'only'>): void {
+  const known = config.clusters.map((c) => c.name);
+  const unknownClusters = o.clusters.filter((c) => !known.includes(c));
+  if (unknownClusters.length > 0) {
+    throw new VigilError(
+      'cli-unknown-cluster',
+      `unknown cluster ${unknownClusters.map((c) => `"${c}"`).join(', ')}; configured clusters: ${known.join(', ')}`,
+    );
+  }
+  const unknownChecks = o.only.filter((c) => !(checkNames as string[]).includes(c));
+  if (unknownChecks.length > 0) {
+    throw new VigilError(
+      'cli-unknown-check',
+      `unknown check ${unknownChecks.map((c) => `"${c}"`).join(', ')} for --only; available: ${checkNames.join(', ')}`,
+    );
+  }
+}
+
+export async function runCheckCommand(
+  config: Readonly<VigilConfig>,
+  o: CheckCommandOptions,
+  now: () => Date = () => new Date(),
+): Promise<{ report: CheckReport; text: string; exitCode: 0 | 1 | 2 | 3 }> {
+  validateSelection(config, o);
+  const report = await runChecks(
+    config,
+    { clusters: o.clusters, only: o.only },
+    {
+      connect: (c) => loadClusterConnection({ ...c, requestTimeoutMs: c.requestTimeoutSeconds * 1000 }),
+      probeTls,
+      now,
+      checks: allChecks,
+    },
+  );
+  const text =
+    o.output === 'json' ? renderJson(report) : renderTable(report, { problemsOnly: o.problemsOnly, color: o.color });
+  const worst = worstSeverity(report.clusters.flatMap((c) => c.findings.map((f) => f.severity)));
+  return { report, text, exitCode: exitCodeFor(worst) };
+}

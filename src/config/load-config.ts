@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { configSchema, type VigilConfig } from './config-schema.js';
+
+export const defaultConfigPath = 'vigil.yaml';
+
+export function formatKey(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(top level)';
+}
+
+function problemsFrom(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return {
+        key: formatKey(issue.path),
+        message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against README.md "Configuration"`,
+      };
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return { key: formatKey(issue.path), message: `is required (expected ${issue.expected})` };
+    }
+    return { key: formatKey(issue.path), message: issue.message };
+  });
+}
+
+/** Validates an already-parsed document; paths to kubeconfigs are resolved against `baseDir`. */
+export function parseConfig(raw: unknown, file: string, baseDir: string): Readonly<VigilConfig> {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(file, problemsFrom(result.error.issues));
+  const cfg = result.data;
+  for (const c of cfg.clusters) {
+    if (c.kubeconfig && !isAbsolute(c.kubeconfig)) c.kubeconfig = resolve(baseDir, c.kubeconfig);
+  }
+  return deepFreeze(cfg);
+}
+
+/** The only reader of the config file: returns a typed, frozen object or throws ConfigError listing every problem. */
+export function loadConfig(path: string): Readonly<VigilConfig> {
+  if (!existsSync(path)) {
+    throw new ConfigError(path, [
+      { key: path, message: 'file not found; create it (see vigil.example.yaml) or pass --config PATH' },
+    ]);
+  }
+  const text = readFileSync(path, 'utf8');
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      path,
+      doc.errors.map((e) => ({
+        key: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : path,
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      })),
+    );
+  }
+  return parseConfig(doc.toJS(), path, dirname(resolve(path)));
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === 'object') {
+    for (const v of Object.values(obj)) deepFreeze(v);
+    Object.freeze(obj);
+  }
+  return obj;
+}

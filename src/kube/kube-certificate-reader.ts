@@ -1,0 +1,362 @@
+import {
+  AdmissionregistrationV1Api,
+  ApiException,
+  ApiextensionsV1Api,
+  ApiregistrationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+} from '@kubernetes/client-node';
+import type { KubeConfig, V1Node } from '@kubernetes/client-node';
+import type {
+  CaBundleKind,
+  CaBundleRef,
+  CertificateReader,
+  CertManagerCertificate,
+  HostPort,
+  KubeletEndpoint,
+  TlsSecret,
+} from '../checks/certificates/certificate-reader.js';
+import { explainKubeError } from './explain-kube-error.js';
+import type { KubeErrorContext } from './explain-kube-error.js';
+import { listInPages } from './list-in-pages.js';
+import { makeApiClient } from './make-api-client.js';
+
+/** Cluster-scoped lists (CRDs carry whole OpenAPI schemas) are read in pages of this size. */
+const LIST_PAGE_SIZE = 100;
+const DEFAULT_KUBELET_PORT = 10250;
+
+type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
+
+/**
+ * Reads what the certificate check needs through client-node's typed APIs and hands back plain data.
+ * Every failure leaves as a KubeAccessError naming the verb and resource, so a missing RBAC rule reads
+ * as "add list secrets", not as a stack trace.
+ */
+export class KubeCertificateReader implements CertificateReader {
+  private readonly core: CoreV1Api;
+  private readonly discovery: DiscoveryV1Api;
+  private readonly admission: AdmissionregistrationV1Api;
+  private readonly apiRegistration: ApiregistrationV1Api;
+  private readonly apiExtensions: ApiextensionsV1Api;
+  private readonly custom: CustomObjectsApi;
+
+  constructor(
+    kc: KubeConfig,
+    private readonly scope: Scope,
+  ) {
+    const timeoutMs = scope.timeoutMs ?? 10_000;
+    this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
+    this.discovery = makeApiClient(kc, DiscoveryV1Api, timeoutMs);
+    this.admission = makeApiClient(kc, AdmissionregistrationV1Api, timeoutMs);
+    this.apiRegistration = makeApiClient(kc, ApiregistrationV1Api, timeoutMs);
+    this.apiExtensions = makeApiClient(kc, ApiextensionsV1Api, timeoutMs);
+    this.custom = makeApiClient(kc, CustomObjectsApi, timeoutMs);
+  }
+
+  async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
+    const pages = listInPages((token) =>
+      this.core.listSecretForAllNamespaces({
+        // Server-side filter: never download every Secret to keep the TLS ones (DOMAIN.md "Scale").
+        fieldSelector: 'type=kubernetes.io/tls',
+        limit: pageSize,
+        ...(token !== undefined ? { _continue: token } : {}),
+      }),
+    );
+    try {
+      for await (const page of pages) {
+        // Keep only what the check reads; the rest of each Secret (managedFields, annotations) is dropped here.
+        yield page.map((s) => ({
+          namespace: s.metadata?.namespace ?? '',
+          name: s.metadata?.name ?? '',
+          data: s.data ?? {},
+        }));
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'secrets');
+    }
+  }
+
+  async getConfigMapData(namespace: string, name: string): Promise<Record<string, string> | null> {
+    try {
+      const cm = await this.core.readNamespacedConfigMap({ namespace, name });
+      return cm.data ?? {};
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw this.explain(err, 'get', `configmaps ${namespace}/${name}`);
+    }
+  }
+
+  async apiServerEndpoints(): Promise<HostPort[]> {
+    try {
+      const slices = await this.discovery.listNamespacedEndpointSlice({
+        namespace: 'default',
+        labelSelector: 'kubernetes.io/service-name=kubernetes',
+      });
+      const found: HostPort[] = [];
+      for (const slice of slices.items) {
+        const port = httpsPort(slice.ports);
+        if (port === undefined) continue;
+        for (const ep of slice.endpoints ?? []) {
+          for (const address of ep.addresses ?? []) found.push({ host: address, port });
+        }
+      }
+      if (found.length > 0) return dedupe(found);
+    } catch (err) {
+      // Older clusters and tight RBAC lack EndpointSlices; the Endpoints object says the same thing.
+      const status = statusOf(err);
+      if (status !== 403 && status !== 404) throw this.explain(err, 'list', 'endpointslices.discovery.k8s.io');
+    }
+    try {
+      const endpoints = await this.core.readNamespacedEndpoints({ namespace: 'default', name: 'kubernetes' });
+      const found: HostPort[] = [];
+      for (const subset of endpoints.subsets ?? []) {
+        const port = httpsPort(subset.ports);
+        if (port === undefined) continue;
+        for (const address of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) {
+          found.push({ host: address.ip, port });
+        }
+      }
+      return dedupe(found);
+    } catch (err) {
+      throw this.explain(err, 'get', 'endpoints default/kubernetes');
+    }
+  }
+
+  async kubeletEndpoints(): Promise<KubeletEndpoint[]> {
+    const found: KubeletEndpoint[] = [];
+    try {
+      for await (const page of listInPages((token) =>
+        this.core.listNode({ limit: LIST_PAGE_SIZE, ...(token !== undefined ? { _continue: token } : {}) }),
+      )) {
+        for (const node of page) {
+          const endpoint = kubeletEndpointOf(node);
+          if (endpoint) found.push(endpoint);
+        }
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'nodes');
+    }
+    return found;
+  }
+
+  async caBundles(kind: CaBundleKind): Promise<CaBundleRef[]> {
+    switch (kind) {
+      case 'validating-webhook':
+        return this.webhookBundles(kind, 'validatingwebhookconfiguration', (token) =>
+          this.admission.listValidatingWebhookConfiguration(listArgs(token)),
+        );
+      case 'mutating-webhook':
+        return this.webhookBundles(kind, 'mutatingwebhookconfiguration', (token) =>
+          this.admission.listMutatingWebhookConfiguration(listArgs(token)),
+        );
+      case 'apiservice':
+        return this.apiServiceBundles();
+      case 'crd-conversion':
+        return this.crdConversionBundles();
+    }
+  }
+
+  async certManagerCertificates(): Promise<CertManagerCertificate[] | null> {
+    const found: CertManagerCertificate[] = [];
+    try {
+      for await (const page of listInPages(async (token) => {
+        // CustomObjectsApi returns the raw JSON: the continue token is `metadata.continue` here.
+        const list = (await this.custom.listClusterCustomObject({
+          group: 'cert-manager.io',
+          version: 'v1',
+          plural: 'certificates',
+          ...listArgs(token),
+        })) as RawList;
+        const next = list.metadata?.continue;
+        return { items: list.items ?? [], metadata: next ? { _continue: next } : {} };
+      })) {
+        for (const item of page) found.push(toCertManagerCertificate(item));
+      }
+    } catch (err) {
+      // 404: the cert-manager CRD is not installed, which is a fact to report, not an error.
+      if (statusOf(err) === 404) return null;
+      throw this.explain(err, 'list', 'certificates.cert-manager.io');
+    }
+    return found;
+  }
+
+  private async webhookBundles(
+    kind: 'validating-webhook' | 'mutating-webhook',
+    objectKind: string,
+    fetchPage: (token: string | undefined) => Promise<{
+      items: {
+        metadata?: { name?: string };
+        webhooks?: {
+          name: string;
+          clientConfig: {
+            caBundle?: string;
+            service?: { namespace: string; name: string; port?: number };
+          };
+        }[];
+      }[];
+      metadata?: { _continue?: string };
+    }>,
+  ): Promise<CaBundleRef[]> {
+    const refs: CaBundleRef[] = [];
+    try {
+      for await (const page of listInPages(fetchPage)) {
+        for (const config of page) {
+          for (const webhook of config.webhooks ?? []) {
+            const { caBundle, service } = webhook.clientConfig;
+            if (!caBundle) continue;
+            refs.push({
+              kind,
+              object: `${objectKind}/${config.metadata?.name ?? ''} webhook ${webhook.name}`,
+              caBundle,
+              ...(service ? { service: serviceRef(service) } : {}),
+            });
+          }
+        }
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', `${objectKind}s.admissionregistration.k8s.io`);
+    }
+    return refs;
+  }
+
+  private async apiServiceBundles(): Promise<CaBundleRef[]> {
+    const refs: CaBundleRef[] = [];
+    try {
+      for await (const page of listInPages((token) => this.apiRegistration.listAPIService(listArgs(token)))) {
+        for (const svc of page) {
+          const spec = svc.spec;
+          // insecureSkipTLSVerify: the aggregator ignores the bundle, so an expired one breaks nothing.
+          if (!spec?.caBundle || spec.insecureSkipTLSVerify) continue;
+          refs.push({
+            kind: 'apiservice',
+            object: `apiservice/${svc.metadata?.name ?? ''}`,
+            caBundle: spec.caBundle,
+            ...(spec.service?.name && spec.service.namespace
+              ? {
+                  service: serviceRef({
+                    namespace: spec.service.namespace,
+                    name: spec.service.name,
+                    ...(spec.service.port !== undefined ? { port: spec.service.port } : {}),
+                  }),
+                }
+              : {}),
+          });
+        }
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'apiservices.apiregistration.k8s.io');
+    }
+    return refs;
+  }
+
+  private async crdConversionBundles(): Promise<CaBundleRef[]> {
+    const refs: CaBundleRef[] = [];
+    try {
+      for await (const page of listInPages((token) =>
+        this.apiExtensions.listCustomResourceDefinition(listArgs(token)),
+      )) {
+        for (const crd of page) {
+          const clientConfig = crd.spec.conversion?.webhook?.clientConfig;
+          if (!clientConfig?.caBundle) continue;
+          refs.push({
+            kind: 'crd-conversion',
+            object: `customresourcedefinition/${crd.metadata?.name ?? ''} conversion webhook`,
+            caBundle: clientConfig.caBundle,
+            ...(clientConfig.service ? { service: serviceRef(clientConfig.service) } : {}),
+          });
+        }
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'customresourcedefinitions.apiextensions.k8s.io');
+    }
+    return refs;
+  }
+
+  private explain(err: unknown, verb: string, resource: string) {
+    return explainKubeError(err, { ...this.scope, verb, resource });
+  }
+}
+
+interface RawList {
+  items?: RawCertificate[];
+  metadata?: { continue?: string };
+}
+
+interface RawCertificate {
+  metadata?: { namespace?: string; name?: string };
+  spec?: { secretName?: string };
+  status?: {
+    notAfter?: string;
+    renewalTime?: string;
+    failedIssuanceAttempts?: number;
+    lastFailureTime?: string;
+    conditions?: { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }[];
+  };
+}
+
+function toCertManagerCertificate(item: RawCertificate): CertManagerCertificate {
+  const status = item.status ?? {};
+  const ready = status.conditions?.find((c) => c.type === 'Ready');
+  return {
+    namespace: item.metadata?.namespace ?? '',
+    name: item.metadata?.name ?? '',
+    ...(item.spec?.secretName !== undefined ? { secretName: item.spec.secretName } : {}),
+    ...(status.notAfter !== undefined ? { notAfter: status.notAfter } : {}),
+    ...(status.renewalTime !== undefined ? { renewalTime: status.renewalTime } : {}),
+    ...(ready
+      ? {
+          ready: {
+            status: ready.status ?? 'Unknown',
+            ...(ready.reason !== undefined ? { reason: ready.reason } : {}),
+            ...(ready.message !== undefined ? { message: ready.message } : {}),
+            ...(ready.lastTransitionTime !== undefined ? { lastTransitionTime: ready.lastTransitionTime } : {}),
+          },
+        }
+      : {}),
+    ...(status.failedIssuanceAttempts !== undefined ? { failedIssuanceAttempts: status.failedIssuanceAttempts } : {}),
+    ...(status.lastFailureTime !== undefined ? { lastFailureTime: status.lastFailureTime } : {}),
+  };
+}
+
+function kubeletEndpointOf(node: V1Node): KubeletEndpoint | undefined {
+  const addresses = node.status?.addresses ?? [];
+  const address =
+    addresses.find((a) => a.type === 'InternalIP') ??
+    addresses.find((a) => a.type === 'ExternalIP') ??
+    addresses.find((a) => a.type === 'Hostname');
+  if (!address) return undefined;
+  return {
+    node: node.metadata?.name ?? '',
+    host: address.address,
+    port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT,
+  };
+}
+
+/** The `kubernetes` Service exposes one port named `https`; take it, or the only TCP port there is. */
+function httpsPort(ports: { name?: string; port?: number; protocol?: string }[] | undefined): number | undefined {
+  const list = ports ?? [];
+  return (list.find((p) => p.name === 'https') ?? list.find((p) => !p.protocol || p.protocol === 'TCP'))?.port;
+}
+
+function dedupe(list: HostPort[]): HostPort[] {
+  const seen = new Set<string>();
+  return list.filter((hp) => {
+    const key = `${hp.host}:${hp.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function serviceRef(s: { namespace: string; name: string; port?: number }): CaBundleRef['service'] {
+  return { namespace: s.namespace, name: s.name, ...(s.port !== undefined ? { port: s.port } : {}) };
+}
+
+function listArgs(token: string | undefined): { limit: number; _continue?: string } {
+  return { limit: LIST_PAGE_SIZE, ...(token !== undefined ? { _continue: token } : {}) };
+}
+
+function statusOf(err: unknown): number | undefined {
+  return err instanceof ApiException ? err.code : undefined;
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runCheckCommand, type CheckCommandOptions } from './cli/check-command.js';
+import { defaultConfigPath, loadConfig } from './config/load-config.js';
+import { ConfigError } from './config/config-error.js';
+import { VigilError } from './domain/vigil-error.js';
+
+const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts for Slack and Teams
+
+Usage:
+  vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
+  vigil demo  [--output table|json] [--problems-only]
+  vigil serve                 (arrives with the Slack integration)
+
+Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.
+Config: vigil.yaml in the current directory unless --config is given (README.md "Configuration").`;
+
+const options = {
+  config: { type: 'string', short: 'c' },
+  cluster: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o', default: 'table' },
+  'problems-only': { type: 'boolean', default: false },
+  'no-color': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function commandOptions(values: ReturnType<typeof parse>['values']): CheckCommandOptions {
+  const output = values.output;
+  if (output !== 'table' && output !== 'json') {
+    throw new VigilError('cli-bad-output', `--output must be "table" or "json", not "${output}"`);
+  }
+  return {
+    clusters: (values.cluster ?? []).flatMap((c) => c.split(',')).filter(Boolean),
+    only: (values.only ?? []).flatMap((c) => c.split(',')).filter(Boolean),
+    output,
+    problemsOnly: values['problems-only'] ?? false,
+    color: !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    process.stderr.write(`vigil: ${(err as Error).message}\n\n${usage}\n`);
+    return 3;
+  }
+  const [command] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    process.stdout.write(`${usage}\n`);
+    return command || parsed.values.help ? 0 : 3;
+  }
+  try {
+    switch (command) {
+      case 'check': {
+        const path = parsed.values.config ?? defaultConfigPath;
+        if (!parsed.values.config && !existsSync(path)) {
+          throw new ConfigError(path, [
+            {
+              key: path,
+              message:
+                'no config file in the current directory; copy vigil.example.yaml to vigil.yaml, or pass --config FILE (try `vigil demo` first)',
+            },
+          ]);
+        }
+        const config = loadConfig(path);
+        const result = await runCheckCommand(config, commandOptions(parsed.values));
+        process.stdout.write(`${result.text}\n`);
+        return result.exitCode;
+      }
+      case 'demo': {
+        // Loaded lazily: the demo brings the simulated cluster, which `check` never needs.
+        const { runDemo } = await import('./demo/run-demo.js');
+        return await runDemo(commandOptions(parsed.values));
+      }
+      case 'serve':
+        process.stderr.write('vigil serve: the Slack/Teams bot is not part of this release yet; use `vigil check`.\n');
+        return 3;
+      default:
+        process.stderr.write(`vigil: unknown command "${command}"\n\n${usage}\n`);
+        return 3;
+    }
+  } catch (err) {
+    if (err instanceof VigilError) {
+      process.stderr.write(`vigil: ${err.userMessage}\n`);
+      return 3;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/main.ts')) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`vigil: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import { shortUtc } from '../checks/certificates/certificate-finding.js';
+import type { CheckReport } from '../checks/run-checks.js';
+import type { Finding } from '../domain/finding.js';
+import { countBySeverity } from './render-json.js';
+
+export interface TableOptions {
+  /** Hide ok rows (the summary line still counts them). */
+  problemsOnly?: boolean;
+  color?: boolean;
+  width?: number;
+}
+
+const label: Record<string, string> = { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' };
+const colors: Record<string, string> = { ok: '32', warning: '33', critical: '31', unknown: '35' };
+
+function severityCell(f: Finding, color: boolean): string {
+  const text = f.certificate?.expiry === 'expired' ? 'EXPIRED' : (label[f.severity] ?? f.severity);
+  return color ? `\u001b[${colors[f.severity]}m${text}\u001b[0m` : text;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
+}
+
+/**
+ * Human output: one block per cluster, soonest expiry first, the next step under every row that is
+ * not ok, and what could not be observed at the end so silence is never read as safety.
+ */
+export function renderTable(report: CheckReport, opts: TableOptions = {}): string {
+  const color = opts.color ?? false;
+  const lines: string[] = [];
+  for (const c of report.clusters) {
+    const counts = countBySeverity(c.findings);
+    lines.push(
+      `Cluster ${c.cluster}${c.reachable ? '' : ' (API unreachable)'}: ` +
+        `${counts.critical} critical, ${counts.warning} warning, ${counts.unknown} unknown, ${counts.ok} ok`,
+    );
+    const rows = c.findings.filter((f) => !opts.problemsOnly || f.severity !== 'ok');
+    const header = ['SEVERITY', 'SOURCE', 'OBJECT', 'SUBJECT', 'NOT AFTER (UTC)', 'DAYS LEFT'];
+    const table = rows.map((f) => [
+      severityCell(f, color),
+      f.source,
+      truncate(f.object, 60),
+      truncate(f.certificate?.subject ?? '-', 40),
+      f.certificate ? shortUtc(f.certificate.notAfter) : '-',
+      f.certificate ? String(f.certificate.daysLeft) : '-',
+    ]);
+    // eslint-disable-next-line no-control-regex
+    const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;
+    const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => visible(r[i] ?? ''))));
+    const fmt = (r: string[]) =>
+      r
+        .map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - visible(cell))))
+        .join('  ')
+        .trimEnd();
+    if (rows.length > 0) lines.push(`  ${fmt(header)}`);
+    rows.forEach((f, i) => {
+      lines.push(`  ${fmt(table[i] ?? [])}`);
+      if (f.severity !== 'ok') {
+        lines.push(`      ${f.summary}`);
+        for (const e of f.evidence ?? []) lines.push(`        · ${e}`);
+        if (f.nextStep) lines.push(`      next: ${f.nextStep}`);
+      }
+    });
+    if (c.unobserved.length > 0) {
+      lines.push('  Not observed in this mode:');
+      for (const u of c.unobserved) lines.push(`    - ${u.what}: ${u.why}; ${u.howToObserve}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
