@@ -5,6 +5,10 @@ import { pino } from 'pino';
  * Never log Secret data or credentials: findings carry certificate metadata only.
  */
 export const logger = pino(
-  { level: process.env.LOG_LEVEL ?? 'warn', base: { app: 'vigil' }, redact: ['*.token', '*.password', '*.data'] },
+  {
+    level: process.env.LOG_LEVEL ?? 'warn',
+    base: { app: 'vigil' },
+    redact: ['*.token', '*.password', '*.data'],
+  },
   pino.destination(2),
 );

@@ -81,7 +81,9 @@ export async function main(argv: string[]): Promise<number> {
         return await runDemo(commandOptions(parsed.values));
       }
       case 'serve':
-        process.stderr.write('vigil serve: the Slack/Teams bot is not part of this release yet; use `vigil check`.\n');
+        process.stderr.write(
+          'vigil serve: the Slack/Teams bot is not part of this release yet; use `vigil check`.\n',
+        );
         return 3;
       default:
         process.stderr.write(`vigil: unknown command "${command}"\n\n${usage}\n`);
@@ -102,7 +104,9 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`vigil: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `vigil: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 3;
     },
   );

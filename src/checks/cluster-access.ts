@@ -92,7 +92,9 @@ async function describeServerCertificate(
     const leaf = r.chain[0];
     if (!leaf) return { summary: `TLS failed (${tlsCode ?? 'unknown'}) on ${endpoint}`, evidence: [] };
     const facts = evaluateBundle([leaf], deps.now, defaultThresholds, { kind: 'chain' }).earliest;
-    const what = tlsCode ? (tlsCodeText[tlsCode] ?? `failed verification (${tlsCode})`) : 'failed verification';
+    const what = tlsCode
+      ? (tlsCodeText[tlsCode] ?? `failed verification (${tlsCode})`)
+      : 'failed verification';
     const summary =
       tlsCode === 'CERT_HAS_EXPIRED'
         ? `API server certificate ${facts.subject} on ${endpoint} ${describeExpiry(facts, deps.now)}`

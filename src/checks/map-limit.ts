@@ -2,7 +2,11 @@
  * Runs `fn` over `items` with at most `limit` in flight. Handshakes to hundreds of kubelets must not
  * open hundreds of sockets at once, nor run one after another (one silent node would stall the rest).
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   async function worker() {

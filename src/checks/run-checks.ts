@@ -35,7 +35,9 @@ export async function runChecks(
   const clusters = options.clusters?.length
     ? config.clusters.filter((c) => options.clusters?.includes(c.name))
     : config.clusters;
-  const checks = options.only?.length ? deps.checks.filter((c) => options.only?.includes(c.name)) : deps.checks;
+  const checks = options.only?.length
+    ? deps.checks.filter((c) => options.only?.includes(c.name))
+    : deps.checks;
   const reports = await Promise.all(clusters.map((c) => runCluster(config, c, checks, deps, now)));
   return { generatedAt: now.toISOString(), clusters: reports };
 }
@@ -63,7 +65,8 @@ async function runCluster(
           source: 'cluster-access',
           object: `cluster ${cluster.name} kubeconfig`,
           summary: `cluster ${cluster.name} not checked: ${message}`,
-          nextStep: 'Fix the kubeconfig or the cluster entry in vigil.yaml; nothing on this cluster is watched until then.',
+          nextStep:
+            'Fix the kubeconfig or the cluster entry in vigil.yaml; nothing on this cluster is watched until then.',
           fingerprint: fingerprint(cluster.name, 'cluster', 'cluster-access', cluster.name),
         },
       ],
@@ -80,8 +83,9 @@ async function runCluster(
   const unobserved: ClusterReport['unobserved'] = [];
   const results = await Promise.all(
     checks.map((check) =>
-      check.run({ cluster, config, target, apiReachable: access.reachable, now, probeTls: deps.probeTls }).catch(
-        (err: unknown) => ({
+      check
+        .run({ cluster, config, target, apiReachable: access.reachable, now, probeTls: deps.probeTls })
+        .catch((err: unknown) => ({
           findings: [
             {
               cluster: cluster.name,
@@ -95,8 +99,7 @@ async function runCluster(
             },
           ],
           unobserved: [],
-        }),
-      ),
+        })),
     ),
   );
   for (const r of results) {

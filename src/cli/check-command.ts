@@ -19,7 +19,10 @@ export interface CheckCommandOptions {
 export const checkNames = allChecks.map((c) => c.name);
 
 /** Validates --cluster and --only against the config so a typo is an error, not an empty report. */
-export function validateSelection(config: Readonly<VigilConfig>, o: Pick<CheckCommandOptions, 'clusters' | 'only'>): void {
+export function validateSelection(
+  config: Readonly<VigilConfig>,
+  o: Pick<CheckCommandOptions, 'clusters' | 'only'>,
+): void {
   const known = config.clusters.map((c) => c.name);
   const unknownClusters = o.clusters.filter((c) => !known.includes(c));
   if (unknownClusters.length > 0) {
@@ -54,7 +57,9 @@ export async function runCheckCommand(
     },
   );
   const text =
-    o.output === 'json' ? renderJson(report) : renderTable(report, { problemsOnly: o.problemsOnly, color: o.color });
+    o.output === 'json'
+      ? renderJson(report)
+      : renderTable(report, { problemsOnly: o.problemsOnly, color: o.color });
   const worst = worstSeverity(report.clusters.flatMap((c) => c.findings.map((f) => f.severity)));
   return { report, text, exitCode: exitCodeFor(worst) };
 }

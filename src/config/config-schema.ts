@@ -18,7 +18,8 @@ export const certificateSources = [
 ] as const;
 export type CertificateSource = (typeof certificateSources)[number];
 
-const days = z.number().int().min(0).max(3650);
+const daysHint = { error: 'must be a whole number of days from 0 to 3650, e.g. 28' };
+const days = z.number(daysHint).int(daysHint).min(0, daysHint).max(3650, daysHint);
 
 const thresholdOverride = z.strictObject({
   warningDays: days.optional(),
@@ -41,53 +42,44 @@ const cluster = z
     context: z.string().min(1).optional(),
     inCluster: z.boolean().optional(),
     tlsEndpoints: z
-      .array(z.string().regex(endpointPattern, { error: 'must be host:port, [ipv6]:port or https://host:port' }))
+      .array(
+        z.string().regex(endpointPattern, { error: 'must be host:port, [ipv6]:port or https://host:port' }),
+      )
       .default([]),
     requestTimeoutSeconds: z.number().positive().max(120).default(10),
   })
   .refine((c) => !(c.inCluster && (c.kubeconfig || c.context)), {
-    error: 'inCluster: true uses the pod service account; remove kubeconfig and context or set inCluster: false',
+    error:
+      'inCluster: true uses the pod service account; remove kubeconfig and context or set inCluster: false',
     path: ['inCluster'],
   });
 
-export const configSchema = z
-  .strictObject({
-    clusters: z.array(cluster).min(1, { error: 'list at least one cluster (name plus kubeconfig or inCluster)' }),
-    certificates: z
-      .strictObject({
-        warningDays: days.default(28),
-        criticalDays: days.default(14),
-        // Replacing a CA is a project, not a restart: notice comes earlier.
-        caWarningDays: days.default(90),
-        caCriticalDays: days.default(30),
-        secretPageSize: z.number().int().min(10).max(5000).default(500),
-        probeTimeoutSeconds: z.number().positive().max(60).default(5),
-        probeConcurrency: z.number().int().min(1).max(256).default(16),
-        sources: z.partialRecord(z.enum(certificateSources), thresholdOverride).default({}),
-      })
-      .prefault({})
-      .refine((c) => c.criticalDays <= c.warningDays, {
-        error: 'criticalDays must not exceed warningDays',
-        path: ['criticalDays'],
-      })
-      .refine((c) => c.caCriticalDays <= c.caWarningDays, {
-        error: 'caCriticalDays must not exceed caWarningDays',
-        path: ['caCriticalDays'],
-      }),
-  })
-  .superRefine((cfg, ctx) => {
-    const seen = new Set<string>();
-    cfg.clusters.forEach((c, i) => {
-      if (seen.has(c.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['clusters', i, 'name'],
-          message: `duplicate cluster name "${c.name}"; each cluster needs its own name`,
-        });
-      }
-      seen.add(c.name);
-    });
-  });
+export const configSchema = z.strictObject({
+  clusters: z
+    .array(cluster)
+    .min(1, { error: 'list at least one cluster (name plus kubeconfig or inCluster)' }),
+  certificates: z
+    .strictObject({
+      warningDays: days.default(28),
+      criticalDays: days.default(14),
+      // Replacing a CA is a project, not a restart: notice comes earlier.
+      caWarningDays: days.default(90),
+      caCriticalDays: days.default(30),
+      secretPageSize: z.number().int().min(10).max(5000).default(500),
+      probeTimeoutSeconds: z.number().positive().max(60).default(5),
+      probeConcurrency: z.number().int().min(1).max(256).default(16),
+      sources: z.partialRecord(z.enum(certificateSources), thresholdOverride).default({}),
+    })
+    .prefault({})
+    .refine((c) => c.criticalDays <= c.warningDays, {
+      error: 'criticalDays must not exceed warningDays',
+      path: ['criticalDays'],
+    })
+    .refine((c) => c.caCriticalDays <= c.caWarningDays, {
+      error: 'caCriticalDays must not exceed caWarningDays',
+      path: ['caCriticalDays'],
+    }),
+});
 
 export type VigilConfig = z.infer<typeof configSchema>;
 export type ClusterConfig = VigilConfig['clusters'][number];

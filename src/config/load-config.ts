@@ -31,7 +31,10 @@ function problemsFrom(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
 /** Validates an already-parsed document; paths to kubeconfigs are resolved against `baseDir`. */
 export function parseConfig(raw: unknown, file: string, baseDir: string): Readonly<VigilConfig> {
   const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(file, problemsFrom(result.error.issues));
+  // Checked beside the schema, not inside it: zod skips refinements once a field has failed, and
+  // every problem must be reported in one pass.
+  const problems = [...(result.success ? [] : problemsFrom(result.error.issues)), ...duplicateNames(raw)];
+  if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   const cfg = result.data;
   for (const c of cfg.clusters) {
     if (c.kubeconfig && !isAbsolute(c.kubeconfig)) c.kubeconfig = resolve(baseDir, c.kubeconfig);
@@ -58,6 +61,25 @@ export function loadConfig(path: string): Readonly<VigilConfig> {
     );
   }
   return parseConfig(doc.toJS(), path, dirname(resolve(path)));
+}
+
+function duplicateNames(raw: unknown): ConfigProblem[] {
+  const clusters = (raw as { clusters?: unknown } | null)?.clusters;
+  if (!Array.isArray(clusters)) return [];
+  const seen = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  clusters.forEach((c: unknown, i) => {
+    const name = (c as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    if (seen.has(name)) {
+      problems.push({
+        key: `clusters[${i}].name`,
+        message: `duplicate cluster name "${name}"; each cluster needs its own name`,
+      });
+    }
+    seen.add(name);
+  });
+  return problems;
 }
 
 function deepFreeze<T>(obj: T): T {

@@ -1,4 +1,10 @@
-import { daysFrom, issueCa, issueCert, issueLeaf, type IssuedCert } from '../../test/fixtures/certs/cert-factory.js';
+import {
+  daysFrom,
+  issueCa,
+  issueCert,
+  issueLeaf,
+  type IssuedCert,
+} from '../../test/fixtures/certs/cert-factory.js';
 
 /**
  * The simulated cluster behind `vigil demo`: the incidents of DOMAIN.md section 1 in one place.
@@ -64,7 +70,10 @@ function tlsSecret(namespace: string, name: string, data: Record<string, string>
     kind: 'Secret',
     metadata: { namespace, name },
     type: 'kubernetes.io/tls',
-    data: { 'tls.key': b64('-----BEGIN PRIVATE KEY-----\nREDACTED-IN-DEMO\n-----END PRIVATE KEY-----\n'), ...data },
+    data: {
+      'tls.key': b64('-----BEGIN PRIVATE KEY-----\nREDACTED-IN-DEMO\n-----END PRIVATE KEY-----\n'),
+      ...data,
+    },
   };
 }
 
@@ -74,14 +83,31 @@ export function demoObjects(
   pki: DemoPki,
   ports: { apiServer: number; staleApiServer: number; kubeletA: number; kubeletB: number },
 ): Record<string, unknown>[] {
-  const issuingCa = issueCa('letsencrypt-ish R3', now, { ageDays: 700, lifetimeDays: 1095 - 0, issuer: pki.clusterCa });
-  const shortCa = issueCa('corp intermediate 2024', now, { ageDays: 710, lifetimeDays: 730, issuer: pki.clusterCa });
+  const issuingCa = issueCa('letsencrypt-ish R3', now, {
+    ageDays: 700,
+    lifetimeDays: 1095 - 0,
+    issuer: pki.clusterCa,
+  });
+  const shortCa = issueCa('corp intermediate 2024', now, {
+    ageDays: 710,
+    lifetimeDays: 730,
+    issuer: pki.clusterCa,
+  });
   const oldRootCa = issueCa('auth-root', now, { ageDays: 3652, lifetimeDays: 3650 });
   const newRootCa = issueCa('auth-root', now, { ageDays: 30, lifetimeDays: 3650 });
   const webhookCa = issueCa('policy-webhook-ca', now, { ageDays: 353, lifetimeDays: 365 });
 
   const objects: Record<string, unknown>[] = [];
-  for (const ns of ['default', 'kube-system', 'shop', 'payments', 'monitoring', 'legacy', 'ingress', 'auth']) {
+  for (const ns of [
+    'default',
+    'kube-system',
+    'shop',
+    'payments',
+    'monitoring',
+    'legacy',
+    'ingress',
+    'auth',
+  ]) {
     objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     objects.push({
       apiVersion: 'v1',
@@ -102,10 +128,18 @@ export function demoObjects(
   });
 
   objects.push(
-    tlsSecret('shop', 'shop-tls', { 'tls.crt': b64(issueLeaf('shop.example.com', now, 80, { issuer: issuingCa }).chainPem) }),
-    tlsSecret('payments', 'api-tls', { 'tls.crt': b64(issueLeaf('api.payments.example.com', now, 9, { issuer: issuingCa }).chainPem) }),
-    tlsSecret('monitoring', 'grafana-tls', { 'tls.crt': b64(issueLeaf('grafana.example.com', now, -12).certPem) }),
-    tlsSecret('legacy', 'old-portal-tls', { 'tls.crt': b64('this is not a certificate (copied from the wrong file)\n') }),
+    tlsSecret('shop', 'shop-tls', {
+      'tls.crt': b64(issueLeaf('shop.example.com', now, 80, { issuer: issuingCa }).chainPem),
+    }),
+    tlsSecret('payments', 'api-tls', {
+      'tls.crt': b64(issueLeaf('api.payments.example.com', now, 9, { issuer: issuingCa }).chainPem),
+    }),
+    tlsSecret('monitoring', 'grafana-tls', {
+      'tls.crt': b64(issueLeaf('grafana.example.com', now, -12).certPem),
+    }),
+    tlsSecret('legacy', 'old-portal-tls', {
+      'tls.crt': b64('this is not a certificate (copied from the wrong file)\n'),
+    }),
     tlsSecret('ingress', 'wildcard-tls', {
       // The leaf is fine; its intermediate runs out first: the role is what makes this actionable.
       'tls.crt': b64(issueLeaf('*.apps.example.com', now, 60, { issuer: shortCa }).chainPem),
@@ -132,7 +166,11 @@ export function demoObjects(
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { namespace: 'default', name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      metadata: {
+        namespace: 'default',
+        name: 'kubernetes',
+        labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      },
       addressType: 'IPv4',
       endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
       ports: [{ name: 'https', port: ports.apiServer, protocol: 'TCP' }],
@@ -140,7 +178,11 @@ export function demoObjects(
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { namespace: 'default', name: 'kubernetes-replica-2', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      metadata: {
+        namespace: 'default',
+        name: 'kubernetes-replica-2',
+        labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      },
       addressType: 'IPv4',
       endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
       ports: [{ name: 'https', port: ports.staleApiServer, protocol: 'TCP' }],
@@ -203,7 +245,12 @@ export function demoObjects(
       spec: {
         group: 'cert-manager.io',
         scope: 'Namespaced',
-        names: { plural: 'certificates', singular: 'certificate', kind: 'Certificate', listKind: 'CertificateList' },
+        names: {
+          plural: 'certificates',
+          singular: 'certificate',
+          kind: 'Certificate',
+          listKind: 'CertificateList',
+        },
         versions: [{ name: 'v1', served: true, storage: true }],
       },
     },
@@ -211,19 +258,32 @@ export function demoObjects(
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { namespace: 'shop', name: 'shop-cert' },
-      spec: { secretName: 'shop-tls', dnsNames: ['shop.example.com'], issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' } },
+      spec: {
+        secretName: 'shop-tls',
+        dnsNames: ['shop.example.com'],
+        issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' },
+      },
       status: {
-        notAfter: daysFrom(now, 27).toISOString().replace(/\.\d+Z$/, 'Z'),
-        renewalTime: daysFrom(now, -3).toISOString().replace(/\.\d+Z$/, 'Z'),
+        notAfter: daysFrom(now, 27)
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
+        renewalTime: daysFrom(now, -3)
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
         failedIssuanceAttempts: 2,
-        lastFailureTime: daysFrom(now, -0.2).toISOString().replace(/\.\d+Z$/, 'Z'),
+        lastFailureTime: daysFrom(now, -0.2)
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
         conditions: [
           {
             type: 'Ready',
             status: 'False',
             reason: 'Failed',
-            message: 'The certificate request has failed to complete and will be retried: ACME order failed: DNS-01 challenge not propagated',
-            lastTransitionTime: daysFrom(now, -3).toISOString().replace(/\.\d+Z$/, 'Z'),
+            message:
+              'The certificate request has failed to complete and will be retried: ACME order failed: DNS-01 challenge not propagated',
+            lastTransitionTime: daysFrom(now, -3)
+              .toISOString()
+              .replace(/\.\d+Z$/, 'Z'),
           },
         ],
       },

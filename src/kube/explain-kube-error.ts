@@ -25,7 +25,8 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
   const endpoint = endpointOf(ctx.server);
   const host = hostOf(ctx.server);
   const where = `cluster "${ctx.cluster}" (${endpoint})`;
-  const what = ctx.verb || ctx.resource ? ` while trying to ${[ctx.verb, ctx.resource].filter(Boolean).join(' ')}` : '';
+  const what =
+    ctx.verb || ctx.resource ? ` while trying to ${[ctx.verb, ctx.resource].filter(Boolean).join(' ')}` : '';
   const make = (
     code: string,
     message: string,
@@ -38,7 +39,8 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
 
   for (const e of chain) {
     const name = e instanceof Error ? e.name : '';
-    const code = typeof (e as { code?: unknown }).code === 'string' ? ((e as { code: string }).code ?? '') : '';
+    const code =
+      typeof (e as { code?: unknown }).code === 'string' ? ((e as { code: string }).code ?? '') : '';
     if (name === 'TimeoutError' || name === 'AbortError' || TIMEOUT_CODES.has(code)) {
       const bound = ctx.timeoutMs !== undefined ? ` within ${ctx.timeoutMs} ms` : '';
       return make(
@@ -69,9 +71,13 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
       );
     }
     if (TLS_HINTS[code] !== undefined || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-      return make('kube-tls', `TLS with the API server of ${where} failed: ${tlsAdvice(code, host, ctx.cluster)}`, {
-        tlsCode: code,
-      });
+      return make(
+        'kube-tls',
+        `TLS with the API server of ${where} failed: ${tlsAdvice(code, host, ctx.cluster)}`,
+        {
+          tlsCode: code,
+        },
+      );
     }
     if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
       return make(
@@ -163,7 +169,9 @@ function forbiddenMessage(statusMessage: string | undefined, ctx: KubeErrorConte
 
 function tlsAdvice(code: string, host: string, cluster: string): string {
   const hint = TLS_HINTS[code];
-  return hint ? `${hint(host, cluster)} (${code})` : `handshake error ${code}; check that the server URL points at kube-apiserver`;
+  return hint
+    ? `${hint(host, cluster)} (${code})`
+    : `handshake error ${code}; check that the server URL points at kube-apiserver`;
 }
 
 const TLS_HINTS: Record<string, (host: string, cluster: string) => string> = {
@@ -179,7 +187,8 @@ const TLS_HINTS: Record<string, (host: string, cluster: string) => string> = {
     `the certificate of ${h} is not signed by the CA in the kubeconfig of cluster ${c}; update certificate-authority-data (was the CA rotated?)`,
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: (h, c) =>
     `the issuer of the certificate of ${h} is not in the kubeconfig CA of cluster ${c}; update certificate-authority-data (was the CA rotated?)`,
-  CERT_SIGNATURE_FAILURE: (h) => `the certificate signature of ${h} is invalid; the certificate is corrupt or forged`,
+  CERT_SIGNATURE_FAILURE: (h) =>
+    `the certificate signature of ${h} is invalid; the certificate is corrupt or forged`,
   ERR_TLS_CERT_ALTNAME_INVALID: (h) =>
     `the API server certificate does not name ${h}; add it to the certificate's SANs or set tls-server-name in the kubeconfig`,
 };
@@ -196,7 +205,7 @@ const TIMEOUT_CODES = new Set([
 function causeChain(err: unknown): unknown[] {
   const chain: unknown[] = [];
   const seen = new Set<unknown>();
-  for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e); ) {
+  for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e);) {
     seen.add(e);
     chain.push(e);
     e = (e as { cause?: unknown }).cause;

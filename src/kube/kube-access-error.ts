@@ -14,7 +14,13 @@ export class KubeAccessError extends VigilError {
   constructor(
     code: string,
     userMessage: string,
-    options: { endpoint: string; retryable?: boolean; cause?: unknown; httpStatus?: number; tlsCode?: string },
+    options: {
+      endpoint: string;
+      retryable?: boolean;
+      cause?: unknown;
+      httpStatus?: number;
+      tlsCode?: string;
+    },
   ) {
     super(code, userMessage, {
       ...(options.retryable !== undefined ? { retryable: options.retryable } : {}),

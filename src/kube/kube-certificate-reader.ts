@@ -105,7 +105,8 @@ export class KubeCertificateReader implements CertificateReader {
     } catch (err) {
       // Older clusters and tight RBAC lack EndpointSlices; the Endpoints object says the same thing.
       const status = statusOf(err);
-      if (status !== 403 && status !== 404) throw this.explain(err, 'list', 'endpointslices.discovery.k8s.io');
+      if (status !== 403 && status !== 404)
+        throw this.explain(err, 'list', 'endpointslices.discovery.k8s.io');
     }
     try {
       const endpoints = await this.core.readNamespacedEndpoints({ namespace: 'default', name: 'kubernetes' });
@@ -291,7 +292,13 @@ interface RawCertificate {
     renewalTime?: string;
     failedIssuanceAttempts?: number;
     lastFailureTime?: string;
-    conditions?: { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }[];
+    conditions?: {
+      type?: string;
+      status?: string;
+      reason?: string;
+      message?: string;
+      lastTransitionTime?: string;
+    }[];
   };
 }
 
@@ -310,11 +317,15 @@ function toCertManagerCertificate(item: RawCertificate): CertManagerCertificate 
             status: ready.status ?? 'Unknown',
             ...(ready.reason !== undefined ? { reason: ready.reason } : {}),
             ...(ready.message !== undefined ? { message: ready.message } : {}),
-            ...(ready.lastTransitionTime !== undefined ? { lastTransitionTime: ready.lastTransitionTime } : {}),
+            ...(ready.lastTransitionTime !== undefined
+              ? { lastTransitionTime: ready.lastTransitionTime }
+              : {}),
           },
         }
       : {}),
-    ...(status.failedIssuanceAttempts !== undefined ? { failedIssuanceAttempts: status.failedIssuanceAttempts } : {}),
+    ...(status.failedIssuanceAttempts !== undefined
+      ? { failedIssuanceAttempts: status.failedIssuanceAttempts }
+      : {}),
     ...(status.lastFailureTime !== undefined ? { lastFailureTime: status.lastFailureTime } : {}),
   };
 }
@@ -334,9 +345,12 @@ function kubeletEndpointOf(node: V1Node): KubeletEndpoint | undefined {
 }
 
 /** The `kubernetes` Service exposes one port named `https`; take it, or the only TCP port there is. */
-function httpsPort(ports: { name?: string; port?: number; protocol?: string }[] | undefined): number | undefined {
+function httpsPort(
+  ports: { name?: string; port?: number; protocol?: string }[] | undefined,
+): number | undefined {
   const list = ports ?? [];
-  return (list.find((p) => p.name === 'https') ?? list.find((p) => !p.protocol || p.protocol === 'TCP'))?.port;
+  return (list.find((p) => p.name === 'https') ?? list.find((p) => !p.protocol || p.protocol === 'TCP'))
+    ?.port;
 }
 
 function dedupe(list: HostPort[]): HostPort[] {

@@ -39,7 +39,10 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * silently send one cluster's token to another. Every problem becomes `kubeconfig-invalid` naming the
  * file, vigil's cluster name and the fix, because this runs at startup where a stack trace helps nobody.
  */
-export function loadClusterConnection(cfg: ClusterAccessConfig, env: NodeJS.ProcessEnv = process.env): ClusterConnection {
+export function loadClusterConnection(
+  cfg: ClusterAccessConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ClusterConnection {
   const kc = new KubeConfig();
   const timeoutMs = cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const invalid = (message: string, cause?: unknown) =>
@@ -57,7 +60,10 @@ export function loadClusterConnection(cfg: ClusterAccessConfig, env: NodeJS.Proc
     try {
       kc.loadFromCluster();
     } catch (err) {
-      throw invalid(`cluster "${cfg.name}": cannot load the in-cluster service account: ${message(err)}`, err);
+      throw invalid(
+        `cluster "${cfg.name}": cannot load the in-cluster service account: ${message(err)}`,
+        err,
+      );
     }
   } else {
     const path = resolveKubeconfigPath(cfg.kubeconfig, env);
@@ -171,7 +177,9 @@ export function loadClusterConnection(cfg: ClusterAccessConfig, env: NodeJS.Proc
 /** kubectl's order: an explicit path, then the first entry of $KUBECONFIG, then ~/.kube/config. */
 function resolveKubeconfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
   if (explicit) return expandHome(explicit, env);
-  const fromEnv = env.KUBECONFIG?.split(process.platform === 'win32' ? ';' : ':').find((p) => p.trim() !== '');
+  const fromEnv = env.KUBECONFIG?.split(process.platform === 'win32' ? ';' : ':').find(
+    (p) => p.trim() !== '',
+  );
   if (fromEnv) return expandHome(fromEnv, env);
   return join(env.HOME ?? homedir(), '.kube', 'config');
 }

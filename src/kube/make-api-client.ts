@@ -1,5 +1,11 @@
 import { createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
-import type { ApiType, Configuration, KubeConfig, RequestContext, ResponseContext } from '@kubernetes/client-node';
+import type {
+  ApiType,
+  Configuration,
+  KubeConfig,
+  RequestContext,
+  ResponseContext,
+} from '@kubernetes/client-node';
 
 /**
  * `kc.makeApiClient` has no request timeout: client-node 2.x calls undici `fetch` with whatever

@@ -10,7 +10,12 @@ export interface TableOptions {
   width?: number;
 }
 
-const label: Record<string, string> = { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' };
+const label: Record<string, string> = {
+  ok: 'OK',
+  warning: 'WARNING',
+  critical: 'CRITICAL',
+  unknown: 'UNKNOWN',
+};
 const colors: Record<string, string> = { ok: '32', warning: '33', critical: '31', unknown: '35' };
 
 function severityCell(f: Finding, color: boolean): string {

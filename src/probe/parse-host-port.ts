@@ -9,7 +9,10 @@ import { VigilError } from '../domain/vigil-error.js';
 export function parseHostPort(s: string, defaultPort = 443): { host: string; port: number } {
   const input = s.trim();
   const invalid = (why: string) =>
-    new VigilError('probe-invalid-endpoint', `invalid endpoint "${s}": ${why}; use host:port, [ipv6]:port or a URL`);
+    new VigilError(
+      'probe-invalid-endpoint',
+      `invalid endpoint "${s}": ${why}; use host:port, [ipv6]:port or a URL`,
+    );
   if (input === '') throw invalid('empty');
 
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {

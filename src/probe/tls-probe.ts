@@ -42,6 +42,8 @@ export function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
       rejectUnauthorized: false,
       // Without an explicit servername Node derives SNI from host; an empty string suppresses it for IPs.
       servername: servername ?? '',
+      // Node would otherwise fold a name mismatch into `authorized`; we report chain trust and identity apart.
+      checkServerIdentity: () => undefined,
       ...(opts.caPem !== undefined ? { ca: opts.caPem } : {}),
       ...(opts.clientCertPem !== undefined ? { cert: opts.clientCertPem } : {}),
       ...(opts.clientKeyPem !== undefined ? { key: opts.clientKeyPem } : {}),
@@ -51,9 +53,16 @@ export function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
-      if ('result' in outcome) resolve(outcome.result);
-      else reject(outcome.error);
+      if ('result' in outcome) {
+        // A graceful close flushes our last handshake flight, so servers log a clean goodbye rather
+        // than a reset; the unref'd timer ends sockets whose peer never answers the FIN.
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+        resolve(outcome.result);
+      } else {
+        socket.destroy();
+        reject(outcome.error);
+      }
     };
 
     const timer = setTimeout(() => {
@@ -71,7 +80,9 @@ export function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
         const peer = socket.getPeerCertificate(true);
         const chain = peerChain(peer);
         const identity =
-          chain.length > 0 ? tls.checkServerIdentity(opts.servername ?? host, peer as tls.PeerCertificate) : undefined;
+          chain.length > 0
+            ? tls.checkServerIdentity(opts.servername ?? host, peer as tls.PeerCertificate)
+            : undefined;
         const authError = socket.authorizationError as Error | string | undefined;
         const protocol = socket.getProtocol();
         finish({
@@ -80,7 +91,9 @@ export function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
             port,
             ...(servername !== undefined ? { servername } : {}),
             authorized: socket.authorized,
-            ...(authError ? { authorizationError: typeof authError === 'string' ? authError : authError.message } : {}),
+            ...(authError
+              ? { authorizationError: typeof authError === 'string' ? authError : authError.message }
+              : {}),
             ...(identity ? { identityError: identity.message } : {}),
             chain,
             ...(protocol ? { protocol } : {}),
@@ -88,16 +101,27 @@ export function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
         });
       } catch (err) {
         finish({
-          error: new VigilError('probe-tls', `cannot read the certificate presented by ${target}: ${errText(err)}`, {
-            cause: err,
-          }),
+          error: new VigilError(
+            'probe-tls',
+            `cannot read the certificate presented by ${target}: ${errText(err)}`,
+            {
+              cause: err,
+            },
+          ),
         });
       }
     });
 
     // Stays attached after we resolve: an etcd-style server that wanted a client certificate drops us
     // right after the TLS 1.3 handshake, and an unhandled 'error' event would crash the process.
-    socket.on('error', (err: NodeJS.ErrnoException) => finish({ error: classifySocketError(err, target) }));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      const error = classifySocketError(err, target);
+      // Under TLS 1.2 a server that requires a client certificate aborts the handshake, yet its
+      // certificate already arrived: keep it on the error so the expiry is still reported.
+      const chain = error.code === 'probe-tls' ? safePeerChain(socket) : [];
+      finish({ error: chain.length > 0 ? withChain(error, chain, target) : error });
+    });
     socket.once('close', () =>
       finish({
         error: new VigilError(
@@ -124,6 +148,40 @@ function peerChain(peer: tls.DetailedPeerCertificate): X509Certificate[] {
   return chain;
 }
 
+/**
+ * A failed handshake that still showed the server's certificate (TLS 1.2 server demanding a client
+ * certificate): `chain` is the peer chain, leaf first, unverified.
+ */
+export class TlsProbeError extends VigilError {
+  readonly chain: X509Certificate[];
+  constructor(code: string, userMessage: string, chain: X509Certificate[], cause: unknown) {
+    super(code, userMessage, { cause });
+    this.name = 'TlsProbeError';
+    this.chain = chain;
+  }
+}
+
+function withChain(error: VigilError, chain: X509Certificate[], target: string): TlsProbeError {
+  const leaf = chain[0];
+  const seen = leaf
+    ? `; the server presented ${leaf.subject.replace(/\n/g, ', ')} valid until ${leaf.validTo}`
+    : '';
+  return new TlsProbeError(
+    error.code,
+    `${error.userMessage}${seen}. If ${target} requires a client certificate, configure one for this endpoint`,
+    chain,
+    error.cause,
+  );
+}
+
+function safePeerChain(socket: tls.TLSSocket): X509Certificate[] {
+  try {
+    return peerChain(socket.getPeerCertificate(true));
+  } catch {
+    return [];
+  }
+}
+
 function classifySocketError(err: NodeJS.ErrnoException, target: string): VigilError {
   const code = err.code ?? '';
   const host = target.replace(/:\d+$/, '');
@@ -144,10 +202,14 @@ function classifySocketError(err: NodeJS.ErrnoException, target: string): VigilE
         { retryable: true, cause: err },
       );
     case 'ETIMEDOUT':
-      return new VigilError('probe-timeout', `connecting to ${target} timed out; check routes and firewalls`, {
-        retryable: true,
-        cause: err,
-      });
+      return new VigilError(
+        'probe-timeout',
+        `connecting to ${target} timed out; check routes and firewalls`,
+        {
+          retryable: true,
+          cause: err,
+        },
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new VigilError(

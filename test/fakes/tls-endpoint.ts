@@ -17,7 +17,8 @@ export interface TlsEndpoint {
   stop(): Promise<void>;
 }
 
-const NOT_FOUND = 'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\nnot found\n';
+const NOT_FOUND =
+  'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\nnot found\n';
 
 /**
  * A bare TLS listener standing in for endpoints vigil only handshakes with (kubelet :10250, etcd

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../src/domain/vigil-error.js';
-import { parseHostPort, probeTls } from '../../src/probe/tls-probe.js';
+import { parseHostPort, probeTls, TlsProbeError } from '../../src/probe/tls-probe.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
 
 const now = new Date();
@@ -21,23 +21,49 @@ afterAll(async () => {
 });
 
 function listen(server: net.Server): Promise<number> {
+  // server.close() waits for open connections; tests leave some (silent peers) open on purpose.
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  cleanups.push(
+    () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-    cleanups.push(() => new Promise((r) => server.close(() => r())));
   });
 }
 
-/** A TLS server that records the SNI each client sent (false when none). */
-async function tlsServer(cert: { chainPem: string; keyPem: string }, extra: tls.TlsOptions = {}) {
-  const sni: (string | false)[] = [];
-  const server = tls.createServer({ cert: cert.chainPem, key: cert.keyPem, ...extra }, (socket) => {
-    sni.push(socket.servername);
-    socket.on('error', () => {});
-    socket.end();
-  });
+/**
+ * A TLS server that records the SNI of each ClientHello. SNICallback only runs when the client sent
+ * SNI, so "connections - SNI callbacks" counts the hellos without one.
+ */
+async function tlsServer(cert: { chainPem: string; keyPem: string }) {
+  const stats = { connections: 0, sni: [] as string[] };
+  const context = tls.createSecureContext({ cert: cert.chainPem, key: cert.keyPem });
+  const server = tls.createServer(
+    {
+      cert: cert.chainPem,
+      key: cert.keyPem,
+      SNICallback: (name, cb) => {
+        stats.sni.push(name);
+        cb(null, context);
+      },
+    },
+    (socket) => {
+      socket.on('error', () => {});
+      socket.end();
+    },
+  );
+  server.on('connection', () => stats.connections++);
   server.on('tlsClientError', () => {});
   const port = await listen(server);
-  return { port, sni };
+  return { port, stats };
 }
 
 async function expectProbeError(p: Promise<unknown>, code: string): Promise<VigilError> {
@@ -54,20 +80,25 @@ async function expectProbeError(p: Promise<unknown>, code: string): Promise<Vigi
 
 describe('probeTls', () => {
   let goodPort: number;
-  let goodSni: (string | false)[];
+  let goodStats: { connections: number; sni: string[] };
   beforeAll(async () => {
-    ({ port: goodPort, sni: goodSni } = await tlsServer(good));
+    ({ port: goodPort, stats: goodStats } = await tlsServer(good));
   });
 
   it('authorizes a valid chain and returns it leaf first', async () => {
-    const r = await probeTls({ host: '127.0.0.1', port: goodPort, servername: 'localhost', caPem: ca.certPem });
+    const r = await probeTls({
+      host: '127.0.0.1',
+      port: goodPort,
+      servername: 'localhost',
+      caPem: ca.certPem,
+    });
     expect(r.authorized).toBe(true);
     expect(r.authorizationError).toBeUndefined();
     expect(r.identityError).toBeUndefined();
     expect(r.servername).toBe('localhost');
     expect(r.protocol).toBe('TLSv1.3');
     expect(r.chain.map((c) => c.fingerprint256)).toEqual([good.x509.fingerprint256, ca.x509.fingerprint256]);
-    expect(goodSni.at(-1)).toBe('localhost');
+    expect(goodStats.sni.at(-1)).toBe('localhost');
   });
 
   it('reads an expired certificate instead of failing the handshake', async () => {
@@ -93,23 +124,28 @@ describe('probeTls', () => {
   it('flags a certificate that does not name the host', async () => {
     const { port } = await tlsServer(otherName);
     const r = await probeTls({ host: '127.0.0.1', port, servername: 'api.example', caPem: ca.certPem });
+    // Chain trust and name are reported apart: the chain is fine, the name is not.
     expect(r.authorized).toBe(true);
+    expect(r.authorizationError).toBeUndefined();
     expect(r.identityError).toMatch(/api\.example/);
     expect(r.identityError).toMatch(/other\.example/);
   });
 
   it('sends no SNI to an IP target and checks identity against the IP', async () => {
-    const before = goodSni.length;
+    const before = { ...goodStats, sni: [...goodStats.sni] };
     const r = await probeTls({ host: '127.0.0.1', port: goodPort, caPem: ca.certPem });
     expect(r.servername).toBeUndefined();
-    expect(goodSni.slice(before)).toEqual([false]);
+    expect(goodStats.connections).toBe(before.connections + 1);
+    expect(goodStats.sni).toEqual(before.sni);
     expect(r.identityError).toBeUndefined();
     expect(r.authorized).toBe(true);
   });
 
   it('fails with probe-refused on a closed port, naming host:port', async () => {
     const s = net.createServer();
-    const port = await new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+    const port = await new Promise<number>((r) =>
+      s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)),
+    );
     await new Promise((r) => s.close(r));
     const err = await expectProbeError(probeTls({ host: '127.0.0.1', port }), 'probe-refused');
     expect(err.userMessage).toContain(`127.0.0.1:${port}`);
@@ -119,7 +155,10 @@ describe('probeTls', () => {
   it('times out within the bound on a server that never answers', async () => {
     const port = await listen(net.createServer(() => {}));
     const started = Date.now();
-    const err = await expectProbeError(probeTls({ host: '127.0.0.1', port, timeoutMs: 300 }), 'probe-timeout');
+    const err = await expectProbeError(
+      probeTls({ host: '127.0.0.1', port, timeoutMs: 300 }),
+      'probe-timeout',
+    );
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1500);
@@ -156,10 +195,18 @@ describe('probeTls', () => {
   describe('etcd-style endpoint requiring a client certificate', () => {
     let port: number;
     const clientErrors: string[] = [];
+    const accepted: string[] = [];
     beforeAll(async () => {
       const server = tls.createServer(
-        { cert: etcdServer.chainPem, key: etcdServer.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true },
+        {
+          cert: etcdServer.chainPem,
+          key: etcdServer.keyPem,
+          ca: ca.certPem,
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
         (socket) => {
+          accepted.push(String(socket.getPeerCertificate().subject?.CN ?? ''));
           socket.on('error', () => {});
           socket.end();
         },
@@ -175,7 +222,7 @@ describe('probeTls', () => {
       expect(r.chain[0]?.fingerprint256).toBe(etcdServer.x509.fingerprint256);
       // The server did reject us after the handshake; the probe must have resolved anyway.
       await new Promise((r) => setTimeout(r, 50));
-      expect(clientErrors.length).toBeGreaterThan(0);
+      expect(clientErrors).toContain('ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE');
     });
 
     it('presents a client certificate when given one', async () => {
@@ -190,7 +237,29 @@ describe('probeTls', () => {
       expect(r.authorized).toBe(true);
       expect(r.chain[0]?.subject).toContain('CN=etcd-0');
       await new Promise((r) => setTimeout(r, 50));
-      expect(clientErrors.length).toBe(before);
+      expect(clientErrors.slice(before)).toEqual([]);
+      expect(accepted).toEqual(['kube-apiserver-etcd-client']);
+    });
+
+    it('under TLS 1.2 fails the handshake but still carries the server chain', async () => {
+      const server = tls.createServer({
+        cert: etcdServer.chainPem,
+        key: etcdServer.keyPem,
+        ca: ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        maxVersion: 'TLSv1.2',
+      });
+      server.on('tlsClientError', () => {});
+      const port12 = await listen(server);
+      const err = await expectProbeError(
+        probeTls({ host: '127.0.0.1', port: port12, caPem: ca.certPem }),
+        'probe-tls',
+      );
+      expect(err).toBeInstanceOf(TlsProbeError);
+      expect((err as TlsProbeError).chain[0]?.fingerprint256).toBe(etcdServer.x509.fingerprint256);
+      expect(err.userMessage).toContain('CN=etcd-0');
+      expect(err.userMessage).toMatch(/client certificate/);
     });
   });
 });

@@ -6,7 +6,12 @@ import type { Check, CheckContext, CheckResult } from '../check.js';
 import { caBundleFindings, caBundleKinds } from './sources/ca-bundles.js';
 import { certManagerFinding } from './sources/cert-manager.js';
 import { clusterCaFindings } from './sources/cluster-cas.js';
-import { apiServerEndpointFindings, apiServerFinding, kubeletFindings, tlsEndpointFindings } from './sources/endpoints.js';
+import {
+  apiServerEndpointFindings,
+  apiServerFinding,
+  kubeletFindings,
+  tlsEndpointFindings,
+} from './sources/endpoints.js';
 import { kubeconfigClientCertFinding } from './sources/kubeconfig-client-cert.js';
 import { tlsSecretFindings } from './sources/tls-secrets.js';
 import { unobservedCertificates } from './unobserved-certificates.js';
@@ -54,36 +59,52 @@ export const certificateCheck: Check = {
   name: 'certificates',
   async run(ctx: CheckContext): Promise<CheckResult> {
     const sources: SourceRun[] = [
-      { source: 'apiserver', what: 'handshake with the API server', run: async () => ({ findings: [await apiServerFinding(ctx)] }) },
-      { source: 'tls-endpoint', what: 'handshake with tlsEndpoints', run: async () => ({ findings: await tlsEndpointFindings(ctx) }) },
+      {
+        source: 'apiserver',
+        what: 'handshake with the API server',
+        run: async () => ({ findings: [await apiServerFinding(ctx)] }),
+      },
+      {
+        source: 'tls-endpoint',
+        what: 'handshake with tlsEndpoints',
+        run: async () => ({ findings: await tlsEndpointFindings(ctx) }),
+      },
       {
         source: 'kubeconfig-client-cert',
         what: 'read the kubeconfig client certificate',
-        run: async () => ({ findings: [kubeconfigClientCertFinding(ctx)].filter((f): f is Finding => f !== undefined) }),
+        run: async () => ({
+          findings: [kubeconfigClientCertFinding(ctx)].filter((f): f is Finding => f !== undefined),
+        }),
       },
     ];
     if (ctx.apiReachable) {
       sources.push(
-        { source: 'tls-secret', what: 'list TLS Secrets', run: async () => ({ findings: await tlsSecretFindings(ctx) }) },
+        {
+          source: 'tls-secret',
+          what: 'list TLS Secrets',
+          run: async () => ({ findings: await tlsSecretFindings(ctx) }),
+        },
         { source: 'cluster-ca', what: 'read the cluster CA ConfigMaps', run: () => clusterCaFindings(ctx) },
         {
           source: 'apiserver-endpoint',
           what: 'list the default/kubernetes endpoints',
           run: async () => ({ findings: await apiServerEndpointFindings(ctx) }),
         },
-        { source: 'kubelet', what: 'list nodes for kubelet endpoints', run: async () => ({ findings: await kubeletFindings(ctx) }) },
-        ...caBundleKinds.map(
-          (kind): SourceRun => ({
-            source:
-              kind === 'apiservice'
-                ? 'apiservice-ca-bundle'
-                : kind === 'crd-conversion'
-                  ? 'crd-conversion-ca-bundle'
-                  : 'webhook-ca-bundle',
-            what: `list ${kind} caBundles`,
-            run: async () => ({ findings: await caBundleFindings(ctx, kind) }),
-          }),
-        ),
+        {
+          source: 'kubelet',
+          what: 'list nodes for kubelet endpoints',
+          run: async () => ({ findings: await kubeletFindings(ctx) }),
+        },
+        ...caBundleKinds.map((kind): SourceRun => ({
+          source:
+            kind === 'apiservice'
+              ? 'apiservice-ca-bundle'
+              : kind === 'crd-conversion'
+                ? 'crd-conversion-ca-bundle'
+                : 'webhook-ca-bundle',
+          what: `list ${kind} caBundles`,
+          run: async () => ({ findings: await caBundleFindings(ctx, kind) }),
+        })),
         {
           source: 'cert-manager',
           what: 'list cert-manager Certificates',

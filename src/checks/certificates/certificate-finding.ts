@@ -63,10 +63,13 @@ export function certificateFinding(
     );
   }
   for (const s of evaluation.superseded) {
-    evidence.push(`ignored ${s.subject} (expires ${shortUtc(s.notAfter)}): superseded by a newer certificate in the same bundle`);
+    evidence.push(
+      `ignored ${s.subject} (expires ${shortUtc(s.notAfter)}): superseded by a newer certificate in the same bundle`,
+    );
   }
   const summary =
-    `${loc.label}: ${roleText[c.role]} ${c.subject} ${describeExpiry(c, now)}` + (extra.problem ? `; ${extra.problem}` : '');
+    `${loc.label}: ${roleText[c.role]} ${c.subject} ${describeExpiry(c, now)}` +
+    (extra.problem ? `; ${extra.problem}` : '');
   const { cluster, source, object, label: _label, ...stepCtx } = loc;
   return {
     cluster,
@@ -87,7 +90,11 @@ export function certificateFinding(
  * Data that should hold a certificate but cannot be read is a finding, never a silent skip: whatever
  * mounts it (an Ingress, a webhook) is as broken as if the certificate had expired.
  */
-export function unreadableFinding(loc: CertificateLocation, reason: string, severity: Severity = 'warning'): Finding {
+export function unreadableFinding(
+  loc: CertificateLocation,
+  reason: string,
+  severity: Severity = 'warning',
+): Finding {
   return {
     cluster: loc.cluster,
     check: 'certificates',

@@ -19,7 +19,11 @@ export function unobservedCertificates(ctx: CheckContext): Unobserved[] {
   ] as const;
   for (const [port, what, how] of ports) {
     if (!endpointsOnPort(ctx, port)) {
-      out.push({ what, why: 'not exposed through the Kubernetes API', howToObserve: `${how} (or run the node agent)` });
+      out.push({
+        what,
+        why: 'not exposed through the Kubernetes API',
+        howToObserve: `${how} (or run the node agent)`,
+      });
     }
   }
   out.push({

@@ -49,7 +49,16 @@ export const builtinResources: readonly ResourceType[] = [
     'validatingwebhookconfigurations',
     false,
   ),
-  r('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false),
+  r(
+    'admissionregistration.k8s.io',
+    'v1',
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    false,
+  ),
   r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', false),
-  r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['crd', 'crds']),
+  r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, [
+    'crd',
+    'crds',
+  ]),
 ];

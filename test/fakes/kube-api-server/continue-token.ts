@@ -22,7 +22,11 @@ export function encodeContinue(token: ContinueToken): string {
 export function decodeContinue(raw: string): ContinueToken {
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (parsed['v'] === 'meta.k8s.io/v1' && typeof parsed['rv'] === 'number' && typeof parsed['start'] === 'string') {
+    if (
+      parsed['v'] === 'meta.k8s.io/v1' &&
+      typeof parsed['rv'] === 'number' &&
+      typeof parsed['start'] === 'string'
+    ) {
       return { rv: parsed['rv'], start: parsed['start'] };
     }
   } catch {

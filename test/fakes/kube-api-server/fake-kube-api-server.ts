@@ -40,7 +40,15 @@ export interface RecordedRequest {
 const CRD_KIND = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 // system:public-info-viewer lets these through without credentials; everything else needs a user.
 const PUBLIC: ReadonlySet<KubeRoute['type']> = new Set(['version', 'healthz', 'readyz', 'livez']);
-const READYZ_CHECKS = ['ping', 'log', 'etcd', 'etcd-readiness', 'informer-sync', 'poststarthook/start-apiextensions-informers', 'shutdown'];
+const READYZ_CHECKS = [
+  'ping',
+  'log',
+  'etcd',
+  'etcd-readiness',
+  'informer-sync',
+  'poststarthook/start-apiextensions-informers',
+  'shutdown',
+];
 
 /**
  * A Kubernetes API server good enough for real clients (kubectl, @kubernetes/client-node) on every
@@ -89,9 +97,11 @@ export class FakeKubeApiServer {
 
   upsert(obj: Record<string, unknown>): void {
     const { apiVersion, kind } = obj;
-    if (typeof apiVersion !== 'string' || typeof kind !== 'string') throw new Error('object needs apiVersion and kind');
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string')
+      throw new Error('object needs apiVersion and kind');
     const type = this.registry.byKind(apiVersion, kind);
-    if (!type) throw new Error(`${apiVersion} ${kind} is not served (upsert its CustomResourceDefinition first)`);
+    if (!type)
+      throw new Error(`${apiVersion} ${kind} is not served (upsert its CustomResourceDefinition first)`);
     const stored = this.store.put(type, obj);
     if (apiVersion === CRD_KIND.apiVersion && kind === CRD_KIND.kind) this.registry.defineFromCrd(stored);
   }
@@ -211,12 +221,18 @@ export class FakeKubeApiServer {
       case 'resource': {
         if (this.forbidden.denies(route.verb, route.group, route.plural, route.namespace)) {
           const t = { group: route.group, plural: route.plural };
-          throw new KubeStatusError(kubeStatus.forbidden(user ?? '', route.verb, t, route.namespace, route.name));
+          throw new KubeStatusError(
+            kubeStatus.forbidden(user ?? '', route.verb, t, route.namespace, route.name),
+          );
         }
         const type: ResourceType | undefined = this.registry.byPath(route.group, route.version, route.plural);
         if (!type) return notServed();
         return serveResource(
-          { store: this.store, pages: this.pages, ...(this.opts.maxPageSize ? { maxPageSize: this.opts.maxPageSize } : {}) },
+          {
+            store: this.store,
+            pages: this.pages,
+            ...(this.opts.maxPageSize ? { maxPageSize: this.opts.maxPageSize } : {}),
+          },
           {
             type,
             verb: route.verb,

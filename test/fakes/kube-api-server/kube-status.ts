@@ -24,7 +24,16 @@ export class KubeStatusError extends Error {
 }
 
 function status(code: number, reason: string, message: string, extra: Partial<KubeStatus> = {}): KubeStatus {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...extra, code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...extra,
+    code,
+  };
 }
 
 /** Real servers leave `group` out of details when it is empty (omitempty), so do we. */
@@ -36,7 +45,13 @@ export const kubeStatus = {
   unauthorized: () => status(401, 'Unauthorized', 'Unauthorized'),
 
   /** `secrets is forbidden: User "u" cannot list resource "secrets" in API group "" at the cluster scope` */
-  forbidden(user: string, verb: string, t: Pick<ResourceType, 'group' | 'plural'>, namespace?: string, name?: string) {
+  forbidden(
+    user: string,
+    verb: string,
+    t: Pick<ResourceType, 'group' | 'plural'>,
+    namespace?: string,
+    name?: string,
+  ) {
     const subject = name !== undefined ? `${qualifiedResource(t)} "${name}"` : qualifiedResource(t);
     const scope = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
     const message =

@@ -94,7 +94,8 @@ class Parser {
       const t = this.next();
       if (t === ')') break;
       if (t === ',') continue;
-      if (t === undefined || SPECIAL.has(t)) this.fail(`found '${t ?? ''}', expected: ',', ')' or identifier`);
+      if (t === undefined || SPECIAL.has(t))
+        this.fail(`found '${t ?? ''}', expected: ',', ')' or identifier`);
       values.push(this.value(t));
     }
     if (values.length === 0) this.fail(`for 'in', 'notin' operators, values set can't be empty`);
@@ -103,10 +104,16 @@ class Parser {
 
   private key(): string {
     const t = this.next();
-    if (t === undefined || SPECIAL.has(t) || t.length > 316) this.fail(`found '${t ?? ''}', expected: identifier`);
+    if (t === undefined || SPECIAL.has(t) || t.length > 316)
+      this.fail(`found '${t ?? ''}', expected: identifier`);
     const slash = t.indexOf('/');
     const [prefix, name] = slash >= 0 ? [t.slice(0, slash), t.slice(slash + 1)] : [undefined, t];
-    if ((prefix !== undefined && !PREFIX.test(prefix)) || name === '' || name.length > 63 || !NAME.test(name)) {
+    if (
+      (prefix !== undefined && !PREFIX.test(prefix)) ||
+      name === '' ||
+      name.length > 63 ||
+      !NAME.test(name)
+    ) {
       this.fail(`invalid label key "${t}"`);
     }
     return t;

@@ -34,13 +34,18 @@ export class ObjectStore {
     this.rv++;
     // An update keeps identity and age; only what the test did not choose is filled in.
     meta['uid'] ??= previous?.['uid'] ?? randomUUID();
-    meta['creationTimestamp'] ??= previous?.['creationTimestamp'] ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    meta['creationTimestamp'] ??=
+      previous?.['creationTimestamp'] ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     meta['resourceVersion'] ??= String(this.rv);
     bucket.set(key, obj);
     return obj;
   }
 
-  remove(t: Pick<ResourceType, 'group' | 'plural' | 'namespaced'>, namespace: string | undefined, name: string) {
+  remove(
+    t: Pick<ResourceType, 'group' | 'plural' | 'namespaced'>,
+    namespace: string | undefined,
+    name: string,
+  ) {
     if (this.bucket(t).delete(keyOf(t, namespace, name))) this.rv++;
   }
 

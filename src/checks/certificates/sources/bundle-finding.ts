@@ -1,7 +1,12 @@
 import type { Finding } from '../../../domain/finding.js';
 import { VigilError } from '../../../domain/vigil-error.js';
 import type { CheckContext } from '../../check.js';
-import { certificateFinding, thresholdsFor, unreadableFinding, type CertificateLocation } from '../certificate-finding.js';
+import {
+  certificateFinding,
+  thresholdsFor,
+  unreadableFinding,
+  type CertificateLocation,
+} from '../certificate-finding.js';
 import { evaluateBundle } from '../evaluate-bundle.js';
 import { parseCertificates } from '../parse-certificates.js';
 
@@ -16,9 +21,14 @@ export function bundleFinding(
   if (data === undefined || data.length === 0) return unreadableFinding(loc, 'the key is missing or empty');
   try {
     const parsed = parseCertificates(data);
-    const evaluation = evaluateBundle(parsed.certificates, ctx.now, thresholdsFor(ctx.config.certificates, loc.source), {
-      kind,
-    });
+    const evaluation = evaluateBundle(
+      parsed.certificates,
+      ctx.now,
+      thresholdsFor(ctx.config.certificates, loc.source),
+      {
+        kind,
+      },
+    );
     const formatNote = parsed.format === 'pem' ? [] : [`read as ${parsed.format.toUpperCase()}`];
     return certificateFinding(loc, evaluation, ctx.now, { evidence: [...evidence, ...formatNote] });
   } catch (err) {

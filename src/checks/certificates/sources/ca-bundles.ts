@@ -5,7 +5,12 @@ import type { CaBundleKind, CaBundleRef } from '../certificate-reader.js';
 import { bundleFinding, decodeBase64 } from './bundle-finding.js';
 import { handshakeFinding } from './handshake-finding.js';
 
-export const caBundleKinds: readonly CaBundleKind[] = ['validating-webhook', 'mutating-webhook', 'apiservice', 'crd-conversion'];
+export const caBundleKinds: readonly CaBundleKind[] = [
+  'validating-webhook',
+  'mutating-webhook',
+  'apiservice',
+  'crd-conversion',
+];
 
 const sourceOf: Record<CaBundleKind, CertificateSource> = {
   'validating-webhook': 'webhook-ca-bundle',
@@ -39,7 +44,9 @@ export async function caBundleFindings(ctx: CheckContext, kind: CaBundleKind): P
       name: owner,
       ...(first.service ? { namespace: first.service.namespace } : {}),
     };
-    findings.push(bundleFinding(ctx, { ...loc, object: loc.object }, decodeBase64(first.caBundle), 'ca-bundle', evidence));
+    findings.push(
+      bundleFinding(ctx, { ...loc, object: loc.object }, decodeBase64(first.caBundle), 'ca-bundle', evidence),
+    );
 
     // The leaf that actually breaks admission sits behind the Service; only reachable from inside.
     if (ctx.cluster.inCluster && first.service) {

@@ -26,7 +26,9 @@ export function certManagerFinding(ctx: CheckContext, c: CertManagerCertificate)
     if (left <= 0) levels.push('critical');
     else if (left <= t.criticalDays) levels.push('critical');
     else if (left <= t.warningDays) levels.push('warning');
-    evidence.push(`status.notAfter ${shortUtc(c.notAfter)} (${left <= 0 ? 'expired ' : ''}${formatAgoOrIn(new Date(c.notAfter), now)})`);
+    evidence.push(
+      `status.notAfter ${shortUtc(c.notAfter)} (${left <= 0 ? 'expired ' : ''}${formatAgoOrIn(new Date(c.notAfter), now)})`,
+    );
   }
   if (c.ready && c.ready.status !== 'True') {
     levels.push('warning');
@@ -46,7 +48,9 @@ export function certManagerFinding(ctx: CheckContext, c: CertManagerCertificate)
   if (c.secretName) evidence.push(`writes Secret ${c.namespace}/${c.secretName}`);
 
   const severity = worstSeverity(levels);
-  const expiry = c.notAfter ? `; certificate ${Date.parse(c.notAfter) <= now.getTime() ? 'expired' : 'expires'} ${formatAgoOrIn(new Date(c.notAfter), now)}` : '';
+  const expiry = c.notAfter
+    ? `; certificate ${Date.parse(c.notAfter) <= now.getTime() ? 'expired' : 'expires'} ${formatAgoOrIn(new Date(c.notAfter), now)}`
+    : '';
   const summary =
     problems.length > 0
       ? `cert-manager Certificate ${c.namespace}/${c.name} failed to renew: ${problems.join(', ')}${expiry}`
@@ -58,9 +62,16 @@ export function certManagerFinding(ctx: CheckContext, c: CertManagerCertificate)
     source: 'cert-manager',
     object: `certificate.cert-manager.io ${c.namespace}/${c.name}`,
     summary,
-    ...(severity !== 'ok' ? { nextStep: nextStepFor({ source: 'cert-manager', namespace: c.namespace, name: c.name }) } : {}),
+    ...(severity !== 'ok'
+      ? { nextStep: nextStepFor({ source: 'cert-manager', namespace: c.namespace, name: c.name }) }
+      : {}),
     ...(evidence.length ? { evidence } : {}),
-    fingerprint: fingerprint(ctx.cluster.name, 'certificates', 'cert-manager', `certificate.cert-manager.io ${c.namespace}/${c.name}`),
+    fingerprint: fingerprint(
+      ctx.cluster.name,
+      'certificates',
+      'cert-manager',
+      `certificate.cert-manager.io ${c.namespace}/${c.name}`,
+    ),
     namespace: c.namespace,
     ...(c.notAfter ? { notAfter: new Date(c.notAfter).toISOString() } : {}),
   };

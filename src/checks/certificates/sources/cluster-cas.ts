@@ -7,7 +7,9 @@ import { bundleFinding } from './bundle-finding.js';
  * front-proxy CAs in kube-system/extension-apiserver-authentication. Together they show the 10-year
  * CAs without host access.
  */
-export async function clusterCaFindings(ctx: CheckContext): Promise<{ findings: Finding[]; unobserved: Unobserved[] }> {
+export async function clusterCaFindings(
+  ctx: CheckContext,
+): Promise<{ findings: Finding[]; unobserved: Unobserved[] }> {
   const reader = ctx.target.reader;
   const cluster = ctx.cluster.name;
   const findings: Finding[] = [];
@@ -38,7 +40,8 @@ export async function clusterCaFindings(ctx: CheckContext): Promise<{ findings: 
     unobserved.push({
       what: 'cluster CA',
       why: 'ConfigMap kube-root-ca.crt not found in kube-system or default',
-      howToObserve: 'Kubernetes >= 1.20 publishes it; on older clusters add the CA file to a TLS Secret vigil can read',
+      howToObserve:
+        'Kubernetes >= 1.20 publishes it; on older clusters add the CA file to a TLS Secret vigil can read',
     });
   }
 
@@ -52,8 +55,11 @@ export async function clusterCaFindings(ctx: CheckContext): Promise<{ findings: 
     if (value === undefined) {
       unobserved.push({
         what: name,
-        why: auth ? `key ${key} absent in kube-system/extension-apiserver-authentication` : 'kube-system/extension-apiserver-authentication not found',
-        howToObserve: 'managed control planes may not publish it; check it on a control-plane node (/etc/kubernetes/pki)',
+        why: auth
+          ? `key ${key} absent in kube-system/extension-apiserver-authentication`
+          : 'kube-system/extension-apiserver-authentication not found',
+        howToObserve:
+          'managed control planes may not publish it; check it on a control-plane node (/etc/kubernetes/pki)',
       });
       continue;
     }

@@ -14,7 +14,14 @@ export function apiServerFinding(ctx: CheckContext): Promise<Finding> {
   const { host, port, servername, url } = ctx.target.server;
   return handshakeFinding(
     ctx,
-    { cluster: ctx.cluster.name, source: 'apiserver', object: `apiserver ${url}`, label: `API server ${url}`, host, port },
+    {
+      cluster: ctx.cluster.name,
+      source: 'apiserver',
+      object: `apiserver ${url}`,
+      label: `API server ${url}`,
+      host,
+      port,
+    },
     {
       host,
       port,
@@ -47,7 +54,12 @@ export async function apiServerEndpointFindings(ctx: CheckContext): Promise<Find
         host: e.host,
         port: e.port,
       },
-      { host: e.host, port: e.port, ...(ctx.target.caPem ? { caPem: ctx.target.caPem } : {}), assessTrust: false },
+      {
+        host: e.host,
+        port: e.port,
+        ...(ctx.target.caPem ? { caPem: ctx.target.caPem } : {}),
+        assessTrust: false,
+      },
     ),
   );
 }

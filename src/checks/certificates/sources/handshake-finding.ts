@@ -25,7 +25,11 @@ export function hostPort(host: string, port: number): string {
  * Reads the certificate a server presents, even an expired or untrusted one (verification off, then
  * judged by hand): in the incidents behind vigil the expired certificate was the API server's own.
  */
-export async function handshakeFinding(ctx: CheckContext, loc: CertificateLocation, t: HandshakeTarget): Promise<Finding> {
+export async function handshakeFinding(
+  ctx: CheckContext,
+  loc: CertificateLocation,
+  t: HandshakeTarget,
+): Promise<Finding> {
   const endpoint = hostPort(t.host, t.port);
   // SNI takes host names only (RFC 6066); without it, name-based virtual hosts show a default certificate.
   const servername = t.servername ?? (isIP(t.host) ? undefined : t.host);
@@ -40,9 +44,14 @@ export async function handshakeFinding(ctx: CheckContext, loc: CertificateLocati
     if (result.chain.length === 0) {
       return probeFailure(loc, `${endpoint} completed the TLS handshake but presented no certificate`);
     }
-    const evaluation = evaluateBundle(result.chain, ctx.now, thresholdsFor(ctx.config.certificates, loc.source), {
-      kind: 'chain',
-    });
+    const evaluation = evaluateBundle(
+      result.chain,
+      ctx.now,
+      thresholdsFor(ctx.config.certificates, loc.source),
+      {
+        kind: 'chain',
+      },
+    );
     const evidence = [`endpoint ${endpoint}${result.servername ? ` (SNI ${result.servername})` : ''}`];
     if (evaluation.earliest.sans.length > 0) evidence.push(`SANs: ${evaluation.earliest.sans.join(', ')}`);
     let problem: string | undefined;
@@ -58,7 +67,8 @@ export async function handshakeFinding(ctx: CheckContext, loc: CertificateLocati
       ...(problem ? { problem, atLeast: 'critical' as const } : {}),
     });
   } catch (err) {
-    const why = err instanceof VigilError ? err.userMessage : `TLS handshake with ${endpoint} failed: ${String(err)}`;
+    const why =
+      err instanceof VigilError ? err.userMessage : `TLS handshake with ${endpoint} failed: ${String(err)}`;
     return probeFailure(loc, why);
   }
 }

@@ -19,7 +19,9 @@ function location(ctx: CheckContext, s: TlsSecret, key: string): CertificateLoca
 
 /** Findings for one Secret: its tls.crt chain, its optional ca.crt, and readable PKCS#12 keystores. */
 export function secretFindings(ctx: CheckContext, s: TlsSecret): Finding[] {
-  const out: Finding[] = [bundleFinding(ctx, location(ctx, s, 'tls.crt'), decodeBase64(s.data['tls.crt']), 'chain')];
+  const out: Finding[] = [
+    bundleFinding(ctx, location(ctx, s, 'tls.crt'), decodeBase64(s.data['tls.crt']), 'chain'),
+  ];
   if (s.data['ca.crt'] !== undefined && s.data['ca.crt'] !== '') {
     out.push(bundleFinding(ctx, location(ctx, s, 'ca.crt'), decodeBase64(s.data['ca.crt']), 'ca-bundle'));
   }

@@ -1,0 +1,19 @@
+# Minimal image for `vigil check`; shipping (Helm chart, multi-arch, non-root hardening) comes later.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+USER node
+ENTRYPOINT ["node", "bin/vigil.js"]
+CMD ["check", "--config", "/etc/vigil/vigil.yaml"]

@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  FakeKubeApiServer,
+  startTlsEndpoint,
+  type TlsEndpoint,
+} from '../../test/fakes/kube-api-server/index.js';
+import type { VigilConfig } from '../config/config-schema.js';
+import { parseConfig } from '../config/load-config.js';
+import { demoObjects, demoPki } from './demo-scenario.js';
+
+const token = 'demo-token-vigil';
+
+/** Binds etcd to its real port on a spare loopback address when possible, so it reads like etcd. */
+async function startEtcd(certPem: string, keyPem: string, clientCaPem: string): Promise<TlsEndpoint> {
+  try {
+    return await startTlsEndpoint({
+      certPem,
+      keyPem,
+      host: '127.0.2.1',
+      port: 2379,
+      requestClientCert: true,
+      clientCaPem,
+    });
+  } catch {
+    return startTlsEndpoint({ certPem, keyPem, requestClientCert: true, clientCaPem });
+  }
+}
+
+export interface DemoClusters {
+  config: Readonly<VigilConfig>;
+  now: Date;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the two simulated clusters on loopback (a fake Kubernetes API over HTTPS plus TLS endpoints
+ * for etcd and kubelets) and writes their kubeconfigs. Used by `vigil demo` and by the tests.
+ */
+export async function startDemoClusters(now: Date): Promise<DemoClusters> {
+  const pki = demoPki(now);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await Promise.allSettled(stops.map((s) => s()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const prod = await FakeKubeApiServer.start({
+      certPem: pki.apiServer.certPem,
+      keyPem: pki.apiServer.keyPem,
+      tokens: { [token]: 'system:serviceaccount:vigil:vigil' },
+    });
+    stops.push(() => prod.stop());
+    const stale = await startTlsEndpoint({
+      certPem: pki.staleApiServer.certPem,
+      keyPem: pki.staleApiServer.keyPem,
+    });
+    const kubeletA = await startTlsEndpoint({
+      certPem: pki.kubeletOk.chainPem,
+      keyPem: pki.kubeletOk.keyPem,
+    });
+    const kubeletB = await startTlsEndpoint({
+      certPem: pki.kubeletExpiring.certPem,
+      keyPem: pki.kubeletExpiring.keyPem,
+    });
+    const etcd = await startEtcd(pki.etcd.chainPem, pki.etcd.keyPem, pki.clusterCa.certPem);
+    stops.push(stale.stop, kubeletA.stop, kubeletB.stop, etcd.stop);
+    prod.upsertMany(
+      demoObjects(now, pki, {
+        apiServer: prod.port,
+        staleApiServer: stale.port,
+        kubeletA: kubeletA.port,
+        kubeletB: kubeletB.port,
+      }),
+    );
+
+    // "edge": its API server certificate expired three days ago, so the API itself is unreachable.
+    const edge = await FakeKubeApiServer.start({
+      certPem: pki.edgeApiServer.certPem,
+      keyPem: pki.edgeApiServer.keyPem,
+      clientCaPem: pki.edgeCa.certPem,
+    });
+    stops.push(() => edge.stop());
+
+    const prodKubeconfig = join(dir, 'prod.kubeconfig');
+    const edgeKubeconfig = join(dir, 'edge.kubeconfig');
+    writeFileSync(
+      prodKubeconfig,
+      prod.kubeconfig({ caPem: pki.clusterCa.certPem, token, contextName: 'prod-admin' }),
+      {
+        mode: 0o600,
+      },
+    );
+    writeFileSync(
+      edgeKubeconfig,
+      edge.kubeconfig({
+        caPem: pki.edgeCa.certPem,
+        clientCertPem: pki.edgeAdmin.certPem,
+        clientKeyPem: pki.edgeAdmin.keyPem,
+        contextName: 'edge-admin',
+      }),
+      { mode: 0o600 },
+    );
+    const config = parseConfig(
+      {
+        clusters: [
+          {
+            name: 'prod',
+            kubeconfig: prodKubeconfig,
+            context: 'prod-admin',
+            tlsEndpoints: [`${etcd.host}:${etcd.port}`],
+          },
+          { name: 'edge', kubeconfig: edgeKubeconfig },
+        ],
+      },
+      'demo (embedded config)',
+      dir,
+    );
+
+    return { config, now, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
