@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../src/domain/vigil-error.js';
 import { parseHostPort, probeTls, TlsProbeError } from '../../src/probe/tls-probe.js';
+import { startTlsEndpoint } from '../fakes/kube-api-server/index.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
 
 const now = new Date();
@@ -239,6 +240,23 @@ describe('probeTls', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(clientErrors.slice(before)).toEqual([]);
       expect(accepted).toEqual(['kube-apiserver-etcd-client']);
+    });
+
+    it('reads the shared fake etcd endpoint (startTlsEndpoint) without credentials', async () => {
+      const endpoint = await startTlsEndpoint({
+        certPem: etcdServer.chainPem,
+        keyPem: etcdServer.keyPem,
+        requestClientCert: true,
+        clientCaPem: ca.certPem,
+      });
+      cleanups.push(() => endpoint.stop());
+      const r = await probeTls({ host: endpoint.host, port: endpoint.port, caPem: ca.certPem });
+      expect(r.authorized).toBe(true);
+      expect(r.identityError).toBeUndefined();
+      expect(r.chain.map((c) => c.fingerprint256)).toEqual([
+        etcdServer.x509.fingerprint256,
+        ca.x509.fingerprint256,
+      ]);
     });
 
     it('under TLS 1.2 fails the handshake but still carries the server chain', async () => {

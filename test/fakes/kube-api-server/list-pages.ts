@@ -39,7 +39,9 @@ export class ListPages {
 
   expireAll(currentRv: number): void {
     this.snapshots.clear();
-    this.compactedRv = currentRv;
+    // Revisions before the current one are compacted; the current one stays readable, as in etcd,
+    // so a list restarted after a 410 works even when nothing was written since.
+    this.compactedRv = currentRv - 1;
   }
 
   page(req: PageRequest): Page {
