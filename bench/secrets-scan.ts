@@ -4,7 +4,10 @@
  *
  *   npm run bench:secrets -- --runs 5
  *   npx tsx bench/secrets-scan.ts [--runs 5] [--secrets 10000] [--namespaces 200] [--opaque 2000]
- *                                 [--page-size 500] [--kubectl PATH]
+ *                                 [--page-size 500] [--kubectl PATH] [--serve]
+ *
+ * --serve seeds the fake, prints the config and kubectl command, and keeps serving until Ctrl-C: for
+ * profiling by hand (e.g. `node --import tsx --cpu-prof src/main.ts check --config ...`).
  *
  * The fake (test/fakes/kube-api-server) runs in this process, seeded with TLS Secrets spread over
  * namespaces plus Opaque ones that the server-side selector must skip. Each run, interleaved:
@@ -41,6 +44,7 @@ const { values: args } = parseArgs({
     opaque: { type: 'string', default: '2000' },
     'page-size': { type: 'string', default: '500' },
     kubectl: { type: 'string' },
+    serve: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -343,6 +347,14 @@ async function main(): Promise<number> {
     const version = await serverVersion(fake.url, ca.certPem);
     const kubectl = args.kubectl ?? resolveKubectl(`${version.major}.${version.minor.replace(/\D.*$/, '')}`);
     const kubectlVersion = clientVersion(kubectl);
+
+    if (args.serve) {
+      log(`config ${config}\nkubeconfig ${kubeconfig}\n${NODE} --import tsx src/main.ts check --config ${config} --only certificates --output json`);
+      log(`${kubectl} --kubeconfig ${kubeconfig} --cache-dir ${kubectlCache} get secrets -A --field-selector type=${TLS_TYPE} -o json`);
+      log('serving until Ctrl-C');
+      await new Promise<void>((res) => process.once('SIGINT', () => res()));
+      return 0;
+    }
 
     const vigilArgv = ['--import', 'tsx', 'src/main.ts', 'check', '--config', config, '--only', 'certificates', '--output', 'json'];
     const kubectlArgv = ['--kubeconfig', kubeconfig, '--cache-dir', kubectlCache, 'get', 'secrets', '-A', '--field-selector', `type=${TLS_TYPE}`, '-o', 'json'];

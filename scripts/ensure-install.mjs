@@ -9,7 +9,10 @@ const installed = existsSync('node_modules/.bin/node') && existsSync(marker);
 const stale = installed && statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000;
 if (!installed || stale) {
   console.error(
-    `vigil: ${installed ? 'package-lock.json changed' : 'first run'}; installing dependencies with npm ci (includes Node 24)...`,
+    `vigil: ${installed ? 'package-lock.json changed' : 'first run'}; installing dependencies (includes Node 24)...`,
   );
-  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
+  // `npm install`, not `npm ci`: the lock cannot list msgpackr-extract's prebuilt binaries for other
+  // platforms (the registry here lacks them), and `npm ci` rejects such a lock; install keeps the
+  // locked versions and leaves package-lock.json unchanged.
+  execSync('npm install --no-audit --no-fund', { stdio: 'inherit' });
 }
