@@ -27,6 +27,11 @@ export interface ScanChildReport {
   /** Largest RSS / heapUsed sampled after a page (MB). */
   rssPeakPagesMb: number;
   heapPeakPagesMb: number;
+  /** Largest `external` (Buffers and other memory V8 does not own) sampled after a page (MB). */
+  externalPeakPagesMb: number;
+  /** Heap in use after the walk, after a full GC when run with --expose-gc (what the findings cost). */
+  heapAfterMb: number;
+  heapBeforeMb: number;
   /** RSS sampled after the first and after the last page (MB). */
   rssFirstPageMb: number;
   rssLastPageMb: number;
@@ -45,6 +50,7 @@ async function main(configPath: string): Promise<ScanChildReport> {
   let secrets = 0;
   const rssAfterPage: number[] = [];
   let heapPeak = 0;
+  let externalPeak = 0;
   const inner = target.reader;
   const reader: CertificateReader = Object.assign(Object.create(inner) as CertificateReader, {
     async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
@@ -56,6 +62,7 @@ async function main(configPath: string): Promise<ScanChildReport> {
         const m = process.memoryUsage();
         rssAfterPage.push(m.rss);
         heapPeak = Math.max(heapPeak, m.heapUsed);
+        externalPeak = Math.max(externalPeak, m.external);
       }
     },
   });
@@ -68,10 +75,14 @@ async function main(configPath: string): Promise<ScanChildReport> {
     probeTls: () => Promise.reject(new Error('scan-child does no handshakes')),
   };
 
-  const rssBefore = process.memoryUsage().rss;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage();
   const t0 = performance.now();
   const findings = await tlsSecretFindings(ctx);
   const scanMs = performance.now() - t0;
+  gc?.();
+  const heapAfter = process.memoryUsage().heapUsed;
 
   const findingsBySeverity: Record<string, number> = {};
   for (const f of findings) findingsBySeverity[f.severity] = (findingsBySeverity[f.severity] ?? 0) + 1;
@@ -82,7 +93,10 @@ async function main(configPath: string): Promise<ScanChildReport> {
     findings: findings.length,
     findingsBySeverity,
     maxRssKb: process.resourceUsage().maxRSS,
-    rssBeforeMb: rssBefore / MB,
+    rssBeforeMb: before.rss / MB,
+    heapBeforeMb: before.heapUsed / MB,
+    heapAfterMb: heapAfter / MB,
+    externalPeakPagesMb: externalPeak / MB,
     rssPeakPagesMb: Math.max(0, ...rssAfterPage) / MB,
     heapPeakPagesMb: heapPeak / MB,
     rssFirstPageMb: (rssAfterPage[0] ?? 0) / MB,

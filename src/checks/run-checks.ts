@@ -5,11 +5,18 @@ import { VigilError } from '../domain/vigil-error.js';
 import type { Check, ClusterTarget, ProbeTls } from './check.js';
 import { checkClusterAccess } from './cluster-access.js';
 
+/** The slice of a structured logger the runner needs (pino satisfies it). */
+export interface RunLog {
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
 export interface RunChecksDeps {
   connect(cluster: ClusterConfig): ClusterTarget;
   probeTls: ProbeTls;
   now(): Date;
   checks: readonly Check[];
+  log?: RunLog;
 }
 
 export interface RunChecksOptions {
@@ -49,6 +56,7 @@ async function runCluster(
   deps: RunChecksDeps,
   now: Date,
 ): Promise<ClusterReport> {
+  const started = performance.now();
   let target: ClusterTarget;
   try {
     target = deps.connect(cluster);
@@ -106,6 +114,15 @@ async function runCluster(
     findings.push(...r.findings);
     unobserved.push(...r.unobserved);
   }
+  deps.log?.info(
+    {
+      cluster: cluster.name,
+      reachable: access.reachable,
+      findings: findings.length,
+      ms: Math.round(performance.now() - started),
+    },
+    'cluster checked',
+  );
   return { cluster: cluster.name, reachable: access.reachable, findings: sortFindings(findings), unobserved };
 }
 

@@ -4,6 +4,7 @@ import type { VigilConfig } from '../config/config-schema.js';
 import { worstSeverity, exitCodeFor } from '../domain/severity.js';
 import { VigilError } from '../domain/vigil-error.js';
 import { loadClusterConnection } from '../kube/load-cluster-connection.js';
+import { logger } from '../logger.js';
 import { renderJson } from '../output/render-json.js';
 import { renderTable } from '../output/render-table.js';
 import { probeTls } from '../probe/tls-probe.js';
@@ -54,6 +55,7 @@ export async function runCheckCommand(
       probeTls,
       now,
       checks: allChecks,
+      log: logger,
     },
   );
   const text =

@@ -23,6 +23,13 @@ function severityCell(f: Finding, color: boolean): string {
   return color ? `\u001b[${colors[f.severity]}m${text}\u001b[0m` : text;
 }
 
+const notAfterOf = (f: Finding) => f.certificate?.notAfter ?? f.notAfter;
+
+function wholeDaysUntil(iso: string, nowIso: string): number {
+  const d = (Date.parse(iso) - Date.parse(nowIso)) / 86_400_000;
+  return (d >= 0 ? Math.floor(d) : -Math.floor(-d)) || 0;
+}
+
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
 }
@@ -47,8 +54,12 @@ export function renderTable(report: CheckReport, opts: TableOptions = {}): strin
       f.source,
       truncate(f.object, 60),
       truncate(f.certificate?.subject ?? '-', 40),
-      f.certificate ? shortUtc(f.certificate.notAfter) : '-',
-      f.certificate ? String(f.certificate.daysLeft) : '-',
+      notAfterOf(f) ? shortUtc(notAfterOf(f) as string) : '-',
+      f.certificate
+        ? String(f.certificate.daysLeft)
+        : f.notAfter
+          ? String(wholeDaysUntil(f.notAfter, report.generatedAt))
+          : '-',
     ]);
     // eslint-disable-next-line no-control-regex
     const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;

@@ -29,8 +29,16 @@ describe('several clusters from one kubeconfig file', () => {
   beforeAll(async () => {
     const certA = issueLeaf('apiserver-a', now, 300, { issuer: caA, sans: ['127.0.0.1'] });
     const certB = issueLeaf('apiserver-b', now, 100, { issuer: caB, sans: ['127.0.0.1'] });
-    a = await FakeKubeApiServer.start({ certPem: certA.certPem, keyPem: certA.keyPem, tokens: { 'token-a': 'a' } });
-    b = await FakeKubeApiServer.start({ certPem: certB.certPem, keyPem: certB.keyPem, tokens: { 'token-b': 'b' } });
+    a = await FakeKubeApiServer.start({
+      certPem: certA.certPem,
+      keyPem: certA.keyPem,
+      tokens: { 'token-a': 'a' },
+    });
+    b = await FakeKubeApiServer.start({
+      certPem: certB.certPem,
+      keyPem: certB.keyPem,
+      tokens: { 'token-b': 'b' },
+    });
     const keystoreCert = issueLeaf('billing.example.com', now, 20);
     b.upsert({
       apiVersion: 'v1',
@@ -42,10 +50,16 @@ describe('several clusters from one kubeconfig file', () => {
         'tls.key': b64('k'),
         // An unprotected PKCS#12 keystore next to the PEM, as Java workloads mount it.
         'keystore.p12': b64(toPkcs12(keystoreCert, '')),
+        // cert-manager's keystore: the password lives in another Secret vigil may not read.
+        'truststore.p12': b64(toPkcs12(keystoreCert, 'changeit')),
       },
     });
-    const ka = parse(a.kubeconfig({ caPem: caA.certPem, token: 'token-a', contextName: 'ctx-a', clusterName: 'cl-a' })) as Kubeconfig;
-    const kb = parse(b.kubeconfig({ caPem: caB.certPem, token: 'token-b', contextName: 'ctx-b', clusterName: 'cl-b' })) as Kubeconfig;
+    const ka = parse(
+      a.kubeconfig({ caPem: caA.certPem, token: 'token-a', contextName: 'ctx-a', clusterName: 'cl-a' }),
+    ) as Kubeconfig;
+    const kb = parse(
+      b.kubeconfig({ caPem: caB.certPem, token: 'token-b', contextName: 'ctx-b', clusterName: 'cl-b' }),
+    ) as Kubeconfig;
     file = join(dir, 'merged.kubeconfig');
     writeFileSync(
       file,
@@ -76,15 +90,27 @@ describe('several clusters from one kubeconfig file', () => {
       'test',
       dir,
     );
-    const r = await runCheckCommand(config, { clusters: [], only: [], output: 'json', problemsOnly: false, color: false }, () => now);
+    const r = await runCheckCommand(
+      config,
+      { clusters: [], only: [], output: 'json', problemsOnly: false, color: false },
+      () => now,
+    );
     return JSON.parse(r.text) as { findings: (Finding & { daysLeft?: number })[] };
   }
 
   it("uses each context's own server and credentials, concurrently", async () => {
     const { findings } = await check();
     const api = (cluster: string) => findings.find((f) => f.cluster === cluster && f.source === 'apiserver');
-    expect(api('alpha')).toMatchObject({ severity: 'ok', subject: 'CN=apiserver-a', object: `apiserver ${a.url}` });
-    expect(api('beta')).toMatchObject({ severity: 'ok', subject: 'CN=apiserver-b', object: `apiserver ${b.url}` });
+    expect(api('alpha')).toMatchObject({
+      severity: 'ok',
+      subject: 'CN=apiserver-a',
+      object: `apiserver ${a.url}`,
+    });
+    expect(api('beta')).toMatchObject({
+      severity: 'ok',
+      subject: 'CN=apiserver-b',
+      object: `apiserver ${b.url}`,
+    });
     expect(findings.filter((f) => f.source === 'cluster-access')).toEqual([]);
     expect(a.requests.some((r) => r.user === 'a')).toBe(true);
     expect(b.requests.some((r) => r.user === 'b')).toBe(true);
@@ -98,6 +124,12 @@ describe('several clusters from one kubeconfig file', () => {
     const p12 = findings.find((f) => f.object === 'secret billing/java-tls keystore.p12');
     expect(p12).toMatchObject({ severity: 'warning', subject: 'CN=billing.example.com', daysLeft: 20 });
     expect(p12?.evidence).toContain('read as PKCS12');
+    // A password-protected keystore raises no alert of its own but is never skipped silently.
+    expect(findings.some((f) => f.object.includes('truststore.p12'))).toBe(false);
+    const tls = findings.find((f) => f.object === 'secret billing/java-tls tls.crt');
+    expect(tls?.evidence?.join('\n')).toMatch(
+      /truststore\.p12: password-protected PKCS#12 keystore, not read/,
+    );
   });
 
   it('applies per-source threshold overrides to that source only', async () => {

@@ -15,9 +15,16 @@ export interface ParsedCertificates {
  * quotes the data: a Secret may hold key material next to (or instead of) the certificate.
  */
 export class CertificateParseError extends VigilError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super('cert-parse', message, { retryable: false, ...options });
+  /** True when the data is a PKCS#12 bundle that the given (or empty) password does not open. */
+  readonly needsPassword: boolean;
+
+  constructor(message: string, options: { cause?: unknown; needsPassword?: boolean } = {}) {
+    super('cert-parse', message, {
+      retryable: false,
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+    });
     this.name = 'CertificateParseError';
+    this.needsPassword = options.needsPassword ?? false;
   }
 }
 
@@ -207,6 +214,7 @@ function readPkcs12(asn1: forge.asn1.Asn1, password: string | undefined): X509Ce
       password === undefined
         ? 'PKCS#12 bundle is password-protected; configure its password or store the certificate as PEM'
         : 'PKCS#12 bundle is password-protected; the configured password does not open it',
+      { needsPassword: true },
     );
   }
   throw new CertificateParseError(

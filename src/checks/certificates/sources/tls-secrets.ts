@@ -2,7 +2,17 @@ import type { Finding } from '../../../domain/finding.js';
 import type { CheckContext } from '../../check.js';
 import type { CertificateLocation } from '../certificate-finding.js';
 import type { TlsSecret } from '../certificate-reader.js';
+import { CertificateParseError, parseCertificates } from '../parse-certificates.js';
 import { bundleFinding, decodeBase64 } from './bundle-finding.js';
+
+function passwordProtected(data: Buffer): boolean {
+  try {
+    parseCertificates(data);
+    return false;
+  } catch (err) {
+    return err instanceof CertificateParseError && err.needsPassword;
+  }
+}
 
 const keystoreKey = /\.(p12|pfx)$/;
 
@@ -26,11 +36,19 @@ export function secretFindings(ctx: CheckContext, s: TlsSecret): Finding[] {
     out.push(bundleFinding(ctx, location(ctx, s, 'ca.crt'), decodeBase64(s.data['ca.crt']), 'ca-bundle'));
   }
   for (const key of Object.keys(s.data).filter((k) => keystoreKey.test(k))) {
-    const f = bundleFinding(ctx, location(ctx, s, key), decodeBase64(s.data[key]), 'chain');
+    const data = decodeBase64(s.data[key]);
     // cert-manager keystores are encrypted with a password held in another Secret that least-privilege
-    // RBAC does not let vigil read; tls.crt in the same Secret carries the same certificate.
-    if (!f.certificate && /password/i.test(f.summary)) continue;
-    out.push(f);
+    // RBAC does not let vigil read; tls.crt in the same Secret carries the same certificate, so this is
+    // noted on that finding instead of raising an alert of its own.
+    if (data && passwordProtected(data)) {
+      const tls = out[0] as Finding;
+      tls.evidence = [
+        ...(tls.evidence ?? []),
+        `${key}: password-protected PKCS#12 keystore, not read (tls.crt covers it)`,
+      ];
+      continue;
+    }
+    out.push(bundleFinding(ctx, location(ctx, s, key), data, 'chain'));
   }
   return out;
 }
