@@ -11,6 +11,7 @@ import { KubeAccessError } from '../../src/kube/kube-access-error.js';
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import type { ClusterAccessConfig } from '../../src/kube/load-cluster-connection.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
 import { FakeKubeApiServer, kubeconfigText } from '../fakes/kube-api-server/index.js';
 
 const now = new Date();
@@ -52,20 +53,9 @@ async function startFake(cert: { chainPem: string; keyPem: string } = serving) {
 }
 
 async function listenRaw(server: net.Server): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  cleanups.push(
-    () =>
-      new Promise((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server);
+  cleanups.push(close);
+  return port;
 }
 
 async function failure(p: Promise<unknown>): Promise<KubeAccessError> {

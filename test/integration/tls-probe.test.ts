@@ -6,6 +6,7 @@ import { VigilError } from '../../src/domain/vigil-error.js';
 import { parseHostPort, probeTls, TlsProbeError } from '../../src/probe/tls-probe.js';
 import { startTlsEndpoint } from '../fakes/kube-api-server/index.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
 
 const now = new Date();
 const ca = issueCa('vigil-test-ca', now);
@@ -21,23 +22,10 @@ afterAll(async () => {
   await Promise.all(cleanups.map((c) => c()));
 });
 
-function listen(server: net.Server): Promise<number> {
-  // server.close() waits for open connections; tests leave some (silent peers) open on purpose.
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  cleanups.push(
-    () =>
-      new Promise((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
+async function listen(server: net.Server): Promise<number> {
+  const { port, close } = await listenOnLoopback(server);
+  cleanups.push(close);
+  return port;
 }
 
 /**
