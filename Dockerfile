@@ -16,5 +16,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 USER node
-ENTRYPOINT ["node", "bin/vigil.js"]
+# Same node flags as bin/vigil.js: flat peak memory on large clusters (BENCHMARKS.md).
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--expose-gc", "bin/vigil.js"]
 CMD ["check", "--config", "/etc/vigil/vigil.yaml"]

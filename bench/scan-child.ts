@@ -27,6 +27,8 @@ export interface ScanChildReport {
   /** Largest RSS / heapUsed sampled after a page (MB). */
   rssPeakPagesMb: number;
   heapPeakPagesMb: number;
+  /** Largest V8 heap committed (heapTotal) sampled after a page (MB): used plus not yet collected. */
+  heapTotalPeakPagesMb: number;
   /** Largest `external` (Buffers and other memory V8 does not own) sampled after a page (MB). */
   externalPeakPagesMb: number;
   /** Heap in use after the walk, after a full GC when run with --expose-gc (what the findings cost). */
@@ -43,7 +45,10 @@ async function main(configPath: string): Promise<ScanChildReport> {
   const config = loadConfig(configPath);
   const cluster = config.clusters[0];
   if (!cluster) throw new Error(`${configPath} lists no cluster`);
-  const target = loadClusterConnection({ ...cluster, requestTimeoutMs: cluster.requestTimeoutSeconds * 1000 });
+  const target = loadClusterConnection({
+    ...cluster,
+    requestTimeoutMs: cluster.requestTimeoutSeconds * 1000,
+  });
   await target.ping();
 
   let pages = 0;
@@ -51,6 +56,7 @@ async function main(configPath: string): Promise<ScanChildReport> {
   const rssAfterPage: number[] = [];
   let heapPeak = 0;
   let externalPeak = 0;
+  let heapTotalPeak = 0;
   const inner = target.reader;
   const reader: CertificateReader = Object.assign(Object.create(inner) as CertificateReader, {
     async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
@@ -63,6 +69,7 @@ async function main(configPath: string): Promise<ScanChildReport> {
         rssAfterPage.push(m.rss);
         heapPeak = Math.max(heapPeak, m.heapUsed);
         externalPeak = Math.max(externalPeak, m.external);
+        heapTotalPeak = Math.max(heapTotalPeak, m.heapTotal);
       }
     },
   });
@@ -97,6 +104,7 @@ async function main(configPath: string): Promise<ScanChildReport> {
     heapBeforeMb: before.heapUsed / MB,
     heapAfterMb: heapAfter / MB,
     externalPeakPagesMb: externalPeak / MB,
+    heapTotalPeakPagesMb: heapTotalPeak / MB,
     rssPeakPagesMb: Math.max(0, ...rssAfterPage) / MB,
     heapPeakPagesMb: heapPeak / MB,
     rssFirstPageMb: (rssAfterPage[0] ?? 0) / MB,
@@ -112,7 +120,9 @@ if (!configPath) {
   main(configPath).then(
     (report) => process.stdout.write(`${JSON.stringify(report)}\n`),
     (err: unknown) => {
-      process.stderr.write(`scan-child: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `scan-child: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 1;
     },
   );

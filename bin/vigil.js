@@ -1,7 +1,19 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --expose-gc
 // The `vigil` executable: runs the compiled CLI when present (`npm run build`, the container image),
-// otherwise the TypeScript sources through tsx (a source checkout).
+// otherwise the TypeScript sources through tsx (a source checkout). The node flags keep peak memory
+// flat on large clusters: small young generation, and a full GC between Secret pages
+// (src/runtime/release-garbage.ts, BENCHMARKS.md).
 import { existsSync } from 'node:fs';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  // @kubernetes/client-node 2 (undici 8) crashes on import under older Node; say so plainly instead.
+  console.error(
+    `vigil needs Node.js 24 (this is ${process.version}). In a source checkout run it through npx or npm ` +
+      '(`npx vigil ...`), which use the Node 24 the project installs; otherwise install Node.js 24 LTS.',
+  );
+  process.exit(3);
+}
 
 const compiled = new URL('../dist/src/main.js', import.meta.url);
 let main;

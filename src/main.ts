@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runCheckCommand, type CheckCommandOptions } from './cli/check-command.js';
+import { runCheckCommand, writeChunks, type CheckCommandOptions } from './cli/check-command.js';
 import { defaultConfigPath, loadConfig } from './config/load-config.js';
 import { ConfigError } from './config/config-error.js';
 import { VigilError } from './domain/vigil-error.js';
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         const config = loadConfig(path);
         const result = await runCheckCommand(config, commandOptions(parsed.values));
-        process.stdout.write(`${result.text}\n`);
+        await writeChunks(process.stdout, result.output());
         return result.exitCode;
       }
       case 'demo': {

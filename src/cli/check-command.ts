@@ -5,7 +5,7 @@ import { worstSeverity, exitCodeFor } from '../domain/severity.js';
 import { VigilError } from '../domain/vigil-error.js';
 import { loadClusterConnection } from '../kube/load-cluster-connection.js';
 import { logger } from '../logger.js';
-import { renderJson } from '../output/render-json.js';
+import { renderJsonChunks } from '../output/render-json.js';
 import { renderTable } from '../output/render-table.js';
 import { probeTls } from '../probe/tls-probe.js';
 
@@ -15,6 +15,22 @@ export interface CheckCommandOptions {
   output: 'table' | 'json';
   problemsOnly: boolean;
   color: boolean;
+}
+
+export interface CheckCommandResult {
+  report: CheckReport;
+  exitCode: 0 | 1 | 2 | 3;
+  /** The rendered report in chunks, to be written as it is produced. */
+  output(): Iterable<string>;
+  readonly text: string;
+}
+
+/** Writes chunks to a stream, waiting for it to drain so a large report is never queued whole. */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+  }
+  stream.write('\n');
 }
 
 export const checkNames = allChecks.map((c) => c.name);
@@ -45,7 +61,7 @@ export async function runCheckCommand(
   config: Readonly<VigilConfig>,
   o: CheckCommandOptions,
   now: () => Date = () => new Date(),
-): Promise<{ report: CheckReport; text: string; exitCode: 0 | 1 | 2 | 3 }> {
+): Promise<CheckCommandResult> {
   validateSelection(config, o);
   const report = await runChecks(
     config,
@@ -58,10 +74,17 @@ export async function runCheckCommand(
       log: logger,
     },
   );
-  const text =
-    o.output === 'json'
-      ? renderJson(report)
-      : renderTable(report, { problemsOnly: o.problemsOnly, color: o.color });
   const worst = worstSeverity(report.clusters.flatMap((c) => c.findings.map((f) => f.severity)));
-  return { report, text, exitCode: exitCodeFor(worst) };
+  const output = () =>
+    o.output === 'json'
+      ? renderJsonChunks(report)
+      : [renderTable(report, { problemsOnly: o.problemsOnly, color: o.color })];
+  return {
+    report,
+    exitCode: exitCodeFor(worst),
+    output,
+    get text() {
+      return [...output()].join('');
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { runCheckCommand, type CheckCommandOptions } from '../cli/check-command.js';
+import { runCheckCommand, writeChunks, type CheckCommandOptions } from '../cli/check-command.js';
 import { startDemoClusters } from './start-demo-clusters.js';
 
 /**
@@ -19,7 +19,7 @@ export async function runDemo(o: CheckCommandOptions): Promise<number> {
           '  edge: its API server certificate expired 3 days ago.\n\n',
       );
     }
-    process.stdout.write(`${result.text}\n`);
+    await writeChunks(process.stdout, result.output());
     if (o.output === 'table') {
       process.stdout.write(
         `\n\`vigil check\` would exit ${result.exitCode} here (0 ok, 1 warning, 2 critical, 3 unknown). ` +

@@ -21,6 +21,7 @@ import { explainKubeError } from './explain-kube-error.js';
 import type { KubeErrorContext } from './explain-kube-error.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
+import { releaseGarbage } from '../runtime/release-garbage.js';
 
 /** Cluster-scoped lists (CRDs carry whole OpenAPI schemas) are read in pages of this size. */
 const LIST_PAGE_SIZE = 100;
@@ -66,11 +67,14 @@ export class KubeCertificateReader implements CertificateReader {
     try {
       for await (const page of pages) {
         // Keep only what the check reads; the rest of each Secret (managedFields, annotations) is dropped here.
-        yield page.map((s) => ({
+        const secrets = page.map((s) => ({
           namespace: s.metadata?.namespace ?? '',
           name: s.metadata?.name ?? '',
           data: s.data ?? {},
         }));
+        // The page's response objects are garbage from here on; collect them before the next page.
+        releaseGarbage();
+        yield secrets;
       }
     } catch (err) {
       throw this.explain(err, 'list', 'secrets');

@@ -7,23 +7,30 @@ import { worstSeverity } from '../domain/severity.js';
  * findings carry `subject`, `notAfter` and `daysLeft` at the top level for easy `jq` use.
  */
 export function renderJson(report: CheckReport): string {
-  const findings = report.clusters.flatMap((c) => c.findings).map(flatten);
-  return JSON.stringify(
-    {
-      generatedAt: report.generatedAt,
-      worstSeverity: worstSeverity(findings.map((f) => f.severity)),
-      findings,
-      clusters: report.clusters.map((c) => ({
-        name: c.cluster,
-        reachable: c.reachable,
-        worstSeverity: worstSeverity(c.findings.map((f) => f.severity)),
-        counts: countBySeverity(c.findings),
-        unobserved: c.unobserved,
-      })),
-    },
-    null,
-    2,
-  );
+  return [...renderJsonChunks(report)].join('');
+}
+
+/**
+ * The same document, one finding at a time, so a report of 10,000 certificates is written as it is
+ * rendered instead of being built as one large string first.
+ */
+export function* renderJsonChunks(report: CheckReport): Generator<string> {
+  const all = report.clusters.flatMap((c) => c.findings);
+  const head = { generatedAt: report.generatedAt, worstSeverity: worstSeverity(all.map((f) => f.severity)) };
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "findings": [`;
+  let first = true;
+  for (const f of all) {
+    yield `${first ? '' : ','}\n    ${JSON.stringify(flatten(f), null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+  }
+  const clusters = report.clusters.map((c) => ({
+    name: c.cluster,
+    reachable: c.reachable,
+    worstSeverity: worstSeverity(c.findings.map((f) => f.severity)),
+    counts: countBySeverity(c.findings),
+    unobserved: c.unobserved,
+  }));
+  yield `${first ? '' : '\n  '}],\n  "clusters": ${JSON.stringify(clusters, null, 2).replace(/\n/g, '\n  ')}\n}`;
 }
 
 function flatten(f: Finding) {

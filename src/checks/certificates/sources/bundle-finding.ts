@@ -7,33 +7,69 @@ import {
   unreadableFinding,
   type CertificateLocation,
 } from '../certificate-finding.js';
-import { evaluateBundle } from '../evaluate-bundle.js';
+import { evaluateBundle, type BundleEvaluation, type BundleKind } from '../evaluate-bundle.js';
 import { parseCertificates } from '../parse-certificates.js';
 
-/** Parses base64 data from an object (Secret, ConfigMap, caBundle) into one finding for that key. */
+type Outcome = { evaluation: BundleEvaluation; format: string } | { error: string };
+
+/**
+ * Parsed bundles by content, for one check run. Clusters often copy the same certificate (a
+ * wildcard, a CA) into hundreds of Secrets: parsing it once saves time, and findings that share the
+ * evaluation share its objects, which keeps memory flat on large clusters.
+ */
+export class BundleCache {
+  private readonly outcomes = new Map<string, Outcome>();
+  constructor(private readonly maxEntries = 2000) {}
+
+  get(key: string, compute: () => Outcome): Outcome {
+    let outcome = this.outcomes.get(key);
+    if (!outcome) {
+      outcome = compute();
+      // Bounded: a cluster of all-distinct certificates must not grow the cache without limit.
+      if (this.outcomes.size >= this.maxEntries) this.outcomes.clear();
+      this.outcomes.set(key, outcome);
+    }
+    return outcome;
+  }
+}
+
+function evaluate(ctx: CheckContext, loc: CertificateLocation, data: Buffer, kind: BundleKind): Outcome {
+  try {
+    const parsed = parseCertificates(data);
+    const thresholds = thresholdsFor(ctx.config.certificates, loc.source);
+    return {
+      evaluation: evaluateBundle(parsed.certificates, ctx.now, thresholds, { kind }),
+      format: parsed.format,
+    };
+  } catch (err) {
+    return { error: err instanceof VigilError ? err.userMessage : String(err) };
+  }
+}
+
+/**
+ * One finding for one key of an object (Secret, ConfigMap, caBundle). `data` is raw bytes, or the
+ * base64 text as the API returns it, which is then also the cache key.
+ */
 export function bundleFinding(
   ctx: CheckContext,
   loc: CertificateLocation,
-  data: Buffer | undefined,
-  kind: 'chain' | 'ca-bundle',
+  data: Buffer | string | undefined,
+  kind: BundleKind,
   evidence: string[] = [],
+  cache?: BundleCache,
 ): Finding {
   if (data === undefined || data.length === 0) return unreadableFinding(loc, 'the key is missing or empty');
-  try {
-    const parsed = parseCertificates(data);
-    const evaluation = evaluateBundle(
-      parsed.certificates,
-      ctx.now,
-      thresholdsFor(ctx.config.certificates, loc.source),
-      {
-        kind,
-      },
-    );
-    const formatNote = parsed.format === 'pem' ? [] : [`read as ${parsed.format.toUpperCase()}`];
-    return certificateFinding(loc, evaluation, ctx.now, { evidence: [...evidence, ...formatNote] });
-  } catch (err) {
-    return unreadableFinding(loc, err instanceof VigilError ? err.userMessage : String(err));
-  }
+  const outcome =
+    typeof data === 'string'
+      ? cache
+        ? cache.get(`${kind}\u0000${loc.source}\u0000${data}`, () =>
+            evaluate(ctx, loc, decodeBase64(data) as Buffer, kind),
+          )
+        : evaluate(ctx, loc, decodeBase64(data) as Buffer, kind)
+      : evaluate(ctx, loc, data, kind);
+  if ('error' in outcome) return unreadableFinding(loc, outcome.error);
+  const formatNote = outcome.format === 'pem' ? [] : [`read as ${outcome.format.toUpperCase()}`];
+  return certificateFinding(loc, outcome.evaluation, ctx.now, { evidence: [...evidence, ...formatNote] });
 }
 
 /** Kubernetes stores Secret data and caBundles as base64; a bad encoding is reported like bad PEM. */

@@ -3,7 +3,7 @@ import type { CheckContext } from '../../check.js';
 import type { CertificateLocation } from '../certificate-finding.js';
 import type { TlsSecret } from '../certificate-reader.js';
 import { CertificateParseError, parseCertificates } from '../parse-certificates.js';
-import { bundleFinding, decodeBase64 } from './bundle-finding.js';
+import { BundleCache, bundleFinding, decodeBase64 } from './bundle-finding.js';
 
 function passwordProtected(data: Buffer): boolean {
   try {
@@ -28,12 +28,12 @@ function location(ctx: CheckContext, s: TlsSecret, key: string): CertificateLoca
 }
 
 /** Findings for one Secret: its tls.crt chain, its optional ca.crt, and readable PKCS#12 keystores. */
-export function secretFindings(ctx: CheckContext, s: TlsSecret): Finding[] {
+export function secretFindings(ctx: CheckContext, s: TlsSecret, cache?: BundleCache): Finding[] {
   const out: Finding[] = [
-    bundleFinding(ctx, location(ctx, s, 'tls.crt'), decodeBase64(s.data['tls.crt']), 'chain'),
+    bundleFinding(ctx, location(ctx, s, 'tls.crt'), s.data['tls.crt'], 'chain', [], cache),
   ];
   if (s.data['ca.crt'] !== undefined && s.data['ca.crt'] !== '') {
-    out.push(bundleFinding(ctx, location(ctx, s, 'ca.crt'), decodeBase64(s.data['ca.crt']), 'ca-bundle'));
+    out.push(bundleFinding(ctx, location(ctx, s, 'ca.crt'), s.data['ca.crt'], 'ca-bundle', [], cache));
   }
   for (const key of Object.keys(s.data).filter((k) => keystoreKey.test(k))) {
     const data = decodeBase64(s.data[key]);
@@ -59,8 +59,9 @@ export function secretFindings(ctx: CheckContext, s: TlsSecret): Finding[] {
  */
 export async function tlsSecretFindings(ctx: CheckContext): Promise<Finding[]> {
   const findings: Finding[] = [];
+  const cache = new BundleCache();
   for await (const page of ctx.target.reader.tlsSecretPages(ctx.config.certificates.secretPageSize)) {
-    for (const s of page) findings.push(...secretFindings(ctx, s));
+    for (const s of page) findings.push(...secretFindings(ctx, s, cache));
   }
   return findings;
 }
