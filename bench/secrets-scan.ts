@@ -23,15 +23,12 @@
  * Prints per-run numbers and medians; exits 1 when the target is missed by either vigil: median wall
  * time above kubectl's, or median peak RSS at or above 200 MB.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
-  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readFileSync,
-  readdirSync,
   realpathSync,
   rmSync,
   symlinkSync,
@@ -42,8 +39,9 @@ import { cpus, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
-import { issueCa, issueLeaf, type IssuedCert } from '../test/fixtures/certs/cert-factory.js';
 import type { ScanChildReport } from './scan-child.js';
+import { chains, seed, TLS_TYPE } from './bench-cluster.js';
+import { hasGnuTime, measure, type Measured } from './measure-process.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const NODE = join(REPO, 'node_modules', '.bin', 'node');
@@ -51,7 +49,6 @@ const NODE = join(REPO, 'node_modules', '.bin', 'node');
 const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 const TOKEN = 'bench-token';
 const MEMORY_TARGET_MB = 200;
-const TLS_TYPE = 'kubernetes.io/tls';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,112 +78,6 @@ const NAMESPACES = positiveInt('namespaces', args.namespaces);
 const OPAQUE = Number(args.opaque) >= 0 ? Math.floor(Number(args.opaque)) : 0;
 const PAGE_SIZE = positiveInt('page-size', args['page-size']);
 
-// ---------------------------------------------------------------- fixture cluster
-
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
-interface Chain {
-  tlsCrt: string;
-  tlsKey: string;
-  caCrt: string;
-}
-
-/**
- * A handful of distinct leaf + intermediate chains (about 2.5 KB of PEM each) reused across all
- * Secrets, as many Secrets share one wildcard certificate in real clusters. A few are expiring or
- * expired so that every severity shows up in the findings.
- */
-function chains(now: Date): { chains: Chain[]; daysLeft: number[]; serving: IssuedCert; ca: IssuedCert } {
-  const root = issueCa('Bench Root CA', now, { ageDays: 400 });
-  const intermediate = issueCa('Bench Issuing CA R1', now, {
-    ageDays: 200,
-    lifetimeDays: 1825,
-    issuer: root,
-  });
-  const daysLeft = [340, 250, 180, 120, 75, 45, 20, 9, 3, -4];
-  const out = daysLeft.map((d, i) => {
-    const host = `svc-${i}.apps.bench.example.com`;
-    const leaf = issueLeaf(host, now, d, {
-      issuer: intermediate,
-      sans: [host, `*.svc-${i}.apps.bench.example.com`, `svc-${i}.internal.bench.example.com`, `svc-${i}`],
-      lifetimeDays: 397,
-    });
-    return { tlsCrt: leaf.certPem + intermediate.certPem, tlsKey: leaf.keyPem, caCrt: root.certPem };
-  });
-  const serving = issueLeaf('kube-apiserver', now, 300, { issuer: root, sans: ['localhost', '127.0.0.1'] });
-  return { chains: out, daysLeft, serving, ca: root };
-}
-
-function tlsSecret(ns: string, name: string, chain: Chain): Record<string, unknown> {
-  const created = '2025-01-15T10:00:00Z';
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: TLS_TYPE,
-    metadata: {
-      namespace: ns,
-      name,
-      labels: {
-        'app.kubernetes.io/name': name.replace(/-tls$/, ''),
-        'controller.cert-manager.io/fao': 'true',
-      },
-      // What cert-manager writes: clients must download and skip all of it.
-      annotations: {
-        'cert-manager.io/alt-names': `${name}.${ns}.svc,${name}.${ns}.svc.cluster.local`,
-        'cert-manager.io/certificate-name': name,
-        'cert-manager.io/common-name': `${name}.${ns}.svc`,
-        'cert-manager.io/ip-sans': '',
-        'cert-manager.io/issuer-group': 'cert-manager.io',
-        'cert-manager.io/issuer-kind': 'ClusterIssuer',
-        'cert-manager.io/issuer-name': 'bench-issuer',
-        'cert-manager.io/uri-sans': '',
-      },
-      managedFields: [
-        {
-          apiVersion: 'v1',
-          fieldsType: 'FieldsV1',
-          fieldsV1: {
-            'f:data': { '.': {}, 'f:ca.crt': {}, 'f:tls.crt': {}, 'f:tls.key': {} },
-            'f:metadata': { 'f:annotations': { '.': {} }, 'f:labels': { '.': {} } },
-            'f:type': {},
-          },
-          manager: 'cert-manager-certificates-issuing',
-          operation: 'Update',
-          time: created,
-        },
-      ],
-      creationTimestamp: created,
-    },
-    data: { 'tls.crt': b64(chain.tlsCrt), 'tls.key': b64(chain.tlsKey) },
-  };
-}
-
-function opaqueSecret(ns: string, name: string): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'Opaque',
-    metadata: { namespace: ns, name, labels: { 'app.kubernetes.io/name': name } },
-    data: {
-      username: b64('app'),
-      password: b64(`pw-${name}-${'x'.repeat(24)}`),
-      'config.json': b64('{"a":1}'.repeat(40)),
-    },
-  };
-}
-
-/** Secrets spread round-robin over the namespaces, TLS and Opaque interleaved by name within each. */
-function seed(fake: FakeKubeApiServer, cs: Chain[]): void {
-  const nsName = (i: number) => `team-${pad(i % NAMESPACES, 3)}`;
-  const objs: Record<string, unknown>[] = [];
-  for (let i = 0; i < SECRETS; i++) {
-    objs.push(tlsSecret(nsName(i), `app-${pad(i, 5)}-tls`, cs[i % cs.length] as Chain));
-  }
-  for (let i = 0; i < OPAQUE; i++) objs.push(opaqueSecret(nsName(i), `app-${pad(i, 5)}-db`));
-  fake.upsertMany(objs);
-}
-
 /** GET /version as the kubectl dispatcher does, to pick the kubectl it would run. */
 function serverVersion(
   url: string,
@@ -203,95 +94,6 @@ function serverVersion(
     req.end();
   });
 }
-
-// ---------------------------------------------------------------- measuring child processes
-
-interface Measured {
-  wallMs: number;
-  peakRssMb: number;
-  exitCode: number;
-  stderr: string;
-}
-
-const hasGnuTime = (() => {
-  if (!existsSync('/usr/bin/time')) return false;
-  const r = spawnSync('/usr/bin/time', ['--version'], { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`.includes('GNU');
-})();
-
-/** Child pids of every process, from /proc/PID/stat (field 4 is the parent pid). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // Gone in the meantime.
-    }
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
-function vmHwmKb(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * Runs a command with stdout to a file, returning wall time (spawn to exit, measured here) and the
- * peak RSS of the largest process in its tree.
- */
-function measure(cmd: string, argv: string[], stdoutFile: string): Promise<Measured> {
-  const out = openSync(stdoutFile, 'w');
-  const timeFile = `${stdoutFile}.time`;
-  const [file, fileArgs] = hasGnuTime
-    ? ['/usr/bin/time', ['-f', '%e %M', '-o', timeFile, cmd, ...argv]]
-    : [cmd, argv];
-  return new Promise((res, rej) => {
-    const t0 = performance.now();
-    const child = spawn(file, fileArgs, { cwd: REPO, stdio: ['ignore', out, 'pipe'] });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (c: string) => (stderr += c));
-    let polledKb = 0;
-    const poll = hasGnuTime
-      ? undefined
-      : setInterval(() => {
-          if (child.pid === undefined) return;
-          for (const pid of descendants(child.pid)) polledKb = Math.max(polledKb, vmHwmKb(pid));
-        }, 10);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - t0;
-      if (poll) clearInterval(poll);
-      closeSync(out);
-      let peakKb = polledKb;
-      if (hasGnuTime) {
-        const line = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) ?? '';
-        peakKb = Number(line.split(' ')[1]);
-      }
-      res({ wallMs, peakRssMb: peakKb / 1024, exitCode: code ?? -1, stderr });
-    });
-  });
-}
-
-// ---------------------------------------------------------------- checking what the tools returned
 
 interface VigilJson {
   findings: { source: string; severity: string; object: string }[];
@@ -404,7 +206,7 @@ async function main(): Promise<number> {
     tokens: { [TOKEN]: 'system:serviceaccount:vigil:vigil' },
   });
   try {
-    seed(fake, cs);
+    seed(fake, cs, { secrets: SECRETS, namespaces: NAMESPACES, opaque: OPAQUE });
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, fake.kubeconfig({ caPem: ca.certPem, token: TOKEN }));
     const config = join(dir, 'vigil.yaml');
@@ -480,7 +282,7 @@ async function main(): Promise<number> {
     const secretLists = () => fake.requests.filter((r) => r.path === '/api/v1/secrets').length;
     const run = async (cmd: string, argv: string[], file: string): Promise<Run> => {
       const before = secretLists();
-      const m = await measure(cmd, argv, file);
+      const m = await measure(cmd, argv, file, REPO);
       return { ...m, listRequests: secretLists() - before };
     };
 
@@ -505,7 +307,7 @@ async function main(): Promise<number> {
     const floor: Record<string, Measured> = {};
     for (const t of tools.slice(0, 2)) {
       const argv = t.argv.slice(0, t.argv.indexOf('check'));
-      floor[t.name] = await measure(NODE, [...argv, '--help'], join(dir, 'help.txt'));
+      floor[t.name] = await measure(NODE, [...argv, '--help'], join(dir, 'help.txt'), REPO);
     }
 
     const rows: { runs: Record<string, Run>; scan: ScanChildReport }[] = [];

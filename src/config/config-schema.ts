@@ -32,6 +32,14 @@ const thresholdOverride = z.strictObject({
 // several certificates (etcd 2379 and 2380, controller-manager 10257, scheduler 10259).
 const endpointPattern = /^(https:\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}\/?$/;
 
+/** Only judges a port that is there; a missing one is already reported by the pattern above. */
+function validPort(endpoint: string): boolean {
+  const digits = /:(\d+)\/?$/.exec(endpoint)?.[1];
+  if (digits === undefined) return true;
+  const port = Number(digits);
+  return port >= 1 && port <= 65535;
+}
+
 const cluster = z
   .strictObject({
     // Names appear in chat commands (`/k8s certs prod`), so keep them short and shell-friendly.
@@ -43,7 +51,10 @@ const cluster = z
     inCluster: z.boolean().optional(),
     tlsEndpoints: z
       .array(
-        z.string().regex(endpointPattern, { error: 'must be host:port, [ipv6]:port or https://host:port' }),
+        z
+          .string()
+          .regex(endpointPattern, { error: 'must be host:port, [ipv6]:port or https://host:port' })
+          .refine(validPort, { error: 'port must be between 1 and 65535' }),
       )
       .default([]),
     requestTimeoutSeconds: z.number().positive().max(120).default(10),

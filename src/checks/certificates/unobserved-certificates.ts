@@ -1,8 +1,9 @@
 import type { Unobserved } from '../../domain/finding.js';
+import { parseHostPort } from '../../probe/parse-host-port.js';
 import type { CheckContext } from '../check.js';
 
 function endpointsOnPort(ctx: CheckContext, port: number): boolean {
-  return ctx.cluster.tlsEndpoints.some((e) => new RegExp(`:${port}/?$`).test(e));
+  return ctx.cluster.tlsEndpoints.some((e) => parseHostPort(e).port === port);
 }
 
 /**

@@ -62,7 +62,7 @@ certificates:
         writeConfig(`
 clusters:
   - name: Prod_1
-    tlsEndpoints: ["etcd-without-port"]
+    tlsEndpoints: ["etcd-without-port", "etcd:99999"]
   - kubeconfig: ./x
     inCluster: true
   - name: dup
@@ -90,6 +90,7 @@ certificates:
     const byKey = Object.fromEntries(problems.map((p) => [p.key, p.message]));
     expect(byKey['clusters[0].name']).toMatch(/lower-case DNS label/);
     expect(byKey['clusters[0].tlsEndpoints[0]']).toMatch(/host:port/);
+    expect(byKey['clusters[0].tlsEndpoints[1]']).toMatch(/between 1 and 65535/);
     expect(byKey['clusters[1].name']).toMatch(/required/);
     expect(byKey['clusters[3].name']).toMatch(/duplicate cluster name "dup"/);
     expect(problems.some((p) => /unknown key\(s\) "warningDay"/.test(p.message))).toBe(true);

@@ -2,7 +2,7 @@ import type { CertificateSource } from '../../../config/config-schema.js';
 import type { Finding } from '../../../domain/finding.js';
 import type { CheckContext } from '../../check.js';
 import type { CaBundleKind, CaBundleRef } from '../certificate-reader.js';
-import { bundleFinding, decodeBase64 } from './bundle-finding.js';
+import { bundleFinding } from './bundle-finding.js';
 import { handshakeFinding } from './handshake-finding.js';
 
 export const caBundleKinds: readonly CaBundleKind[] = [
@@ -44,9 +44,7 @@ export async function caBundleFindings(ctx: CheckContext, kind: CaBundleKind): P
       name: owner,
       ...(first.service ? { namespace: first.service.namespace } : {}),
     };
-    findings.push(
-      bundleFinding(ctx, { ...loc, object: loc.object }, decodeBase64(first.caBundle), 'ca-bundle', evidence),
-    );
+    findings.push(bundleFinding(ctx, loc, first.caBundle, 'ca-bundle', evidence));
 
     // The leaf that actually breaks admission sits behind the Service; only reachable from inside.
     if (ctx.cluster.inCluster && first.service) {

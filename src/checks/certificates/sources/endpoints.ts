@@ -1,13 +1,8 @@
 import type { Finding } from '../../../domain/finding.js';
+import { parseHostPort } from '../../../probe/parse-host-port.js';
 import type { CheckContext } from '../../check.js';
 import { mapLimit } from '../../map-limit.js';
 import { handshakeFinding, hostPort } from './handshake-finding.js';
-
-function parseEndpoint(s: string): { host: string; port: number } {
-  const m = /^(?:https:\/\/)?(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(s);
-  if (!m) throw new Error(`invalid endpoint ${s}`);
-  return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-}
 
 /** The certificate the kubeconfig's server URL presents: what every client of the cluster sees. */
 export function apiServerFinding(ctx: CheckContext): Promise<Finding> {
@@ -86,7 +81,7 @@ export async function kubeletFindings(ctx: CheckContext): Promise<Finding[]> {
 
 /** Endpoints from config: etcd (2379/2380), controller-manager (10257), scheduler (10259), anything. */
 export function tlsEndpointFindings(ctx: CheckContext): Promise<Finding[]> {
-  const endpoints = ctx.cluster.tlsEndpoints.map(parseEndpoint);
+  const endpoints = ctx.cluster.tlsEndpoints.map((e) => parseHostPort(e));
   return mapLimit(endpoints, ctx.config.certificates.probeConcurrency, (e) =>
     handshakeFinding(
       ctx,

@@ -1,0 +1,120 @@
+import type { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
+import { issueCa, issueLeaf, type IssuedCert } from '../test/fixtures/certs/cert-factory.js';
+
+/** The benchmark's cluster: TLS and Opaque Secrets shaped like cert-manager's, seeded into the fake. */
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export const TLS_TYPE = 'kubernetes.io/tls';
+
+export interface Chain {
+  tlsCrt: string;
+  tlsKey: string;
+  caCrt: string;
+}
+
+/**
+ * A handful of distinct leaf + intermediate chains (about 2.5 KB of PEM each) reused across all
+ * Secrets, as many Secrets share one wildcard certificate in real clusters. A few are expiring or
+ * expired so that every severity shows up in the findings.
+ */
+export function chains(now: Date): {
+  chains: Chain[];
+  daysLeft: number[];
+  serving: IssuedCert;
+  ca: IssuedCert;
+} {
+  const root = issueCa('Bench Root CA', now, { ageDays: 400 });
+  const intermediate = issueCa('Bench Issuing CA R1', now, {
+    ageDays: 200,
+    lifetimeDays: 1825,
+    issuer: root,
+  });
+  const daysLeft = [340, 250, 180, 120, 75, 45, 20, 9, 3, -4];
+  const out = daysLeft.map((d, i) => {
+    const host = `svc-${i}.apps.bench.example.com`;
+    const leaf = issueLeaf(host, now, d, {
+      issuer: intermediate,
+      sans: [host, `*.svc-${i}.apps.bench.example.com`, `svc-${i}.internal.bench.example.com`, `svc-${i}`],
+      lifetimeDays: 397,
+    });
+    return { tlsCrt: leaf.certPem + intermediate.certPem, tlsKey: leaf.keyPem, caCrt: root.certPem };
+  });
+  const serving = issueLeaf('kube-apiserver', now, 300, { issuer: root, sans: ['localhost', '127.0.0.1'] });
+  return { chains: out, daysLeft, serving, ca: root };
+}
+
+function tlsSecret(ns: string, name: string, chain: Chain): Record<string, unknown> {
+  const created = '2025-01-15T10:00:00Z';
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: TLS_TYPE,
+    metadata: {
+      namespace: ns,
+      name,
+      labels: {
+        'app.kubernetes.io/name': name.replace(/-tls$/, ''),
+        'controller.cert-manager.io/fao': 'true',
+      },
+      // What cert-manager writes: clients must download and skip all of it.
+      annotations: {
+        'cert-manager.io/alt-names': `${name}.${ns}.svc,${name}.${ns}.svc.cluster.local`,
+        'cert-manager.io/certificate-name': name,
+        'cert-manager.io/common-name': `${name}.${ns}.svc`,
+        'cert-manager.io/ip-sans': '',
+        'cert-manager.io/issuer-group': 'cert-manager.io',
+        'cert-manager.io/issuer-kind': 'ClusterIssuer',
+        'cert-manager.io/issuer-name': 'bench-issuer',
+        'cert-manager.io/uri-sans': '',
+      },
+      managedFields: [
+        {
+          apiVersion: 'v1',
+          fieldsType: 'FieldsV1',
+          fieldsV1: {
+            'f:data': { '.': {}, 'f:ca.crt': {}, 'f:tls.crt': {}, 'f:tls.key': {} },
+            'f:metadata': { 'f:annotations': { '.': {} }, 'f:labels': { '.': {} } },
+            'f:type': {},
+          },
+          manager: 'cert-manager-certificates-issuing',
+          operation: 'Update',
+          time: created,
+        },
+      ],
+      creationTimestamp: created,
+    },
+    data: { 'tls.crt': b64(chain.tlsCrt), 'tls.key': b64(chain.tlsKey) },
+  };
+}
+
+function opaqueSecret(ns: string, name: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: { namespace: ns, name, labels: { 'app.kubernetes.io/name': name } },
+    data: {
+      username: b64('app'),
+      password: b64(`pw-${name}-${'x'.repeat(24)}`),
+      'config.json': b64('{"a":1}'.repeat(40)),
+    },
+  };
+}
+
+/** Secrets spread round-robin over the namespaces, TLS and Opaque interleaved by name within each. */
+export function seed(
+  fake: FakeKubeApiServer,
+  cs: Chain[],
+  counts: { secrets: number; namespaces: number; opaque: number },
+): void {
+  const { secrets: SECRETS, namespaces: NAMESPACES, opaque: OPAQUE } = counts;
+  const nsName = (i: number) => `team-${pad(i % NAMESPACES, 3)}`;
+  const objs: Record<string, unknown>[] = [];
+  for (let i = 0; i < SECRETS; i++) {
+    objs.push(tlsSecret(nsName(i), `app-${pad(i, 5)}-tls`, cs[i % cs.length] as Chain));
+  }
+  for (let i = 0; i < OPAQUE; i++) objs.push(opaqueSecret(nsName(i), `app-${pad(i, 5)}-db`));
+  fake.upsertMany(objs);
+}
