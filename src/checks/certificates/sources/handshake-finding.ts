@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { Finding } from '../../../domain/finding.js';
 import { fingerprint } from '../../../domain/fingerprint.js';
 import { VigilError } from '../../../domain/vigil-error.js';
+import { TlsProbeError } from '../../../probe/tls-probe.js';
 import type { CheckContext } from '../../check.js';
 import { certificateFinding, thresholdsFor, type CertificateLocation } from '../certificate-finding.js';
 import { evaluateBundle } from '../evaluate-bundle.js';
@@ -69,6 +70,16 @@ export async function handshakeFinding(
   } catch (err) {
     const why =
       err instanceof VigilError ? err.userMessage : `TLS handshake with ${endpoint} failed: ${String(err)}`;
+    // etcd with client-cert-auth over TLS 1.2 aborts the handshake for lack of a client certificate,
+    // but only after it sent its own: the probe keeps that chain, and its expiry still counts.
+    const chain = err instanceof TlsProbeError ? err.chain : [];
+    if (chain.length > 0) {
+      const thresholds = thresholdsFor(ctx.config.certificates, loc.source);
+      const evaluation = evaluateBundle(chain, ctx.now, thresholds, { kind: 'chain' });
+      return certificateFinding(loc, evaluation, ctx.now, {
+        evidence: [`endpoint ${endpoint}`, `read before the handshake failed: ${why}`],
+      });
+    }
     return probeFailure(loc, why);
   }
 }
