@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheckCommand } from '../../src/cli/check-command.js';
-import type { Finding } from '../../src/domain/finding.js';
 import { startDemoClusters, type DemoClusters } from '../../src/demo/start-demo-clusters.js';
+import { checkJson, type CheckJson, type JsonFinding } from '../support/check-json.js';
 
 /**
  * Every certificate source, read through the real @kubernetes/client-node over HTTPS from the fake
@@ -9,24 +8,15 @@ import { startDemoClusters, type DemoClusters } from '../../src/demo/start-demo-
  */
 describe('certificate check against the simulated clusters', () => {
   let demo: DemoClusters;
-  let findings: (Finding & { subject?: string; notAfter?: string; daysLeft?: number })[];
-  let json: {
-    findings: typeof findings;
-    clusters: { name: string; reachable: boolean; unobserved: { what: string }[] }[];
-  };
+  let findings: JsonFinding[];
+  let json: CheckJson;
   let exitCode: number;
 
   beforeAll(async () => {
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     demo = await startDemoClusters(now);
-    const result = await runCheckCommand(
-      demo.config,
-      { clusters: [], only: ['certificates'], output: 'json', problemsOnly: false, color: false },
-      () => now,
-    );
-    json = JSON.parse(result.text);
+    ({ json, exitCode } = await checkJson(demo.config, now, ['certificates']));
     findings = json.findings;
-    exitCode = result.exitCode;
   });
   afterAll(() => demo?.stop());
 

@@ -3,9 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheckCommand } from '../../src/cli/check-command.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import type { Finding } from '../../src/domain/finding.js';
+import { checkJson } from '../support/check-json.js';
 import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
 import { issueCa, issueCert, issueLeaf, daysFrom } from '../fixtures/certs/cert-factory.js';
 
@@ -16,19 +15,8 @@ const serving = issueLeaf('kube-apiserver', now, 200, { issuer: ca, sans: ['loca
 const token = 'good-token';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-type Json = {
-  findings: (Finding & { daysLeft?: number })[];
-  clusters: { name: string; reachable: boolean }[];
-};
-
 async function check(clusters: Record<string, unknown>[], certificates: Record<string, unknown> = {}) {
-  const config = parseConfig({ clusters, certificates }, 'test', dir);
-  const r = await runCheckCommand(
-    config,
-    { clusters: [], only: [], output: 'json', problemsOnly: false, color: false },
-    () => now,
-  );
-  return { json: JSON.parse(r.text) as Json, exitCode: r.exitCode };
+  return checkJson(parseConfig({ clusters, certificates }, 'test', dir), now);
 }
 
 function kubeconfigFile(name: string, text: string): string {

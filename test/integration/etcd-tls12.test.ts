@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheckCommand } from '../../src/cli/check-command.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import type { Finding } from '../../src/domain/finding.js';
+import { checkJson } from '../support/check-json.js';
 import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
 import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
@@ -56,12 +55,7 @@ describe('etcd over TLS 1.2 demanding a client certificate', () => {
       'test',
       dir,
     );
-    const r = await runCheckCommand(
-      config,
-      { clusters: [], only: [], output: 'json', problemsOnly: false, color: false },
-      () => now,
-    );
-    const findings = (JSON.parse(r.text) as { findings: (Finding & { daysLeft?: number })[] }).findings;
+    const { findings } = (await checkJson(config, now)).json;
     const etcd = findings.find((f) => f.source === 'tls-endpoint');
     expect(etcd).toMatchObject({ severity: 'critical', subject: 'CN=etcd-0', daysLeft: 6 });
     expect(etcd?.evidence?.join('\n')).toMatch(/read before the handshake failed/);

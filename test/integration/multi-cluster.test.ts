@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheckCommand } from '../../src/cli/check-command.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import type { Finding } from '../../src/domain/finding.js';
+import { checkJson } from '../support/check-json.js';
 import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
 import { issueCa, issueLeaf, toPkcs12 } from '../fixtures/certs/cert-factory.js';
 
@@ -90,12 +89,7 @@ describe('several clusters from one kubeconfig file', () => {
       'test',
       dir,
     );
-    const r = await runCheckCommand(
-      config,
-      { clusters: [], only: [], output: 'json', problemsOnly: false, color: false },
-      () => now,
-    );
-    return JSON.parse(r.text) as { findings: (Finding & { daysLeft?: number })[] };
+    return (await checkJson(config, now)).json;
   }
 
   it("uses each context's own server and credentials, concurrently", async () => {

@@ -23,7 +23,7 @@ export type CaBundleKind = 'validating-webhook' | 'mutating-webhook' | 'apiservi
 
 export interface CaBundleRef {
   kind: CaBundleKind;
-  /** e.g. `validatingwebhookconfiguration/cert-manager-webhook webhook[0] webhook.cert-manager.io`. */
+  /** e.g. `validatingwebhookconfiguration/cert-manager-webhook webhook webhook.cert-manager.io`. */
   object: string;
   /** Base64 PEM, as stored in the object. */
   caBundle: string;
