@@ -2,6 +2,8 @@ import type { ClusterConfig, VigilConfig } from '../config/config-schema.js';
 import type { CheckName, Finding, Unobserved } from '../domain/finding.js';
 import type { TlsProbeResult } from '../probe/tls-probe-result.js';
 import type { CertificateReader } from './certificates/certificate-reader.js';
+import type { RegistryReader } from './registries/registry-reader.js';
+import type { StatefulSetReader } from './statefulsets/statefulset-reader.js';
 
 export type ProbeTls = (opts: {
   host: string;
@@ -20,6 +22,8 @@ export interface ClusterTarget {
   kubeconfigPath?: string;
   clientCertificatePem?: string;
   reader: CertificateReader;
+  statefulSetReader: StatefulSetReader;
+  registryReader: RegistryReader;
   ping(): Promise<void>;
 }
 

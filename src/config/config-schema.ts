@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { registriesConfigSchema } from './registries-config.js';
+import { statefulSetsConfigSchema } from './statefulsets-config.js';
 
 /** Certificate sources whose thresholds can be overridden one by one. */
 export const certificateSources = [
@@ -15,6 +17,7 @@ export const certificateSources = [
   'crd-conversion-ca-bundle',
   'cert-manager',
   'kubeconfig-client-cert',
+  'registry',
 ] as const;
 export type CertificateSource = (typeof certificateSources)[number];
 
@@ -90,6 +93,8 @@ export const configSchema = z.strictObject({
       error: 'caCriticalDays must not exceed caWarningDays',
       path: ['caCriticalDays'],
     }),
+  statefulsets: statefulSetsConfigSchema,
+  registries: registriesConfigSchema,
 });
 
 export type VigilConfig = z.infer<typeof configSchema>;

@@ -8,7 +8,9 @@ import {
 } from '../../test/fakes/kube-api-server/index.js';
 import type { VigilConfig } from '../config/config-schema.js';
 import { parseConfig } from '../config/load-config.js';
+import { startDemoRegistries } from './demo-registries.js';
 import { demoObjects, demoPki } from './demo-scenario.js';
+import { demoStatefulSetObjects } from './demo-statefulsets.js';
 
 const token = 'demo-token-vigil';
 
@@ -75,6 +77,10 @@ export async function startDemoClusters(now: Date): Promise<DemoClusters> {
         kubeletB: kubeletB.port,
       }),
     );
+    prod.upsertMany(demoStatefulSetObjects(now));
+    const registries = await startDemoRegistries(now, dir);
+    stops.push(registries.stop);
+    prod.upsertMany(registries.objects);
 
     // "edge": its API server certificate expired three days ago, so the API itself is unreachable.
     const edge = await FakeKubeApiServer.start({
@@ -114,6 +120,7 @@ export async function startDemoClusters(now: Date): Promise<DemoClusters> {
           },
           { name: 'edge', kubeconfig: edgeKubeconfig },
         ],
+        registries: registries.config,
       },
       'demo (embedded config)',
       dir,

@@ -4,9 +4,13 @@ import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import type { CertificateReader } from '../checks/certificates/certificate-reader.js';
+import type { RegistryReader } from '../checks/registries/registry-reader.js';
+import type { StatefulSetReader } from '../checks/statefulsets/statefulset-reader.js';
 import { VigilError } from '../domain/vigil-error.js';
 import { explainKubeError } from './explain-kube-error.js';
 import { KubeCertificateReader } from './kube-certificate-reader.js';
+import { KubeRegistryReader } from './kube-registry-reader.js';
+import { KubeStatefulSetReader } from './kube-statefulset-reader.js';
 import { makeApiClient } from './make-api-client.js';
 
 export interface ClusterAccessConfig {
@@ -27,6 +31,8 @@ export interface ClusterConnection {
   /** Client certificate PEM from the kubeconfig user (certificate only, never the key), when the user authenticates with one. */
   clientCertificatePem?: string;
   reader: CertificateReader;
+  statefulSetReader: StatefulSetReader;
+  registryReader: RegistryReader;
   /** GET /version: proves the API answers and our credentials work; throws KubeAccessError. */
   ping(): Promise<void>;
 }
@@ -164,6 +170,8 @@ export function loadClusterConnection(
     insecureSkipTlsVerify: cluster.skipTLSVerify,
     ...(clientCertificatePem !== undefined ? { clientCertificatePem } : {}),
     reader: new KubeCertificateReader(kc, errCtx),
+    statefulSetReader: new KubeStatefulSetReader(kc, errCtx),
+    registryReader: new KubeRegistryReader(kc, errCtx),
     async ping() {
       try {
         await versionApi.getCode();

@@ -73,5 +73,10 @@ export function nextStepFor(c: NextStepContext): string {
         `Renew the client certificate in ${c.kubeconfigPath ?? 'the kubeconfig'}: on kubeadm clusters ` +
         '`kubeadm certs renew admin.conf` (or `kubeadm kubeconfig user`) and copy the new kubeconfig where vigil reads it.'
       );
+    case 'registry':
+      return (
+        `Renew the registry's serving certificate on ${c.host ?? '?'}${c.port ? `:${c.port}` : ''} and reload the registry ` +
+        '(or its load balancer); once it expires every node fails image pulls from it with x509 errors.'
+      );
   }
 }

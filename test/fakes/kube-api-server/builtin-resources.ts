@@ -40,6 +40,7 @@ export const builtinResources: readonly ResourceType[] = [
   r('apps', 'v1', 'Deployment', 'deployments', true, ['deploy']),
   r('apps', 'v1', 'DaemonSet', 'daemonsets', true, ['ds']),
   r('apps', 'v1', 'ReplicaSet', 'replicasets', true, ['rs']),
+  r('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
   r('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj']),
   r('batch', 'v1', 'Job', 'jobs', true),
   r(
