@@ -1,3 +1,4 @@
+import { resolveCheckName } from '../checks/check-names.js';
 import { allChecks } from '../checks/index.js';
 import { runChecks, type CheckReport } from '../checks/run-checks.js';
 import type { VigilConfig } from '../config/config-schema.js';
@@ -48,11 +49,14 @@ export function validateSelection(
       `unknown cluster ${unknownClusters.map((c) => `"${c}"`).join(', ')}; configured clusters: ${known.join(', ')}`,
     );
   }
-  const unknownChecks = o.only.filter((c) => !(checkNames as string[]).includes(c));
+  const unknownChecks = o.only.filter((c) => {
+    const name = resolveCheckName(c);
+    return name === undefined || !(checkNames as string[]).includes(name);
+  });
   if (unknownChecks.length > 0) {
     throw new VigilError(
       'cli-unknown-check',
-      `unknown check ${unknownChecks.map((c) => `"${c}"`).join(', ')} for --only; available: ${checkNames.join(', ')}`,
+      `unknown check ${unknownChecks.map((c) => `"${c}"`).join(', ')} for --only; available: ${checkNames.join(', ')} (or certs, sts)`,
     );
   }
 }
@@ -65,7 +69,7 @@ export async function runCheckCommand(
   validateSelection(config, o);
   const report = await runChecks(
     config,
-    { clusters: o.clusters, only: o.only },
+    { clusters: o.clusters, only: o.only.map((c) => resolveCheckName(c) ?? c) },
     {
       connect: (c) => loadClusterConnection({ ...c, requestTimeoutMs: c.requestTimeoutSeconds * 1000 }),
       probeTls,

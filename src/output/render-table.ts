@@ -34,9 +34,81 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
 }
 
+type Cell = (f: Finding, nowIso: string, color: boolean) => string;
+
+interface Section {
+  title: string;
+  columns: [string, Cell][];
+  /** Whether the summary line repeats under a non-ok row (it does not when a column shows it). */
+  summaryBelow: boolean;
+}
+
+const severity: [string, Cell] = ['SEVERITY', (f, _n, color) => severityCell(f, color)];
+const certificateSection: Section = {
+  title: 'Certificates',
+  columns: [
+    severity,
+    ['SOURCE', (f) => f.source],
+    ['OBJECT', (f) => truncate(f.object, 60)],
+    ['SUBJECT', (f) => truncate(f.certificate?.subject ?? '-', 40)],
+    ['NOT AFTER (UTC)', (f) => (notAfterOf(f) ? shortUtc(notAfterOf(f) as string) : '-')],
+    [
+      'DAYS LEFT',
+      (f, now) =>
+        f.certificate
+          ? String(f.certificate.daysLeft)
+          : f.notAfter
+            ? String(wholeDaysUntil(f.notAfter, now))
+            : '-',
+    ],
+  ],
+  summaryBelow: true,
+};
+// StatefulSets and registries say everything in their summary, so it is the last column.
+const summarySection = (title: string): Section => ({
+  title,
+  columns: [severity, ['OBJECT', (f) => truncate(f.object, 50)], ['SUMMARY', (f) => f.summary]],
+  summaryBelow: false,
+});
+const sections: Record<Finding['check'], Section> = {
+  cluster: { ...summarySection('Cluster access'), summaryBelow: false },
+  certificates: certificateSection,
+  statefulsets: summarySection('StatefulSets'),
+  registries: summarySection('Registries'),
+};
+const sectionOrder: Finding['check'][] = ['cluster', 'certificates', 'statefulsets', 'registries'];
+
+// eslint-disable-next-line no-control-regex
+const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;
+
+function renderSection(section: Section, rows: Finding[], nowIso: string, color: boolean): string[] {
+  const header = section.columns.map(([h]) => h);
+  const table = rows.map((f) => section.columns.map(([, cell]) => cell(f, nowIso, color)));
+  // The last column is free text: it sets no width, so one long summary does not pad every row.
+  const widths = header.map((h, i) =>
+    i === header.length - 1 ? 0 : Math.max(h.length, ...table.map((r) => visible(r[i] ?? ''))),
+  );
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - visible(cell))))
+      .join('  ')
+      .trimEnd();
+  const lines = [`  ${section.title}`, `  ${fmt(header)}`];
+  rows.forEach((f, i) => {
+    lines.push(`  ${fmt(table[i] ?? [])}`);
+    if (f.severity !== 'ok') {
+      if (section.summaryBelow) lines.push(`      ${f.summary}`);
+      for (const e of f.evidence ?? []) lines.push(`        · ${e}`);
+      if (f.nextStep) lines.push(`      next: ${f.nextStep}`);
+    }
+  });
+  return lines;
+}
+
 /**
- * Human output: one block per cluster, soonest expiry first, the next step under every row that is
- * not ok, and what could not be observed at the end so silence is never read as safety.
+ * Human output: one block per cluster and one table per check (soonest expiry first for
+ * certificates), the next step under every row that is not ok, and what could not be observed at
+ * the end so silence is never read as safety.
  */
 export function renderTable(report: CheckReport, opts: TableOptions = {}): string {
   const color = opts.color ?? false;
@@ -48,36 +120,11 @@ export function renderTable(report: CheckReport, opts: TableOptions = {}): strin
         `${counts.critical} critical, ${counts.warning} warning, ${counts.unknown} unknown, ${counts.ok} ok`,
     );
     const rows = c.findings.filter((f) => !opts.problemsOnly || f.severity !== 'ok');
-    const header = ['SEVERITY', 'SOURCE', 'OBJECT', 'SUBJECT', 'NOT AFTER (UTC)', 'DAYS LEFT'];
-    const table = rows.map((f) => [
-      severityCell(f, color),
-      f.source,
-      truncate(f.object, 60),
-      truncate(f.certificate?.subject ?? '-', 40),
-      notAfterOf(f) ? shortUtc(notAfterOf(f) as string) : '-',
-      f.certificate
-        ? String(f.certificate.daysLeft)
-        : f.notAfter
-          ? String(wholeDaysUntil(f.notAfter, report.generatedAt))
-          : '-',
-    ]);
-    // eslint-disable-next-line no-control-regex
-    const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => visible(r[i] ?? ''))));
-    const fmt = (r: string[]) =>
-      r
-        .map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - visible(cell))))
-        .join('  ')
-        .trimEnd();
-    if (rows.length > 0) lines.push(`  ${fmt(header)}`);
-    rows.forEach((f, i) => {
-      lines.push(`  ${fmt(table[i] ?? [])}`);
-      if (f.severity !== 'ok') {
-        lines.push(`      ${f.summary}`);
-        for (const e of f.evidence ?? []) lines.push(`        · ${e}`);
-        if (f.nextStep) lines.push(`      next: ${f.nextStep}`);
-      }
-    });
+    for (const check of sectionOrder) {
+      const inSection = rows.filter((f) => f.check === check);
+      if (inSection.length > 0)
+        lines.push(...renderSection(sections[check], inSection, report.generatedAt, color));
+    }
     if (c.unobserved.length > 0) {
       lines.push('  Not observed in this mode:');
       for (const u of c.unobserved) lines.push(`    - ${u.what}: ${u.why}; ${u.howToObserve}`);

@@ -96,9 +96,11 @@ describe('vigil CLI', () => {
 
     const file = join(empty, 'vigil.yaml');
     writeFileSync(file, 'clusters:\n  - name: prod\n    inCluster: true\n');
-    const only = await vigil(['check', '--config', file, '--only', 'certs']);
+    const only = await vigil(['check', '--config', file, '--only', 'pods']);
     expect(only.code).toBe(3);
-    expect(only.stderr).toMatch(/unknown check "certs" for --only; available: certificates/);
+    expect(only.stderr).toMatch(
+      /unknown check "pods" for --only; available: certificates, statefulsets, registries/,
+    );
     const cluster = await vigil(['check', '--config', file, '--cluster', 'staging']);
     expect(cluster.stderr).toMatch(/unknown cluster "staging"; configured clusters: prod/);
     const flag = await vigil(['check', '--bogus']);

@@ -1,0 +1,26 @@
+import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
+
+/**
+ * A chat command or button press, already authenticated and parsed out of its platform envelope by
+ * src/chat/<platform>. Handlers are platform-neutral: Slack's `/k8s certs prod` and Teams'
+ * `@vigil certs prod` arrive here as the same request.
+ */
+export interface CommandRequest {
+  platform: ChatPlatformName;
+  /** The words after `/k8s` or the @mention, as typed (untrusted). */
+  text: string;
+  user: Actor;
+  /** Slack user-group ids / Azure AD group ids the user belongs to, when the platform told us. */
+  userGroups?: string[];
+  /** Where it was asked: Slack channel id, Teams conversation id. */
+  channel: string;
+}
+
+/** A button press on an alert message. */
+export interface ActionRequest {
+  platform: ChatPlatformName;
+  action: { kind: 'ack'; alertId: string } | { kind: 'snooze'; alertId: string; duration: string };
+  user: Actor;
+  userGroups?: string[];
+  channel: string;
+}

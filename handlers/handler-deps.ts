@@ -1,0 +1,26 @@
+import type { AlertStore, AuditLog } from '../src/alerts/alert-store.js';
+import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
+import type { ReplyMessage } from '../src/chat/chat-message.js';
+import type { VigilConfig } from '../src/config/config-schema.js';
+import type { Transition } from '../src/domain/alert.js';
+import type { CheckName } from '../src/domain/finding.js';
+
+/** What handlers may touch; passed in (house rule 7), so tests give real Redis-backed stores. */
+export interface HandlerDeps {
+  config: Readonly<VigilConfig>;
+  alerts: AlertStore;
+  audit: AuditLog;
+  snapshots: SnapshotStore;
+  now(): Date;
+  /** Hands transitions caused by a human action (ack, snooze) to the outbox, which edits every copy of the message. */
+  notify(transitions: Transition[]): Promise<void>;
+  /**
+   * Queues an immediate run of one or all checks on a cluster (`/k8s check prod`); `answer` is called
+   * with the result when it finishes (Slack: through the response URL), since that takes longer than 3 s.
+   */
+  requestCheck(
+    cluster: string,
+    check: Exclude<CheckName, 'cluster'> | undefined,
+    answer: (reply: ReplyMessage) => Promise<void>,
+  ): Promise<void>;
+}

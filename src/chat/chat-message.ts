@@ -1,0 +1,58 @@
+import type { AlertState, ChatPlatformName } from '../domain/alert.js';
+import type { CheckName } from '../domain/finding.js';
+import type { Severity } from '../domain/severity.js';
+
+/**
+ * The platform-neutral messages vigil sends (ARCHITECTURE.md house rule 4): built once in
+ * src/chat or handlers/, rendered to Slack blocks or a Teams Adaptive Card only inside
+ * src/chat/<platform>/. All text here is plain text: renderers escape it for their markup, so
+ * nothing a user or a cluster object supplies can ping a channel or inject markup.
+ */
+export interface AlertMessage {
+  kind: 'alert';
+  alertId: string;
+  severity: Severity;
+  state: AlertState;
+  cluster: string;
+  check: CheckName;
+  /** What is wrong, one line (the finding's summary). */
+  title: string;
+  /** The object, e.g. `statefulset db/mongo`. */
+  object: string;
+  /** Since when it has been wrong (ISO), rendered as "since 2026-11-21 10:02 UTC (47 min)". */
+  since: string;
+  evidence: string[];
+  /** Workloads or services affected; may be empty. */
+  blastRadius: string[];
+  nextStep?: string;
+  /** The state line under the title: "Acknowledged by Maria 10:14 UTC: on it", "Resolved after 2 h 3 min". */
+  status?: string;
+  /** Buttons offered; none once resolved. */
+  actions: AlertAction[];
+}
+
+export type AlertAction =
+  | { kind: 'ack'; alertId: string }
+  | { kind: 'snooze'; alertId: string; durations: string[] /* e.g. ['1h','4h','24h'] */ };
+
+/** An answer to a command: a title, sections of lines, optional pagination hint. */
+export interface ReplyMessage {
+  kind: 'reply';
+  /** Whether only the asker sees it (Slack ephemeral); refusals and errors are private. */
+  private: boolean;
+  title: string;
+  sections: { heading?: string; lines: string[] }[];
+  /** E.g. "data from 3 min ago"; always set when answering from stored results. */
+  footer?: string;
+}
+
+export type ChatMessage = AlertMessage | ReplyMessage;
+
+/** Where a message went, enough to edit it or reply in its thread later. */
+export interface PostedRef {
+  platform: ChatPlatformName;
+  /** Slack channel id, or Teams conversation alias resolved to a conversation id. */
+  destination: string;
+  /** Slack message `ts`, Teams activity id. */
+  messageId: string;
+}

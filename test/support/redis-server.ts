@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real redis-server for one test file (house rule 10): its own port and directory, no persistence,
+ * `noeviction` as BullMQ requires. `restart()` keeps the port so clients can reconnect, which is what
+ * the "Redis restarted" fault tests need; `stop()` removes everything.
+ */
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stops the server abruptly (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: nothing was persisted). */
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const REDIS_BIN = process.env.REDIS_SERVER ?? 'redis-server';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves once the server answers PING; a bounded loop, so a missing binary fails in seconds. */
+async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < deadline && attempt < 200; attempt++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.setTimeout(500, () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', () => resolve(false));
+      s.once('connect', () => s.write('PING\r\n'));
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString().startsWith('+PONG'));
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(
+    `redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms; is redis-server installed (apt-get install redis-server)?`,
+  );
+}
+
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    const proc = spawn(
+      REDIS_BIN,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
+    child = proc;
+    const failed = new Promise<never>((_, reject) => {
+      proc.once('error', (err) =>
+        reject(new Error(`cannot start ${REDIS_BIN}: ${err.message}; install redis-server (apt-get install redis-server)`)),
+      );
+    });
+    await Promise.race([waitForPing(port, 10_000), failed]);
+  };
+
+  const kill = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  };
+
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    async restart() {
+      await kill();
+      await start();
+    },
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
