@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { alertsConfigSchema } from './alerts-config.js';
+import { permissionsConfigSchema } from './permissions-config.js';
 import { registriesConfigSchema } from './registries-config.js';
+import { schedulesConfigSchema } from './schedules-config.js';
 import { statefulSetsConfigSchema } from './statefulsets-config.js';
 
 /** Certificate sources whose thresholds can be overridden one by one. */
@@ -95,6 +98,9 @@ export const configSchema = z.strictObject({
     }),
   statefulsets: statefulSetsConfigSchema,
   registries: registriesConfigSchema,
+  schedules: schedulesConfigSchema,
+  alerts: alertsConfigSchema,
+  permissions: permissionsConfigSchema,
 });
 
 export type VigilConfig = z.infer<typeof configSchema>;
