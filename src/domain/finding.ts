@@ -27,6 +27,32 @@ export interface CertificateFacts {
 }
 
 /**
+ * What the StatefulSet check computed about one StatefulSet, for JSON consumers. Counts come from the
+ * pods themselves (status lags when the controller is stuck); `notReadySince` from pod conditions.
+ */
+export interface StatefulSetFacts {
+  desired: number;
+  ready: number;
+  available: number;
+  missingOrdinals: number[];
+  /** The lowest pod that is missing or not Running, Ready and Available. */
+  blockingOrdinal?: number;
+  blockingPod?: string;
+  podManagementPolicy: string;
+  updateStrategy: string;
+  partition: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  /** Pods on the update revision. */
+  updatedReplicas: number;
+  generation?: number;
+  observedGeneration?: number;
+  notReadySince?: string; // ISO 8601 UTC
+  /** Recognised stuck patterns, e.g. `ordered-ready-blocked`, `forced-rollback-needed`. */
+  patterns: string[];
+}
+
+/**
  * What a check found about one object: pure data, no SDK types. The alert lifecycle keys on
  * `fingerprint`, which is stable for the same cluster/check/source/object whatever the severity.
  */
@@ -47,6 +73,7 @@ export interface Finding {
   /** Expiry of something that is not an X.509 we parsed ourselves (a cert-manager status), for sorting. */
   notAfter?: string;
   certificate?: CertificateFacts;
+  statefulSet?: StatefulSetFacts;
 }
 
 /** Something vigil cannot see in the current mode, listed so that silence is never read as safety. */

@@ -1,22 +1,161 @@
-import { AppsV1Api } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { StatefulSetReader } from '../checks/statefulsets/statefulset-reader.js';
+import type {
+  ClaimInfo,
+  EventInfo,
+  EventSubject,
+  NodeInfo,
+  PodInfo,
+  RevisionInfo,
+  StatefulSetInfo,
+  StatefulSetListOptions,
+  StatefulSetReader,
+} from '../checks/statefulsets/statefulset-reader.js';
+import { explainKubeError } from './explain-kube-error.js';
 import type { KubeErrorContext } from './explain-kube-error.js';
+import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
+import {
+  controlledBy,
+  toClaimInfo,
+  toEventInfo,
+  toNodeInfo,
+  toPodInfo,
+  toRevisionInfo,
+  toStatefulSetInfo,
+} from './statefulset-info.js';
+
+/** Pods, events and revisions of one StatefulSet are few; pages bound the odd 1000-replica set. */
+const PAGE_SIZE = 250;
 
 type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
 
+/**
+ * Reads what the StatefulSet check needs through client-node's typed APIs and hands back plain data.
+ * Lists are paginated and filtered server-side (namespace exclusions, label and field selectors,
+ * all of which a real API server supports for these kinds). Every failure leaves as a
+ * KubeAccessError naming verb, resource and namespace, so a missing RBAC rule reads as the rule.
+ */
 export class KubeStatefulSetReader implements StatefulSetReader {
   private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
 
   constructor(
     kc: KubeConfig,
     private readonly scope: Scope,
   ) {
-    this.apps = makeApiClient(kc, AppsV1Api, scope.timeoutMs ?? 10_000);
+    const timeoutMs = scope.timeoutMs ?? 10_000;
+    this.apps = makeApiClient(kc, AppsV1Api, timeoutMs);
+    this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
   }
 
-  async statefulSets(): Promise<unknown[]> {
-    return (await this.apps.listStatefulSetForAllNamespaces()).items;
+  async *statefulSetPages(opts: StatefulSetListOptions): AsyncIterable<StatefulSetInfo[]> {
+    const { namespace } = opts;
+    // metadata.namespace is selectable on every kind, so excluded namespaces never cross the wire.
+    const fieldSelector = opts.excludeNamespaces.map((ns) => `metadata.namespace!=${ns}`).join(',');
+    const pages = listInPages((token) => {
+      const args = {
+        limit: opts.pageSize,
+        ...(token !== undefined ? { _continue: token } : {}),
+        ...(fieldSelector && namespace === undefined ? { fieldSelector } : {}),
+      };
+      return namespace === undefined
+        ? this.apps.listStatefulSetForAllNamespaces(args)
+        : this.apps.listNamespacedStatefulSet({ namespace, ...args });
+    });
+    try {
+      for await (const page of pages) yield page.map(toStatefulSetInfo);
+    } catch (err) {
+      throw this.explain(err, 'list', 'statefulsets');
+    }
+  }
+
+  async podsOf(sts: StatefulSetInfo): Promise<PodInfo[]> {
+    const pods: PodInfo[] = [];
+    try {
+      for await (const page of listInPages((token) =>
+        this.core.listNamespacedPod({
+          namespace: sts.namespace,
+          labelSelector: sts.selector,
+          limit: PAGE_SIZE,
+          ...(token !== undefined ? { _continue: token } : {}),
+        }),
+      )) {
+        for (const p of page) if (controlledBy(p, sts.uid)) pods.push(toPodInfo(p));
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'pods');
+    }
+    return pods;
+  }
+
+  async revisionsOf(sts: StatefulSetInfo): Promise<RevisionInfo[]> {
+    const revisions: RevisionInfo[] = [];
+    try {
+      for await (const page of listInPages((token) =>
+        this.apps.listNamespacedControllerRevision({
+          namespace: sts.namespace,
+          labelSelector: sts.selector,
+          limit: PAGE_SIZE,
+          ...(token !== undefined ? { _continue: token } : {}),
+        }),
+      )) {
+        for (const r of page) {
+          const owner = r.metadata?.ownerReferences?.find((o) => o.controller);
+          if (owner?.uid === sts.uid) revisions.push(toRevisionInfo(r));
+        }
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'controllerrevisions');
+    }
+    return revisions;
+  }
+
+  async eventsAbout(subject: EventSubject): Promise<EventInfo[]> {
+    // involvedObject.* are registered field selectors for core v1 Events on every server version.
+    const fieldSelector = [
+      `involvedObject.kind=${subject.kind}`,
+      `involvedObject.name=${subject.name}`,
+      ...(subject.uid ? [`involvedObject.uid=${subject.uid}`] : []),
+    ].join(',');
+    const events: EventInfo[] = [];
+    try {
+      for await (const page of listInPages((token) =>
+        this.core.listNamespacedEvent({
+          namespace: subject.namespace,
+          fieldSelector,
+          limit: PAGE_SIZE,
+          ...(token !== undefined ? { _continue: token } : {}),
+        }),
+      )) {
+        for (const e of page) events.push(toEventInfo(e));
+      }
+    } catch (err) {
+      throw this.explain(err, 'list', 'events');
+    }
+    return events;
+  }
+
+  async claim(namespace: string, name: string): Promise<ClaimInfo | null> {
+    try {
+      return toClaimInfo(await this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return null;
+      throw this.explain(err, 'get', 'persistentvolumeclaims');
+    }
+  }
+
+  async node(name: string): Promise<NodeInfo | null> {
+    try {
+      return toNodeInfo(await this.core.readNode({ name }));
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return null;
+      throw this.explain(err, 'get', 'nodes');
+    }
+  }
+
+  // The bare resource name: a 403 without a parsable Status message falls back to it for the RBAC rule.
+  private explain(err: unknown, verb: string, resource: string) {
+    return explainKubeError(err, { ...this.scope, verb, resource });
   }
 }
