@@ -1,3 +1,4 @@
+import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
 /**
@@ -12,8 +13,15 @@ export interface CommandRequest {
   user: Actor;
   /** Slack user-group ids / Azure AD group ids the user belongs to, when the platform told us. */
   userGroups?: string[];
+  /** Teams: the user's principal name (`maria@example.com`), which permissions may list instead of the object id. */
+  userPrincipalName?: string;
   /** Where it was asked: Slack channel id, Teams conversation id. */
   channel: string;
+  /**
+   * Answers again after the first reply (Slack: the response URL, up to 5 times within 30 min);
+   * `/k8s check` uses it to report a run that takes longer than 3 s. Absent: no later answer.
+   */
+  respond?: (reply: ReplyMessage) => Promise<void>;
 }
 
 /** A button press on an alert message. */
@@ -22,5 +30,6 @@ export interface ActionRequest {
   action: { kind: 'ack'; alertId: string } | { kind: 'snooze'; alertId: string; duration: string };
   user: Actor;
   userGroups?: string[];
+  userPrincipalName?: string;
   channel: string;
 }

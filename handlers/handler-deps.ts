@@ -23,4 +23,6 @@ export interface HandlerDeps {
     check: Exclude<CheckName, 'cluster'> | undefined,
     answer: (reply: ReplyMessage) => Promise<void>,
   ): Promise<void>;
+  /** Unexpected failures (Redis down, a bug); the user gets a short private reply either way. */
+  log?: { error(fields: object, message: string): void };
 }

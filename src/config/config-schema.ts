@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { alertsConfigSchema } from './alerts-config.js';
 import { permissionsConfigSchema } from './permissions-config.js';
 import { registriesConfigSchema } from './registries-config.js';
-import { schedulesConfigSchema } from './schedules-config.js';
+import { outboxConfigSchema, schedulesConfigSchema } from './schedules-config.js';
 import { statefulSetsConfigSchema } from './statefulsets-config.js';
 
 /** Certificate sources whose thresholds can be overridden one by one. */
@@ -99,6 +99,7 @@ export const configSchema = z.strictObject({
   statefulsets: statefulSetsConfigSchema,
   registries: registriesConfigSchema,
   schedules: schedulesConfigSchema,
+  outbox: outboxConfigSchema,
   alerts: alertsConfigSchema,
   permissions: permissionsConfigSchema,
 });

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { configSchema, type VigilConfig } from './config-schema.js';
+import { permissionsProblems } from './permissions-config.js';
 
 export const defaultConfigPath = 'vigil.yaml';
 
@@ -34,12 +35,18 @@ export function parseConfig(raw: unknown, file: string, baseDir: string): Readon
   // Checked beside the schema, not inside it: zod skips refinements once a field has failed, and
   // every problem must be reported in one pass.
   const problems = [...(result.success ? [] : problemsFrom(result.error.issues)), ...duplicateNames(raw)];
+  if (result.success) problems.push(...crossReferenceProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   const cfg = result.data;
   for (const c of cfg.clusters) {
     if (c.kubeconfig && !isAbsolute(c.kubeconfig)) c.kubeconfig = resolve(baseDir, c.kubeconfig);
   }
   return deepFreeze(cfg);
+}
+
+/** Sections that name clusters must name configured ones: a typo there would silently open or drop access. */
+function crossReferenceProblems(cfg: VigilConfig): ConfigProblem[] {
+  return [...permissionsProblems(cfg)];
 }
 
 /** The only reader of the config file: returns a typed, frozen object or throws ConfigError listing every problem. */

@@ -1,6 +1,163 @@
+import { CronExpressionParser } from 'cron-parser';
+import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 
-/** `schedules:` in vigil.yaml: check schedules for vigil serve (src/queue). */
-export const schedulesConfigSchema = z.strictObject({}).prefault({});
+/** The checks `vigil serve` schedules, in a fixed order (the `cluster` pseudo-check is never scheduled). */
+export const scheduledChecks = ['certificates', 'statefulsets', 'registries'] as const;
+export type ScheduledCheck = (typeof scheduledChecks)[number];
+
+/**
+ * Defaults: certificates change over days (6 h is plenty, and listing every TLS Secret of a big
+ * cluster is not free); a stuck StatefulSet is an outage in progress (2 min); a registry outage shows
+ * only at the next pull, so probe before that happens (5 min).
+ */
+export const defaultCheckPatterns: Record<ScheduledCheck, string> = {
+  certificates: '0 */6 * * *',
+  statefulsets: '*/2 * * * *',
+  registries: '*/5 * * * *',
+};
+
+const examples: Record<ScheduledCheck, string> = {
+  certificates: '"0 */6 * * *" (every 6 hours)',
+  statefulsets: '"*/2 * * * *" (every 2 minutes)',
+  registries: '"*/5 * * * *" (every 5 minutes)',
+};
+
+/**
+ * Why a cron pattern is unusable, or undefined. Parsed with cron-parser, the parser BullMQ's job
+ * schedulers run it with (DOMAIN.md section 6: node-cron reads day fields differently and has no `H`).
+ * cron-parser quietly accepts fewer than five fields; a short pattern is almost always a typo, so the
+ * field count is checked first.
+ */
+export function cronPatternProblem(pattern: string, timezone: string): string | undefined {
+  const fields = pattern.trim().split(/\s+/);
+  if (!pattern.trim().startsWith('@') && (fields.length < 5 || fields.length > 6)) {
+    return `has ${fields.length} field(s); expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)`;
+  }
+  try {
+    CronExpressionParser.parse(pattern, { tz: timezone }).next();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Whether the runtime (and so luxon inside cron-parser) knows the IANA zone. */
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// `false` turns a check off (for all clusters, or for one cluster in `clusters:`).
+const pattern = z.union([z.string().min(1, { error: 'must be a cron pattern or false' }), z.literal(false)]);
+
+const checkPatterns = z.strictObject({
+  certificates: pattern.optional(),
+  statefulsets: pattern.optional(),
+  registries: pattern.optional(),
+});
+
+const clusterName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: 'must be the name of a cluster listed under clusters:',
+});
+
+/** `schedules:` in vigil.yaml: when `vigil serve` runs each check, and the watchdog that checks it does. */
+export const schedulesConfigSchema = z
+  .strictObject({
+    /** IANA zone the patterns are read in ("0 9 * * *" means 09:00 there); DST handled by cron-parser. */
+    timezone: z.string().min(1).default('UTC'),
+    checks: checkPatterns.prefault({}),
+    /** Per-cluster overrides, e.g. `prod: { statefulsets: "* * * * *" }`. */
+    clusters: z.record(clusterName, checkPatterns).default({}),
+    /** Run every check once right after start-up (deduplicated across replicas starting together). */
+    runOnStart: z.boolean().default(true),
+    /** Replicas starting within this window share one start-up run. */
+    startupDedupeSeconds: z.number().int().min(1).max(3600).default(120),
+    /** Check jobs retry transient failures (Redis hiccup, store conflict) with exponential backoff. */
+    retry: z
+      .strictObject({
+        attempts: z.number().int().min(1).max(100).default(4),
+        backoffSeconds: z.number().positive().max(3600).default(10),
+      })
+      .prefault({}),
+    watchdog: z
+      .strictObject({
+        /** node-cron pattern of the per-process watchdog (every replica runs its own). */
+        pattern: z.string().min(1).default('* * * * *'),
+        /** Alert once this many scheduled runs of a check were missed... */
+        missedRuns: z.number().int().min(1).max(100).default(2),
+        /** ...counting only ticks older than this, so a long but healthy run is not "missed". */
+        graceSeconds: z.number().int().min(0).max(86_400).default(300),
+      })
+      .prefault({}),
+  })
+  .prefault({})
+  .superRefine((s, ctx) => {
+    const tzOk = isValidTimezone(s.timezone);
+    if (!tzOk) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timezone'],
+        message: `unknown time zone "${s.timezone}"; use an IANA name such as "UTC" or "Europe/Berlin"`,
+      });
+    }
+    const tz = tzOk ? s.timezone : 'UTC';
+    const checkOne = (
+      value: string | false | undefined,
+      path: (string | number)[],
+      check: ScheduledCheck,
+    ) => {
+      if (typeof value !== 'string') return;
+      const problem = cronPatternProblem(value, tz);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `invalid cron pattern "${value}": ${problem}; e.g. ${examples[check]}, or false to turn the check off`,
+        });
+      }
+    };
+    for (const check of scheduledChecks) checkOne(s.checks[check], ['checks', check], check);
+    for (const [cluster, patterns] of Object.entries(s.clusters)) {
+      for (const check of scheduledChecks) checkOne(patterns[check], ['clusters', cluster, check], check);
+    }
+    const watchdog = validateDetailed(s.watchdog.pattern);
+    if (!watchdog.valid) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['watchdog', 'pattern'],
+        message: `invalid node-cron pattern "${s.watchdog.pattern}": ${watchdog.errors.map((e) => e.message).join('; ')}; e.g. "* * * * *" (every minute)`,
+      });
+    }
+  });
 
 export type SchedulesConfig = z.infer<typeof schedulesConfigSchema>;
+
+/**
+ * `outbox:` (proposed top-level key, not wired into config-schema yet): pacing and retries of chat
+ * delivery. Slack allows about one message per second per channel (DOMAIN.md section 5); Teams throttles
+ * per thread and reuses the same pacing until measured otherwise.
+ */
+export const outboxConfigSchema = z
+  .strictObject({
+    minIntervalMs: z
+      .strictObject({
+        slack: z.number().int().min(0).max(60_000).default(1000),
+        teams: z.number().int().min(0).max(60_000).default(1000),
+      })
+      .prefault({}),
+    /** Outage retries (5xx, timeouts) back off from this delay... */
+    retryInitialMs: z.number().int().min(10).max(600_000).default(2000),
+    /** ...doubling up to this cap, and never give up: a notification is never dropped for an outage. */
+    retryMaxMs: z.number().int().min(10).max(3_600_000).default(300_000),
+    /** How often a job whose predecessor is not delivered yet looks again (it is also woken early). */
+    orderWaitMs: z.number().int().min(10).max(600_000).default(5000),
+    concurrency: z.number().int().min(1).max(256).default(16),
+  })
+  .prefault({});
+
+export type OutboxConfig = z.infer<typeof outboxConfigSchema>;

@@ -46,7 +46,11 @@ export interface Alert {
   resolvedAt?: string;
   /** Last time a notification (open, escalation, reminder) went out, for the repeat interval. */
   notifiedAt?: string;
-  /** Number of transitions so far; a transition's `seq` is this value after it (1 = opened). */
+  /**
+   * The alert's version, checked by AlertStore.apply: each transition takes the next value (1 = opened)
+   * and a write without a transition (okRuns, lastSeenAt) advances it by one, so a racing write of
+   * either kind makes the other writer re-read. A transition's `seq` is this value after it.
+   */
   seq: number;
   /** Id of the last check run applied, so a job that runs twice changes nothing (BullMQ is at-least-once). */
   lastRunId?: string;
@@ -79,7 +83,13 @@ export interface Transition {
   from?: { state: AlertState; severity: Severity };
   to: { state: AlertState; severity: Severity };
   actor?: Actor;
-  /** Whether chat should be told: false for changes that only update the stored alert. */
+  /** Where it came from, copied into the audit entry: `check-run:<id>`, `slack:C0123`, `housekeeping`. */
+  origin?: string;
+  /**
+   * Whether the people on the alert's routes should be told (a post or thread reply): false for
+   * changes that only update the stored alert (held, released, de-escalated). The alert's message
+   * may still be edited in place for those.
+   */
   notify: boolean;
 }
 

@@ -82,7 +82,11 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = proc;
     const failed = new Promise<never>((_, reject) => {
       proc.once('error', (err) =>
-        reject(new Error(`cannot start ${REDIS_BIN}: ${err.message}; install redis-server (apt-get install redis-server)`)),
+        reject(
+          new Error(
+            `cannot start ${REDIS_BIN}: ${err.message}; install redis-server (apt-get install redis-server)`,
+          ),
+        ),
       );
     });
     await Promise.race([waitForPing(port, 10_000), failed]);

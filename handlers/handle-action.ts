@@ -1,0 +1,27 @@
+import type { ReplyMessage } from '../src/chat/chat-message.js';
+import { changeAlert } from './change-alert.js';
+import type { ActionRequest } from './command-request.js';
+import type { HandlerDeps } from './handler-deps.js';
+import { unexpectedErrorReply } from './unexpected-error-reply.js';
+
+/**
+ * A button press on an alert message (Acknowledge, Snooze 1h/4h/24h): the same code as `/k8s ack`
+ * and `/k8s snooze`. The reply is private; everyone else sees the edited alert message.
+ */
+export async function handleAction(request: ActionRequest, deps: HandlerDeps): Promise<ReplyMessage> {
+  const { action } = request;
+  try {
+    return await changeAlert(
+      {
+        kind: action.kind,
+        alertId: action.alertId,
+        ...(action.kind === 'snooze' ? { duration: action.duration } : {}),
+        via: 'button',
+        who: request,
+      },
+      deps,
+    );
+  } catch (err) {
+    return unexpectedErrorReply(err, deps, { action: action.kind, alertId: action.alertId });
+  }
+}

@@ -1,0 +1,94 @@
+import type { ReplyMessage } from '../src/chat/chat-message.js';
+import type { Finding } from '../src/domain/finding.js';
+import { compareSeverity } from '../src/domain/severity.js';
+import { buildReply, type ReplySection } from './build-reply.js';
+import { commandHint } from './command-hint.js';
+import type { CommandRequest } from './command-request.js';
+import type { HandlerDeps } from './handler-deps.js';
+import { loadSnapshots, snapshotFooter, snapshotNotes } from './load-snapshots.js';
+import { moreLine, pageSuffix, paginate } from './paginate.js';
+import type { ParsedCommand } from './parse-command.js';
+import { selectClusters } from './select-clusters.js';
+
+export interface FindingsListing {
+  check: 'statefulsets' | 'registries';
+  /** The command word shown in hints (`sts`, `registries`). */
+  word: string;
+  /** Nouns for counts: `StatefulSet`/`StatefulSets`, `registry`/`registries`. */
+  noun: { one: string; many: string };
+  /** Title when something is wrong: `StatefulSets not ready`. */
+  problemTitle: string;
+  /** Title when all is well: `All StatefulSets ready`. */
+  quietTitle: string;
+}
+
+function worstFirst(a: Finding, b: Finding): number {
+  return (
+    compareSeverity(b.severity, a.severity) ||
+    a.cluster.localeCompare(b.cluster) ||
+    a.object.localeCompare(b.object)
+  );
+}
+
+/**
+ * The shape shared by `/k8s sts` and `/k8s registries`: what is not ok in the latest stored run,
+ * worst first, one line each, paginated. The finding's summary already names the object and cause.
+ */
+export async function listFindings(
+  listing: FindingsListing,
+  cmd: ParsedCommand,
+  request: CommandRequest,
+  deps: HandlerDeps,
+): Promise<ReplyMessage> {
+  const selection = await selectClusters(listing.word, cmd.args[0], request, deps);
+  if (!selection.ok) return selection.reply;
+  const now = deps.now();
+  const loaded = await loadSnapshots(deps.snapshots, selection.clusters, listing.check);
+  const all = loaded.present.flatMap((s) => s.findings);
+  const problems = all.filter((f) => f.severity !== 'ok').sort(worstFirst);
+  const page = paginate(problems, cmd.flags.page ?? 1);
+  if (!page.ok) return buildReply({ title: `No such page: ${page.problem}` });
+
+  const many = selection.clusters.length > 1;
+  const where = many ? 'on the clusters visible here' : `on ${selection.clusters[0]}`;
+  const lines = page.items.map((f) => [...(many ? [f.cluster] : []), f.severity, f.summary].join(' · '));
+  if (page.remaining > 0) {
+    const next = commandHint(
+      request.platform,
+      listing.word,
+      cmd.args[0]?.toLowerCase(),
+      '--page',
+      String(page.page + 1),
+    );
+    lines.push(moreLine(page.remaining, next));
+  }
+  if (problems.length === 0 && loaded.present.length > 0) {
+    lines.push(
+      `${all.length} ${all.length === 1 ? listing.noun.one : listing.noun.many} checked, none with a problem.`,
+    );
+  }
+  const sections: ReplySection[] = [{ lines }];
+  if (page.page === 1) {
+    if (page.items.length > 0 && page.items[0]?.nextStep) {
+      sections.push({ heading: 'Next step for the first one', lines: [page.items[0].nextStep] });
+    }
+    sections.push(...snapshotNotes(loaded, listing.check, request.platform));
+    if (selection.hidden.length > 0) {
+      sections.push({ lines: [`Not shown in this channel: ${selection.hidden.join(', ')} (restricted).`] });
+    }
+  }
+  const footer = snapshotFooter(loaded.present, now);
+  // No run yet is not "all is well": silence must never read as safety.
+  const title =
+    loaded.present.length === 0
+      ? `No ${listing.noun.one} results yet ${where}`
+      : problems.length > 0
+        ? `${listing.problemTitle} ${where}: ${problems.length}`
+        : `${listing.quietTitle} ${where}`;
+  return buildReply({
+    title: title + pageSuffix(page.page, page.pages),
+    private: false,
+    sections: sections.filter((s) => s.lines.length > 0),
+    ...(footer ? { footer } : {}),
+  });
+}

@@ -1,0 +1,64 @@
+import type { CheckSnapshot } from '../src/alerts/snapshot-store.js';
+import type { ChatPlatformName } from '../src/domain/alert.js';
+import type { CheckName } from '../src/domain/finding.js';
+import type { ReplySection } from './build-reply.js';
+import { cleanText } from './clean-text.js';
+import { commandHint } from './command-hint.js';
+import { dataAgeFooter, utcMinute } from './format-time.js';
+
+export interface LoadedSnapshots {
+  present: CheckSnapshot[];
+  /** Clusters this check has not finished on yet (vigil just started, or the scheduler is down). */
+  missing: string[];
+}
+
+export async function loadSnapshots(
+  store: { get(cluster: string, check: CheckName): Promise<CheckSnapshot | null> },
+  clusters: readonly string[],
+  check: Exclude<CheckName, 'cluster'>,
+): Promise<LoadedSnapshots> {
+  const found = await Promise.all(clusters.map((c) => store.get(c, check)));
+  const present: CheckSnapshot[] = [];
+  const missing: string[] = [];
+  found.forEach((s, i) => (s ? present.push(s) : missing.push(clusters[i] ?? '')));
+  return { present, missing };
+}
+
+/** The oldest run answered from: one stale cluster makes the whole answer that old. */
+export function snapshotFooter(present: readonly CheckSnapshot[], now: Date): string | undefined {
+  const oldest = present.map((s) => s.at).sort()[0];
+  return oldest ? dataAgeFooter(oldest, now) : undefined;
+}
+
+const checkWord = { certificates: 'certs', statefulsets: 'sts', registries: 'registries' } as const;
+
+/**
+ * What the answer cannot vouch for: clusters with no results yet, clusters unreachable at their last
+ * run, and what the check cannot observe in this mode (so silence is never read as safety).
+ */
+export function snapshotNotes(
+  loaded: LoadedSnapshots,
+  check: Exclude<CheckName, 'cluster'>,
+  platform: ChatPlatformName,
+): ReplySection[] {
+  const lines: string[] = [];
+  for (const cluster of loaded.missing) {
+    lines.push(
+      `${cluster}: no results yet. The first run happens right after vigil starts; or run it now with ${commandHint(platform, 'check', cluster, checkWord[check])}.`,
+    );
+  }
+  for (const s of loaded.present.filter((p) => !p.reachable)) {
+    lines.push(
+      `${s.cluster} was not reachable at the last run (${utcMinute(s.at)}): what is listed for it may be incomplete.`,
+    );
+  }
+  const unobserved = [...new Set(loaded.present.flatMap((s) => s.unobserved.map((u) => u.what)))];
+  if (unobserved.length > 0) {
+    const shown = unobserved.slice(0, 4).join('; ');
+    const more = unobserved.length > 4 ? `; and ${unobserved.length - 4} more` : '';
+    lines.push(
+      cleanText(`Not observable in this mode: ${shown}${more} (vigil check lists how to observe them).`, 280),
+    );
+  }
+  return lines.length > 0 ? [{ heading: 'Note', lines }] : [];
+}

@@ -1,0 +1,106 @@
+import type { AlertStore } from '../src/alerts/alert-store.js';
+import type { LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
+import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
+import { runChecks, type RunChecksDeps } from '../src/checks/run-checks.js';
+import type { VigilConfig } from '../src/config/config-schema.js';
+import type { ScheduledCheck } from '../src/config/schedules-config.js';
+import type { Transition } from '../src/domain/alert.js';
+import { recordRun, type TransitionSink } from './record-run.js';
+
+/** What a run-check job carries; BullMQ's job id is the run id. */
+export interface RunCheckJobData {
+  cluster: string;
+  check: ScheduledCheck;
+  /** Transitions this run was about to apply (saved before applying), to re-send them on a rerun. */
+  pending?: Transition[];
+}
+
+export interface RunCheckDeps {
+  config: Readonly<VigilConfig>;
+  /** How checks reach clusters, as for `vigil check` (connect, probeTls, now, checks, log). */
+  checks: RunChecksDeps;
+  snapshots: SnapshotStore;
+  alerts: AlertStore;
+  policy: LifecyclePolicy;
+  outbox: TransitionSink;
+  /** Persists job data (BullMQ `job.updateData`), so a rerun after a crash knows what it applied. */
+  saveData(data: RunCheckJobData): Promise<void>;
+}
+
+export type RunCheckResult =
+  { ran: true; findings: number; reachable: boolean; transitions: number } | { ran: false; reason: string };
+
+/**
+ * One check on one cluster: run it, store the snapshot that slash commands answer from, reconcile
+ * with the stored alerts and hand the transitions to the outbox. BullMQ may run the same job twice
+ * (a stalled worker): reconcile leaves alerts already stamped with this run id alone, and transitions
+ * applied by a first run that died before enqueueing them are enqueued by the rerun.
+ */
+export async function runCheckJob(
+  data: RunCheckJobData,
+  runId: string,
+  deps: RunCheckDeps,
+): Promise<RunCheckResult> {
+  if (!deps.config.clusters.some((c) => c.name === data.cluster)) {
+    // A job queued before the cluster left the config: nothing to check, nothing to fail.
+    return { ran: false, reason: `cluster ${data.cluster} is no longer configured` };
+  }
+  if (data.pending?.length) {
+    const resent = await resendLanded(data.pending, runId, deps);
+    if (resent > 0)
+      return { ran: false, reason: `rerun of ${runId}: re-sent ${resent} transition(s) it had applied` };
+  }
+
+  const report = await runChecks(deps.config, { clusters: [data.cluster], only: [data.check] }, deps.checks);
+  const result = report.clusters[0];
+  if (!result) return { ran: false, reason: `cluster ${data.cluster} produced no report` };
+  const now = new Date(report.generatedAt);
+  await deps.snapshots.put({
+    cluster: data.cluster,
+    check: data.check,
+    at: deps.checks.now().toISOString(),
+    reachable: result.reachable,
+    findings: result.findings,
+    unobserved: result.unobserved,
+  });
+  const changes = await recordRun(
+    {
+      cluster: data.cluster,
+      check: data.check,
+      runId,
+      reachable: result.reachable,
+      findings: result.findings,
+      now,
+      judges: (alert) => alert.source !== 'watchdog',
+    },
+    {
+      alerts: deps.alerts,
+      policy: deps.policy,
+      outbox: deps.outbox,
+      beforeApply: async (c) => {
+        await deps.saveData({ ...data, pending: c.transitions });
+      },
+    },
+  );
+  return {
+    ran: true,
+    findings: result.findings.length,
+    reachable: result.reachable,
+    transitions: changes.transitions.length,
+  };
+}
+
+/**
+ * The transitions of a first run whose apply landed (the alert carries this run id and has reached
+ * the transition's seq), handed to the outbox again; enqueueing is idempotent by job id. Transitions
+ * that did not land are dropped: their ids may now name someone else's transition.
+ */
+async function resendLanded(pending: Transition[], runId: string, deps: RunCheckDeps): Promise<number> {
+  const landed: Transition[] = [];
+  for (const t of pending) {
+    const alert = await deps.alerts.get(t.alertId);
+    if (alert && alert.lastRunId === runId && alert.seq >= t.seq) landed.push(t);
+  }
+  if (landed.length > 0) await deps.outbox.notify(landed);
+  return landed.length;
+}

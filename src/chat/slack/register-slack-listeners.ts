@@ -1,0 +1,129 @@
+import type { App, BlockAction, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
+import type { Actor } from '../../domain/alert.js';
+import { VigilError } from '../../domain/vigil-error.js';
+import { logger } from '../../logger.js';
+import type { ReplyMessage } from '../chat-message.js';
+import { unescapeSlackText } from './mrkdwn.js';
+import { renderReplyMessage, type SlackReplyPage } from './render-reply-message.js';
+import { replyForError, workingOnItReply } from './reply-for-error.js';
+import { postPages, type RespondLaterOptions } from './respond-later.js';
+import { settleWithin } from './settle-within.js';
+import { alertActionIdPattern, decodeAlertAction } from './slack-action-ids.js';
+
+export interface SlackInboundHandlers {
+  onCommand(req: CommandRequest): Promise<ReplyMessage>;
+  onAction(req: ActionRequest): Promise<ReplyMessage | void>;
+  /** Slack user-group ids of a user that matter for permissions (e.g. SlackGroupLookup.memberOfGroups). */
+  resolveUserGroups?: (userId: string) => Promise<string[]>;
+}
+
+export interface SlackListenerOptions extends SlackInboundHandlers {
+  commandName: string;
+  /** How long a command may take before the ack goes out as "Working on it…" (Slack allows 3 s). */
+  ackDeadlineMs: number;
+  respond: RespondLaterOptions;
+}
+
+const log = logger.child({ component: 'slack-inbound' });
+
+/**
+ * The slash command and the alert buttons. Slack drops an interaction that is not acknowledged in
+ * 3 seconds, so a command's answer rides on the ack only if it is ready in time; otherwise the ack
+ * says "Working on it…" and the answer follows through the response_url. Buttons are acked at once
+ * (Slack ignores an ack body for block_actions); their reply, if any, goes through the response_url.
+ */
+export function registerSlackListeners(app: App, options: SlackListenerOptions): void {
+  app.command(options.commandName, async ({ command, ack }) => {
+    const work = (async () => options.onCommand(await commandRequest(command, options)))();
+    const outcome = await settleWithin(work, options.ackDeadlineMs);
+    if (outcome.state === 'pending') {
+      await ack(ackBody(renderReplyMessage(workingOnItReply)[0]!));
+      void outcome.promise
+        .catch((error: unknown) => replyOnError(error, 'command'))
+        .then((reply) => postPages(command.response_url, renderReplyMessage(reply), options.respond))
+        .catch((error: unknown) => log.warn({ err: error }, 'could not deliver a late command reply'));
+      return;
+    }
+    const reply = outcome.state === 'fulfilled' ? outcome.value : replyOnError(outcome.error, 'command');
+    const [first, ...rest] = renderReplyMessage(reply);
+    await ack(ackBody(first!));
+    if (rest.length > 0) {
+      await postPages(command.response_url, rest, options.respond).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not deliver the remaining pages of a reply'),
+      );
+    }
+  });
+
+  app.action(alertActionIdPattern, async ({ ack, body, action }) => {
+    await ack();
+    if (body.type !== 'block_actions') return;
+    const value =
+      'value' in action
+        ? action.value
+        : 'selected_option' in action
+          ? action.selected_option?.value
+          : undefined;
+    const decoded = decodeAlertAction('action_id' in action ? action.action_id : '', value ?? undefined);
+    if (!decoded) {
+      log.warn({ user: body.user.id }, 'ignored an alert action whose id or value does not validate');
+      return;
+    }
+    let reply: ReplyMessage | void;
+    try {
+      reply = await options.onAction(await actionRequest(body, decoded, options));
+    } catch (error) {
+      reply = replyOnError(error, 'action');
+    }
+    if (reply) {
+      await postPages(body.response_url, renderReplyMessage(reply), options.respond).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not deliver an action reply'),
+      );
+    }
+  });
+}
+
+async function commandRequest(command: SlashCommand, options: SlackInboundHandlers): Promise<CommandRequest> {
+  const userGroups = await options.resolveUserGroups?.(command.user_id);
+  return {
+    platform: 'slack',
+    text: unescapeSlackText(command.text ?? ''),
+    user: actor(command.user_id, command.user_name),
+    channel: command.channel_id,
+    ...(userGroups ? { userGroups } : {}),
+  };
+}
+
+async function actionRequest(
+  body: BlockAction,
+  action: ActionRequest['action'],
+  options: SlackInboundHandlers,
+): Promise<ActionRequest> {
+  const userGroups = await options.resolveUserGroups?.(body.user.id);
+  // `channel` is absent for messages outside conversations; the container still names it.
+  const container = body.container as { channel_id?: unknown };
+  const channel = body.channel?.id ?? (typeof container.channel_id === 'string' ? container.channel_id : '');
+  return {
+    platform: 'slack',
+    action,
+    user: actor(body.user.id, body.user.username ?? body.user.name),
+    channel,
+    ...(userGroups ? { userGroups } : {}),
+  };
+}
+
+/** Slack user → Actor; the name is for display only, never for permission decisions. */
+function actor(id: string, name: string | undefined): Actor {
+  return { kind: 'slack', id, ...(name ? { name } : {}) };
+}
+
+function replyOnError(error: unknown, what: string): ReplyMessage {
+  // A VigilError is an expected, explained refusal; anything else is a bug worth an error line.
+  if (error instanceof VigilError) log.warn({ err: error }, `a ${what} handler refused`);
+  else log.error({ err: error }, `a ${what} handler failed`);
+  return replyForError(error);
+}
+
+function ackBody(page: SlackReplyPage): RespondArguments {
+  return { response_type: page.responseType, text: page.text, blocks: page.blocks };
+}

@@ -1,0 +1,165 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackEnv } from '../../config/slack-env.js';
+import { logger } from '../../logger.js';
+import type { AlertMessage, PostedRef } from '../chat-message.js';
+import type { ChatPlatform } from '../chat-platform.js';
+import { classifySlackError } from './classify-slack-error.js';
+import { createSlackWebClient, type SlackWebClientOptions } from './create-slack-web-client.js';
+import { renderThreadLine } from './mrkdwn.js';
+import { renderAlertMessage, type SlackMessagePayload } from './render-alert-message.js';
+
+/** The message metadata event type that marks vigil's alert messages (findPosted looks for it). */
+export const alertMetadataEventType = 'vigil_alert';
+
+export interface SlackPlatformOptions {
+  /** Clock for the "since … (47 min)" line; passed in so tests fix it (house rule 7). */
+  now?: () => Date;
+  /** The bot's name in Slack, for "invite @vigil" hints in errors. */
+  botName?: string;
+  /** conversations.history page size (Slack caps it at 999; 200 is its recommendation). */
+  historyPageSize?: number;
+  /** Pages findPosted reads at most: a bound on work, since `since` is normally minutes ago. */
+  maxHistoryPages?: number;
+}
+
+interface HistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+/**
+ * ChatPlatform over the Slack Web API. Transport only (house rule 2): rendering is in the
+ * renderers, pacing and retries in the outbox; every failure leaves as a classified
+ * ChatDeliveryError.
+ */
+export class SlackPlatform implements ChatPlatform {
+  readonly name = 'slack' as const;
+  private readonly now: () => Date;
+  private readonly botName: string;
+  private readonly pageSize: number;
+  private readonly maxPages: number;
+
+  constructor(
+    private readonly client: WebClient,
+    options: SlackPlatformOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.botName = options.botName ?? 'vigil';
+    this.pageSize = options.historyPageSize ?? 200;
+    this.maxPages = options.maxHistoryPages ?? 5;
+  }
+
+  async post(destination: string, message: AlertMessage): Promise<PostedRef> {
+    const payload = renderAlertMessage(message, this.now());
+    const result = await this.call('chat.postMessage', destination, () =>
+      this.client.chat.postMessage({
+        channel: destination,
+        ...payload,
+        metadata: metadataFor(message.alertId),
+        // A cluster object name that looks like a URL must not grow a preview card.
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!result.ts)
+      throw classifySlackError(
+        new Error('chat.postMessage returned no ts'),
+        this.ctx('chat.postMessage', destination),
+      );
+    // Slack may answer with the channel's canonical id (e.g. when given a name); keep that one for chat.update.
+    return { platform: 'slack', destination: result.channel ?? destination, messageId: result.ts };
+  }
+
+  async update(ref: PostedRef, message: AlertMessage): Promise<void> {
+    const payload: SlackMessagePayload = renderAlertMessage(message, this.now());
+    await this.call('chat.update', ref.destination, () =>
+      this.client.chat.update({
+        channel: ref.destination,
+        ts: ref.messageId,
+        ...payload,
+        // Sent again so the message stays findable even if Slack dropped metadata on edit.
+        metadata: metadataFor(message.alertId),
+      }),
+    );
+  }
+
+  async reply(ref: PostedRef, text: string): Promise<void> {
+    await this.call('chat.postMessage', ref.destination, () =>
+      this.client.chat.postMessage({
+        channel: ref.destination,
+        thread_ts: ref.messageId,
+        text: renderThreadLine(text),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+  }
+
+  async findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
+    let cursor: string | undefined;
+    for (let page = 0; page < this.maxPages; page += 1) {
+      const result = await this.call('conversations.history', destination, () =>
+        this.client.conversations.history({
+          channel: destination,
+          oldest: slackTs(since),
+          inclusive: true,
+          limit: this.pageSize,
+          // Without it Slack leaves `metadata` out of every message and nothing would ever match.
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      for (const m of (result.messages ?? []) as HistoryMessage[]) {
+        if (
+          m.ts &&
+          m.metadata?.event_type === alertMetadataEventType &&
+          m.metadata.event_payload?.['alert_id'] === alertId
+        ) {
+          return { platform: 'slack', destination, messageId: m.ts };
+        }
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    logger.warn(
+      { channel: destination, alertId, pages: this.maxPages },
+      'findPosted stopped at its page bound without finding the alert; a duplicate post is possible',
+    );
+    return null;
+  }
+
+  /** auth.test: proves the token works at startup (readiness) and names the workspace and bot. */
+  async checkAuth(): Promise<{ teamId?: string; botUserId?: string; botId?: string }> {
+    const r = await this.call('auth.test', undefined, () => this.client.auth.test());
+    return { teamId: r.team_id, botUserId: r.user_id, botId: r.bot_id };
+  }
+
+  private async call<T>(method: string, channel: string | undefined, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw classifySlackError(error, this.ctx(method, channel));
+    }
+  }
+
+  private ctx(method: string, channel: string | undefined) {
+    return { method, botName: this.botName, ...(channel ? { channel } : {}) };
+  }
+}
+
+/** Builds the platform from the environment; the lead's composition root calls this. */
+export function createSlackPlatform(
+  env: Pick<SlackEnv, 'botToken' | 'apiUrl'>,
+  options: SlackPlatformOptions & SlackWebClientOptions = {},
+): SlackPlatform {
+  return new SlackPlatform(createSlackWebClient(env, options), options);
+}
+
+function metadataFor(alertId: string) {
+  return { event_type: alertMetadataEventType, event_payload: { alert_id: alertId } };
+}
+
+/** Slack timestamps are seconds with microseconds, as a string ("1700000000.000000"). */
+export function slackTs(date: Date): string {
+  return (Math.floor(date.getTime()) / 1000).toFixed(6);
+}

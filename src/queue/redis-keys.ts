@@ -1,0 +1,41 @@
+import type { CheckName } from '../domain/finding.js';
+
+/**
+ * Where the alert, audit and snapshot stores keep their data, all under `${prefix}:` (BullMQ's keys
+ * are `${prefix}:<queue>:*` beside them). One file, so the layout can be read in one place.
+ */
+export function alertKeys(prefix: string) {
+  const base = `${prefix}:alerts`;
+  return {
+    /** Hash {seq, json} of one alert (expires `resolvedRetentionMs` after resolving). */
+    alert: (id: string) => `${base}:id:${id}`,
+    /** Fingerprint -> id of its newest alert. */
+    fingerprint: (fp: string) => `${base}:fp:${fp}`,
+    /** Set of ids (open and retained resolved) of one cluster and check; cleaned lazily. */
+    byCheck: (cluster: string, check: CheckName) => `${base}:check:${cluster}:${check}`,
+    /** Set of open alert ids. */
+    open: `${base}:open`,
+    /** Counter behind the short ids. */
+    idCounter: `${base}:id-counter`,
+  };
+}
+
+export function auditKeys(prefix: string) {
+  const base = `${prefix}:audit`;
+  return {
+    /** Sorted set of every entry, scored by time. */
+    all: `${base}:all`,
+    /** The entries of one alert, for `history ID`. */
+    alert: (id: string) => `${base}:alert:${id}`,
+  };
+}
+
+export function snapshotKeys(prefix: string) {
+  const base = `${prefix}:snapshots`;
+  return {
+    /** gzip'd JSON of the latest CheckSnapshot. */
+    snapshot: (cluster: string, check: CheckName) => `${base}:${cluster}:${check}`,
+    /** Hash `cluster/check` -> time of the latest run. */
+    runs: `${base}:runs`,
+  };
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VigilError } from '../../src/domain/vigil-error.js';
+import { createRedisConnection } from '../../src/queue/redis-connection.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function errorOf(fn: () => unknown): VigilError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(VigilError);
+    return err as VigilError;
+  }
+  throw new Error('expected a VigilError');
+}
+
+describe('createRedisConnection', () => {
+  it('connects, names the connection and closes', async () => {
+    const c = createRedisConnection({
+      url: server.url,
+      prefix: `test-${randomUUID().slice(0, 8)}`,
+      name: 'vigil-test',
+    });
+    expect(await c.redis.ping()).toBe('PONG');
+    expect(await c.redis.client('GETNAME')).toBe('vigil-test');
+    expect(c.redis.options.maxRetriesPerRequest).not.toBeNull();
+    await c.close();
+    expect(c.redis.status).toBe('end');
+    await c.close(); // twice is fine
+  });
+
+  it('configures BullMQ connections to wait for a reconnection (maxRetriesPerRequest: null)', async () => {
+    const c = createRedisConnection({ url: server.url, forBullMQ: true, lazyConnect: true });
+    expect(c.redis.options.maxRetriesPerRequest).toBeNull();
+    expect(c.prefix).toBe('vigil');
+    await c.close();
+  });
+
+  it('refuses a bad prefix or URL with the fix, without echoing a password', () => {
+    expect(errorOf(() => createRedisConnection({ url: server.url, prefix: 'vigil:' })).code).toBe(
+      'redis-prefix-invalid',
+    );
+    expect(errorOf(() => createRedisConnection({ url: server.url, prefix: 'a b' })).userMessage).toMatch(
+      /e\.g\. "vigil"/,
+    );
+    expect(errorOf(() => createRedisConnection({ url: 'localhost:6379' })).code).toBe('redis-url-invalid');
+    const http = errorOf(() => createRedisConnection({ url: 'http://user:s3cret@redis:6379' }));
+    expect(http.userMessage).toBe(
+      'REDIS_URL must start with redis:// or rediss:// (got http://redis:6379); e.g. redis://redis:6379',
+    );
+    expect(http.userMessage).not.toContain('s3cret');
+  });
+});

@@ -1,0 +1,337 @@
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { ReplyMessage } from '../../src/chat/chat-message.js';
+import { createSlackGroupLookup, createSlackServer, type SlackServer } from '../../src/chat/slack/index.js';
+import { VigilError } from '../../src/domain/vigil-error.js';
+import {
+  blockActionsBody,
+  FakeSlackWebApi,
+  postToSlackEvents,
+  signSlackRequest,
+  slashCommandBody,
+} from '../fakes/slack/index.js';
+
+/**
+ * The inbound side over real HTTP: Bolt's receiver behind vigil's guard, signed like Slack signs,
+ * with the fake Web API as the response_url target and group source.
+ */
+
+const SECRET = 'test-signing-secret';
+const onCommand = vi.fn<(req: CommandRequest) => Promise<ReplyMessage>>();
+const onAction = vi.fn<(req: ActionRequest) => Promise<ReplyMessage | void>>();
+let ready: boolean | { ready: boolean; detail?: string } = true;
+let fake: FakeSlackWebApi;
+let server: SlackServer;
+let base: string;
+
+const reply = (overrides: Partial<ReplyMessage> = {}): ReplyMessage => ({
+  kind: 'reply',
+  private: false,
+  title: 'Certificates on prod',
+  sections: [{ lines: ['web-tls expires in 3 days'] }],
+  ...overrides,
+});
+
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+function command(text: string, extra: Record<string, string> = {}): string {
+  return slashCommandBody({ text, response_url: fake.responseUrl('commands/T0FAKE/1/abc'), ...extra });
+}
+
+beforeAll(async () => {
+  fake = await FakeSlackWebApi.start();
+  fake.setUserGroup('S0ONCALL', ['U0MARIA', 'U0BOB']);
+  fake.setUserGroup('S0ADMINS', ['U0BOB']);
+  const groups = createSlackGroupLookup({ botToken: fake.token, apiUrl: fake.apiUrl });
+  server = createSlackServer({
+    env: { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl },
+    onCommand,
+    onAction,
+    resolveUserGroups: (userId) => groups.memberOfGroups(userId, ['S0ONCALL', 'S0ADMINS']),
+    readiness: () => ready,
+    ackDeadlineMs: 400,
+    routes: [
+      {
+        method: 'GET',
+        path: '/metrics',
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('vigil_up 1\n');
+        },
+      },
+      {
+        method: 'GET',
+        path: '/broken',
+        handler: async () => {
+          throw new Error('boom');
+        },
+      },
+    ],
+  });
+  const { port } = await server.start(0, '127.0.0.1');
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await server.stop();
+  await fake.close();
+});
+beforeEach(() => {
+  onCommand.mockReset();
+  onAction.mockReset();
+  fake.responses.length = 0;
+  fake.clearFaults();
+  ready = true;
+});
+
+describe('slash commands', () => {
+  it('hands a signed /k8s command to onCommand and answers with the rendered reply within 3 s', async () => {
+    onCommand.mockResolvedValue(reply());
+    const started = Date.now();
+    const res = await postToSlackEvents(`${base}/slack/events`, command('certs prod'), SECRET);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response_type: string; text: string; blocks: unknown[] };
+    expect(body.response_type).toBe('in_channel');
+    expect(body.text).toBe('Certificates on prod');
+    expect(JSON.stringify(body.blocks)).toContain('web-tls expires in 3 days');
+    expect(onCommand).toHaveBeenCalledWith({
+      platform: 'slack',
+      text: 'certs prod',
+      user: { kind: 'slack', id: 'U0MARIA', name: 'maria' },
+      channel: 'C0ALERTS',
+      userGroups: ['S0ONCALL'],
+    });
+  });
+
+  it('passes the text as typed, undoing the entities Slack adds', async () => {
+    onCommand.mockResolvedValue(reply());
+    await postToSlackEvents(`${base}/slack/events`, command('ack a7k2q db &amp; cache &lt;soon&gt;'), SECRET);
+    expect(onCommand.mock.calls[0]![0].text).toBe('ack a7k2q db & cache <soon>');
+    expect(fake.callsTo('auth.test')).toHaveLength(0);
+  });
+
+  it('answers privately (ephemeral) when the reply is private', async () => {
+    onCommand.mockResolvedValue(reply({ private: true }));
+    const res = await postToSlackEvents(`${base}/slack/events`, command('help'), SECRET);
+    expect(((await res.json()) as { response_type: string }).response_type).toBe('ephemeral');
+  });
+
+  it('acks "Working on it…" when the answer is slow, then delivers it through the response_url', async () => {
+    onCommand.mockImplementation(async () => {
+      await sleep(1200);
+      return reply({ title: 'Check finished' });
+    });
+    const started = Date.now();
+    const res = await postToSlackEvents(`${base}/slack/events`, command('check prod'), SECRET);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const ack = (await res.json()) as { response_type: string; text: string };
+    expect(ack).toMatchObject({ response_type: 'ephemeral', text: 'Working on it…' });
+    await until(() => fake.responses.length === 1);
+    expect(fake.responses[0]!.path).toBe('/hooks/commands/T0FAKE/1/abc');
+    expect(fake.responses[0]!.body).toMatchObject({
+      response_type: 'in_channel',
+      replace_original: false,
+      text: 'Check finished',
+    });
+  });
+
+  it('sends the first page on the ack and the rest through the response_url', async () => {
+    const lines = Array.from(
+      { length: 600 },
+      (_, i) => `secret ns/cert-${i} expires in ${i} days ${'x'.repeat(40)}`,
+    );
+    onCommand.mockResolvedValue(reply({ sections: [{ lines }] }));
+    const res = await postToSlackEvents(`${base}/slack/events`, command('certs prod --all'), SECRET);
+    const first = (await res.json()) as { blocks: unknown[] };
+    const total = Number(/\(1\/(\d)\)/.exec(JSON.stringify(first.blocks[0]))?.[1]);
+    expect(total).toBeGreaterThan(1);
+    await until(() => fake.responses.length === total - 1);
+    expect(JSON.stringify(fake.responses.at(-1)!.body)).toContain(`(${total}/${total})`);
+  });
+
+  it("shows a VigilError's user message, and nothing internal for other errors", async () => {
+    onCommand.mockRejectedValueOnce(
+      new VigilError('unknown-cluster', 'No cluster named "prdo"; try /k8s clusters'),
+    );
+    const res1 = await postToSlackEvents(`${base}/slack/events`, command('certs prdo'), SECRET);
+    const body1 = (await res1.json()) as { response_type: string; blocks: unknown[] };
+    expect(body1.response_type).toBe('ephemeral');
+    expect(JSON.stringify(body1.blocks)).toContain('No cluster named');
+
+    onCommand.mockRejectedValueOnce(new Error('redis ECONNREFUSED 10.0.0.5:6379'));
+    const res2 = await postToSlackEvents(`${base}/slack/events`, command('certs prod'), SECRET);
+    const text2 = JSON.stringify(await res2.json());
+    expect(text2).not.toContain('ECONNREFUSED');
+    expect(text2).toContain('internal error');
+  });
+
+  it('never posts a late answer to a response_url outside Slack', async () => {
+    onCommand.mockImplementation(async () => {
+      await sleep(600);
+      return reply();
+    });
+    const body = slashCommandBody({ text: 'check prod', response_url: 'http://127.0.0.1:1/steal' });
+    const res = await postToSlackEvents(`${base}/slack/events`, body, SECRET);
+    expect(res.status).toBe(200);
+    await sleep(900);
+    expect(fake.responses).toHaveLength(0);
+  });
+});
+
+describe('request authenticity', () => {
+  it('rejects a bad signature with 401 and never calls onCommand', async () => {
+    const res = await postToSlackEvents(`${base}/slack/events`, command('certs prod'), SECRET, {
+      headers: { 'x-slack-signature': 'v0=0000000000000000000000000000000000000000000000000000000000000000' },
+    });
+    expect(res.status).toBe(401);
+    const wrongSecret = await postToSlackEvents(
+      `${base}/slack/events`,
+      command('certs prod'),
+      'not-the-secret',
+    );
+    expect(wrongSecret.status).toBe(401);
+    const unsigned = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: command('certs prod'),
+    });
+    expect(unsigned.status).toBe(401);
+    expect(onCommand).not.toHaveBeenCalled();
+  });
+
+  it('rejects correctly signed requests with stale or future timestamps', async () => {
+    const nowSec = Math.floor(Date.now() / 1000);
+    for (const timestampSeconds of [nowSec - 6 * 60, nowSec + 6 * 60, nowSec + 365 * 86_400]) {
+      const res = await postToSlackEvents(`${base}/slack/events`, command('certs prod'), SECRET, {
+        timestampSeconds,
+      });
+      expect(res.status, String(timestampSeconds - nowSec)).toBe(401);
+    }
+    expect(onCommand).not.toHaveBeenCalled();
+  });
+
+  it('rejects an oversized body with 413, declared or chunked', async () => {
+    const big = command('x'.repeat(70 * 1024));
+    const declared = await postToSlackEvents(`${base}/slack/events`, big, SECRET);
+    expect(declared.status).toBe(413);
+
+    const chunkedStatus = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${base}/slack/events`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(big, SECRET) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      // No Content-Length: node sends it chunked, so only the streaming limit can catch it.
+      for (let i = 0; i < big.length; i += 8192) req.write(big.slice(i, i + 8192));
+      req.end();
+    });
+    expect(chunkedStatus).toBe(413);
+    expect(onCommand).not.toHaveBeenCalled();
+  });
+});
+
+describe('buttons (block_actions)', () => {
+  it('acks at once and hands Acknowledge to onAction with the right ActionRequest', async () => {
+    onAction.mockResolvedValue(undefined);
+    const body = blockActionsBody({
+      responseUrl: fake.responseUrl('actions/T0FAKE/2/def'),
+      user: { id: 'U0BOB', username: 'bob' },
+      action: {
+        type: 'button',
+        action_id: 'vigil_ack:a7k2q',
+        value: 'a7k2q',
+        text: { type: 'plain_text', text: 'Acknowledge' },
+      },
+    });
+    const res = await postToSlackEvents(`${base}/slack/events`, body, SECRET);
+    expect(res.status).toBe(200);
+    await until(() => onAction.mock.calls.length === 1);
+    expect(onAction).toHaveBeenCalledWith({
+      platform: 'slack',
+      action: { kind: 'ack', alertId: 'a7k2q' },
+      user: { kind: 'slack', id: 'U0BOB', name: 'bob' },
+      channel: 'C0ALERTS',
+      userGroups: ['S0ONCALL', 'S0ADMINS'],
+    });
+  });
+
+  it('hands a snooze choice to onAction and delivers its reply privately via the response_url', async () => {
+    onAction.mockResolvedValue(reply({ private: true, title: 'You may not snooze alerts on prod' }));
+    const body = blockActionsBody({
+      responseUrl: fake.responseUrl('actions/T0FAKE/3/ghi'),
+      action: {
+        type: 'static_select',
+        action_id: 'vigil_snooze:a7k2q',
+        selected_option: { text: { type: 'plain_text', text: 'for 4 h' }, value: 'a7k2q 4h' },
+      },
+    });
+    await postToSlackEvents(`${base}/slack/events`, body, SECRET);
+    await until(() => fake.responses.length === 1);
+    expect(onAction.mock.calls[0]![0].action).toEqual({ kind: 'snooze', alertId: 'a7k2q', duration: '4h' });
+    expect(fake.responses[0]!.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'You may not snooze alerts on prod',
+    });
+  });
+
+  it('ignores an action whose value does not match its id', async () => {
+    const body = blockActionsBody({
+      responseUrl: fake.responseUrl(),
+      action: { type: 'button', action_id: 'vigil_ack:a7k2q', value: 'someone-elses-alert' },
+    });
+    const res = await postToSlackEvents(`${base}/slack/events`, body, SECRET);
+    expect(res.status).toBe(200);
+    await sleep(200);
+    expect(onAction).not.toHaveBeenCalled();
+  });
+});
+
+describe('health and extra routes', () => {
+  it('serves /healthz and /readyz from the readiness callback', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    ready = { ready: false, detail: 'redis unreachable' };
+    const notReady = await fetch(`${base}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.text()).toContain('redis unreachable');
+  });
+
+  it('refuses extra routes on the paths it serves itself', () => {
+    const env = { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl };
+    const handler = () => undefined;
+    expect(() =>
+      createSlackServer({
+        env,
+        onCommand,
+        onAction,
+        readiness: () => true,
+        routes: [{ method: 'GET', path: '/healthz', handler }],
+      }),
+    ).toThrow(/\/healthz/);
+  });
+
+  it('serves extra routes, answers 500 when one throws, and 404 for unknown paths', async () => {
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('vigil_up 1');
+    expect((await fetch(`${base}/broken`)).status).toBe(500);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/slack/events`)).status).toBe(404);
+  });
+});

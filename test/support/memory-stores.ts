@@ -1,0 +1,118 @@
+import type { AlertChanges, AlertStore, AuditLog } from '../../src/alerts/alert-store.js';
+import { auditEntryFor } from '../../src/alerts/audit-entry.js';
+import type { CheckSnapshot, SnapshotStore } from '../../src/alerts/snapshot-store.js';
+import type { Alert, AuditEntry } from '../../src/domain/alert.js';
+import type { CheckName } from '../../src/domain/finding.js';
+import { compareSeverity } from '../../src/domain/severity.js';
+
+/**
+ * In-memory implementations of the src/alerts ports for unit tests, with the contract's semantics
+ * (house rule 7: honest fakes): `apply` is atomic and conditional on each alert's seq, every method
+ * is asynchronous (so concurrent callers interleave as they would against Redis), and stored objects
+ * are copied in and out so a caller mutating its copy changes nothing here.
+ */
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+
+  constructor(private readonly retention = 1_000) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await Promise.resolve();
+    this.entries.push(copy(entry));
+    if (this.entries.length > this.retention) this.entries.splice(0, this.entries.length - this.retention);
+  }
+
+  async read(filter: { alertId?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    await Promise.resolve();
+    const matching = this.entries.filter((e) => filter.alertId === undefined || e.alertId === filter.alertId);
+    return copy(matching.reverse().slice(0, filter.limit ?? 100));
+  }
+}
+
+export class MemoryAlertStore implements AlertStore {
+  private readonly alerts = new Map<string, Alert>();
+  /** Every transition applied, in order, for assertions. */
+  readonly transitions: AlertChanges['transitions'] = [];
+  applyCalls = 0;
+  private counter = 0;
+
+  /** With an audit log, `apply` appends one entry per transition, as the contract says. */
+  constructor(private readonly audit?: AuditLog) {}
+
+  /** Test setup: stores alerts as they are, bypassing the seq check. */
+  seed(...alerts: Alert[]): void {
+    for (const a of alerts) this.alerts.set(a.id, copy(a));
+  }
+
+  async alertsFor(cluster: string, check: CheckName): Promise<Alert[]> {
+    await Promise.resolve();
+    return copy([...this.alerts.values()].filter((a) => a.cluster === cluster && a.check === check));
+  }
+
+  async get(idOrFingerprint: string): Promise<Alert | null> {
+    await Promise.resolve();
+    // Like the Redis store: ids and fingerprints are lower case, anything longer than 64 is no key.
+    const wanted = idOrFingerprint.trim().toLowerCase();
+    if (wanted === '' || wanted.length > 64) return null;
+    const byId = this.alerts.get(wanted);
+    const found = byId ?? [...this.alerts.values()].find((a) => a.fingerprint === wanted);
+    return found ? copy(found) : null;
+  }
+
+  async listOpen(filter: { cluster?: string } = {}): Promise<Alert[]> {
+    await Promise.resolve();
+    return copy(
+      [...this.alerts.values()]
+        .filter(
+          (a) => a.state !== 'resolved' && (filter.cluster === undefined || a.cluster === filter.cluster),
+        )
+        .sort((a, b) => compareSeverity(b.severity, a.severity) || a.openedAt.localeCompare(b.openedAt)),
+    );
+  }
+
+  async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
+    this.applyCalls++;
+    await Promise.resolve();
+    // Check everything before writing anything: atomic, like the Redis store's MULTI/Lua script.
+    for (const alert of changes.alerts) {
+      const stored = this.alerts.get(alert.id);
+      const expected = expectedSeq[alert.id];
+      if (expected === undefined ? stored !== undefined : stored?.seq !== expected) return false;
+    }
+    for (const alert of changes.alerts) this.alerts.set(alert.id, copy(alert));
+    for (const t of changes.transitions) {
+      this.transitions.push(copy(t));
+      const alert = changes.alerts.find((a) => a.id === t.alertId);
+      if (alert) await this.audit?.append(auditEntryFor(t, alert));
+    }
+    return true;
+  }
+
+  async newId(): Promise<string> {
+    await Promise.resolve();
+    this.counter++;
+    return `m${this.counter.toString(36)}`;
+  }
+}
+
+export class MemorySnapshotStore implements SnapshotStore {
+  private readonly snapshots = new Map<string, CheckSnapshot>();
+
+  async put(snapshot: CheckSnapshot): Promise<void> {
+    await Promise.resolve();
+    this.snapshots.set(`${snapshot.cluster}/${snapshot.check}`, copy(snapshot));
+  }
+
+  async get(cluster: string, check: CheckName): Promise<CheckSnapshot | null> {
+    await Promise.resolve();
+    const found = this.snapshots.get(`${cluster}/${check}`);
+    return found ? copy(found) : null;
+  }
+
+  async lastRuns(): Promise<{ cluster: string; check: CheckName; at: string }[]> {
+    await Promise.resolve();
+    return [...this.snapshots.values()].map((s) => ({ cluster: s.cluster, check: s.check, at: s.at }));
+  }
+}

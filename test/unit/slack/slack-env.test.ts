@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/config-error.js';
+import { defaultSlackApiUrl, readSlackEnv, slackEnvPresent } from '../../../src/config/slack-env.js';
+
+const good = {
+  SLACK_BOT_TOKEN: 'xoxb-123-456-abcdef',
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+};
+
+function problems(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    readSlackEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readSlackEnv', () => {
+  it('reads the secrets and defaults the API URL', () => {
+    expect(readSlackEnv(good)).toEqual({
+      botToken: good.SLACK_BOT_TOKEN,
+      signingSecret: good.SLACK_SIGNING_SECRET,
+      apiUrl: defaultSlackApiUrl,
+    });
+  });
+
+  it('normalises SLACK_API_URL with a trailing slash and accepts a loopback fake over http', () => {
+    expect(readSlackEnv({ ...good, SLACK_API_URL: 'https://slack-gov.com/api' }).apiUrl).toBe(
+      'https://slack-gov.com/api/',
+    );
+    expect(readSlackEnv({ ...good, SLACK_API_URL: 'http://127.0.0.1:4000/api/' }).apiUrl).toBe(
+      'http://127.0.0.1:4000/api/',
+    );
+  });
+
+  it('reports every missing variable at once, naming it and the fix', () => {
+    const error = problems({});
+    expect(error.problems.map((p) => p.key)).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
+    expect(error.message).toContain('OAuth & Permissions');
+    expect(error.message).toContain('Basic Information');
+  });
+
+  it('rejects non-bot tokens, plain http to remote hosts and malformed URLs without echoing secrets', () => {
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+      SLACK_SIGNING_SECRET: 'abc',
+      SLACK_API_URL: 'http://slack.example.com/api/',
+    };
+    const error = problems(env);
+    expect(error.problems.map((p) => p.key)).toEqual(['SLACK_BOT_TOKEN', 'SLACK_API_URL']);
+    expect(error.message).toContain('xoxb-');
+    expect(error.message).not.toContain('xoxp-user-token-secret');
+    expect(problems({ ...good, SLACK_API_URL: 'not a url' }).problems[0]!.key).toBe('SLACK_API_URL');
+  });
+
+  it('knows whether Slack is wanted at all', () => {
+    expect(slackEnvPresent({})).toBe(false);
+    expect(slackEnvPresent({ SLACK_SIGNING_SECRET: 'x' })).toBe(true);
+  });
+});
