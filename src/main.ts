@@ -11,7 +11,7 @@ const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts fo
 Usage:
   vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
   vigil demo  [--output table|json] [--problems-only]
-  vigil serve                 (arrives with the Slack integration)
+  vigil serve [--config FILE]  the bot: scheduled checks, Slack alerts, /k8s commands (env: REDIS_URL, SLACK_*)
 
 Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.
 Config: vigil.yaml in the current directory unless --config is given (README.md "Configuration").`;
@@ -44,6 +44,20 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
 }
 
+function loadConfigFrom(explicit: string | undefined) {
+  const path = explicit ?? defaultConfigPath;
+  if (!explicit && !existsSync(path)) {
+    throw new ConfigError(path, [
+      {
+        key: path,
+        message:
+          'no config file in the current directory; copy vigil.example.yaml to vigil.yaml, or pass --config FILE (try `vigil demo` first)',
+      },
+    ]);
+  }
+  return loadConfig(path);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -60,17 +74,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'check': {
-        const path = parsed.values.config ?? defaultConfigPath;
-        if (!parsed.values.config && !existsSync(path)) {
-          throw new ConfigError(path, [
-            {
-              key: path,
-              message:
-                'no config file in the current directory; copy vigil.example.yaml to vigil.yaml, or pass --config FILE (try `vigil demo` first)',
-            },
-          ]);
-        }
-        const config = loadConfig(path);
+        const config = loadConfigFrom(parsed.values.config);
         const result = await runCheckCommand(config, commandOptions(parsed.values));
         await writeChunks(process.stdout, result.output());
         return result.exitCode;
@@ -80,11 +84,12 @@ export async function main(argv: string[]): Promise<number> {
         const { runDemo } = await import('./demo/run-demo.js');
         return await runDemo(commandOptions(parsed.values));
       }
-      case 'serve':
-        process.stderr.write(
-          'vigil serve: the Slack/Teams bot is not part of this release yet; use `vigil check`.\n',
-        );
-        return 3;
+      case 'serve': {
+        const config = loadConfigFrom(parsed.values.config);
+        // Loaded lazily: `check` and `demo` never need Redis, BullMQ or the Slack SDK.
+        const { runServe } = await import('./serve/run-serve.js');
+        return await runServe(config);
+      }
       default:
         process.stderr.write(`vigil: unknown command "${command}"\n\n${usage}\n`);
         return 3;

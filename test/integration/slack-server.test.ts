@@ -108,6 +108,7 @@ describe('slash commands', () => {
       user: { kind: 'slack', id: 'U0MARIA', name: 'maria' },
       channel: 'C0ALERTS',
       userGroups: ['S0ONCALL'],
+      respond: expect.any(Function),
     });
   });
 

@@ -83,7 +83,7 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
   });
 }
 
-async function commandRequest(command: SlashCommand, options: SlackInboundHandlers): Promise<CommandRequest> {
+async function commandRequest(command: SlashCommand, options: SlackListenerOptions): Promise<CommandRequest> {
   const userGroups = await options.resolveUserGroups?.(command.user_id);
   return {
     platform: 'slack',
@@ -91,6 +91,8 @@ async function commandRequest(command: SlashCommand, options: SlackInboundHandle
     user: actor(command.user_id, command.user_name),
     channel: command.channel_id,
     ...(userGroups ? { userGroups } : {}),
+    // Answers that take longer than the ack (`/k8s check`) go to this command's response_url.
+    respond: (reply) => postPages(command.response_url, renderReplyMessage(reply), options.respond),
   };
 }
 
