@@ -10,7 +10,7 @@ const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts fo
 
 Usage:
   vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
-  vigil demo  [--output table|json] [--problems-only]
+  vigil demo  [--only CHECK]... [--output table|json] [--problems-only]
   vigil serve [--config FILE]  the bot: scheduled checks, Slack alerts, /k8s commands (env: REDIS_URL, SLACK_*)
 
 Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.

@@ -31,7 +31,7 @@ function problemsFrom(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
 
 /** Validates an already-parsed document; paths to kubeconfigs are resolved against `baseDir`. */
 export function parseConfig(raw: unknown, file: string, baseDir: string): Readonly<VigilConfig> {
-  const result = configSchema.safeParse(raw ?? {});
+  const result = configSchema.safeParse(resolveCaFiles(raw, baseDir));
   // Checked beside the schema, not inside it: zod skips refinements once a field has failed, and
   // every problem must be reported in one pass.
   const problems = [...(result.success ? [] : problemsFrom(result.error.issues)), ...duplicateNames(raw)];
@@ -44,9 +44,33 @@ export function parseConfig(raw: unknown, file: string, baseDir: string): Readon
   return deepFreeze(cfg);
 }
 
+/**
+ * registries.caFiles are read while validating (a typo fails at start-up), so relative paths are
+ * resolved against the config file's directory first, as kubeconfig paths are.
+ */
+function resolveCaFiles(raw: unknown, baseDir: string): unknown {
+  const doc = (raw ?? {}) as { registries?: { caFiles?: unknown } };
+  const files = doc.registries?.caFiles;
+  if (!files || typeof files !== 'object' || Array.isArray(files)) return doc;
+  const resolved = Object.fromEntries(
+    Object.entries(files as Record<string, unknown>).map(([host, path]) => [
+      host,
+      typeof path === 'string' && path !== '' && !isAbsolute(path) ? resolve(baseDir, path) : path,
+    ]),
+  );
+  return { ...doc, registries: { ...doc.registries, caFiles: resolved } };
+}
+
 /** Sections that name clusters must name configured ones: a typo there would silently open or drop access. */
 function crossReferenceProblems(cfg: VigilConfig): ConfigProblem[] {
-  return [...permissionsProblems(cfg)];
+  const known = cfg.clusters.map((c) => c.name);
+  const schedules = Object.keys(cfg.schedules.clusters)
+    .filter((name) => !known.includes(name))
+    .map((name) => ({
+      key: `schedules.clusters.${name}`,
+      message: `names no cluster in clusters[]; use one of ${known.map((n) => `"${n}"`).join(', ')}`,
+    }));
+  return [...permissionsProblems(cfg), ...schedules];
 }
 
 /** The only reader of the config file: returns a typed, frozen object or throws ConfigError listing every problem. */

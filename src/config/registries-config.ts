@@ -36,7 +36,7 @@ const caFile = z
       const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
       ctx.addIssue({
         code: 'custom',
-        message: `cannot read "${path}" (${code}); give the path of a PEM CA bundle readable by vigil (relative paths start at the working directory)`,
+        message: `cannot read "${path}" (${code}); give the path of a PEM CA bundle readable by vigil (relative paths start at the config file's directory)`,
       });
       return;
     }

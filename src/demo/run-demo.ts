@@ -15,7 +15,10 @@ export async function runDemo(o: CheckCommandOptions): Promise<number> {
       process.stdout.write(
         'vigil demo: two simulated clusters on loopback, certificates minted relative to now.\n' +
           '  prod: API server certificate expiring, an etcd certificate issued for 1 year 355 days ago, TLS Secrets,\n' +
-          '        a webhook caBundle, a cert-manager Certificate failing to renew.\n' +
+          '        a webhook caBundle, a cert-manager Certificate failing to renew;\n' +
+          '        a MongoDB StatefulSet (db/mongo) stuck behind its unready pod 0;\n' +
+          '        registries: one that does not resolve, one that rejects its pull secret (a pod in\n' +
+          '        ImagePullBackOff), a healthy one.\n' +
           '  edge: its API server certificate expired 3 days ago.\n\n',
       );
     }

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,5 +136,39 @@ certificates:
   it('says how to fix a missing file or an empty one', () => {
     expect(problemsOf(() => loadConfig('/nonexistent/vigil.yaml'))[0]?.message).toMatch(/--config/);
     expect(problemsOf(() => loadConfig(writeConfig('')))[0]).toMatchObject({ key: 'clusters' });
+  });
+
+  it('reads registries.caFiles relative to the config file, wherever vigil is started', () => {
+    const file = writeConfig(`
+clusters: [{ name: prod, inCluster: true }]
+registries:
+  caFiles: { "registry.corp.example:5000": ./registry-ca.pem }
+`);
+    writeFileSync(
+      join(dirname(file), 'registry-ca.pem'),
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    );
+    const cfg = loadConfig(file);
+    expect(cfg.registries.caFiles['registry.corp.example:5000']).toBe(join(dirname(file), 'registry-ca.pem'));
+  });
+
+  it('reports sections that name clusters which are not configured, with the known names', () => {
+    const file = writeConfig(`
+clusters: [{ name: prod, inCluster: true }]
+schedules:
+  clusters: { prdo: { certificates: "0 * * * *" } }
+permissions:
+  clusters: { production: { channels: { slack: [C0PROD01] } } }
+`);
+    const problems = problemsOf(() => loadConfig(file));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { key: 'schedules.clusters.prdo', message: expect.stringMatching(/names no cluster.*"prod"/) },
+        {
+          key: 'permissions.clusters.production',
+          message: expect.stringMatching(/names no cluster.*"prod"/),
+        },
+      ]),
+    );
   });
 });
