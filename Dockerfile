@@ -1,11 +1,16 @@
-# Minimal image for `vigil check`; shipping (Helm chart, multi-arch, non-root hardening) comes later.
+# vigil's container image. `vigil serve` (the bot) by default; any other command replaces the CMD:
+#   docker build -t registry.example.com/vigil:0.1.0 .
+#   docker run --rm -p 3000:3000 --env-file .env -v "$PWD/vigil.yaml:/etc/vigil/vigil.yaml:ro" registry.example.com/vigil:0.1.0
+#   docker run --rm -v ... registry.example.com/vigil:0.1.0 check --config /etc/vigil/vigil.yaml
+# Kubernetes: deploy/helm/vigil (or deploy/manifests) mounts the config at /etc/vigil/vigil.yaml.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts ./scripts
 # npm install keeps the locked versions; see scripts/ensure-install.mjs for why not npm ci.
 RUN npm install --no-audit --no-fund
 COPY . .
+# Compile to dist/, then drop the devDependencies (TypeScript, tsx, vitest, the `node` package's own
+# Node binary): the runtime stage gets production dependencies only.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
@@ -15,7 +20,11 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
-USER node
-# Same node flags as bin/vigil.js: flat peak memory on large clusters (BENCHMARKS.md).
-ENTRYPOINT ["node", "--max-semi-space-size=1", "--expose-gc", "bin/vigil.js"]
-CMD ["check", "--config", "/etc/vigil/vigil.yaml"]
+# The base image's `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
+USER 1000:1000
+# PORT: Slack /slack/events, Teams /api/messages, /healthz, /readyz, /metrics.
+EXPOSE 3000
+# Same node flags as bin/vigil.js: flat peak memory on large clusters (BENCHMARKS.md). Node runs as
+# PID 1; `vigil serve` handles SIGTERM itself and drains (HTTP, then workers, then Redis).
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--expose-gc", "/app/bin/vigil.js"]
+CMD ["serve", "--config", "/etc/vigil/vigil.yaml"]

@@ -107,12 +107,18 @@ describe('schedules config', () => {
   });
 
   it('refuses overrides for clusters that are not configured', () => {
-    const config = parseConfig(
-      { clusters, schedules: { clusters: { staging: { statefulsets: false } } } },
-      'vigil.yaml',
-      '/',
+    const raw = { clusters, schedules: { clusters: { staging: { statefulsets: false as const } } } };
+    // At load, with every other problem...
+    expect(() => parseConfig(raw, 'vigil.yaml', '/')).toThrow(ConfigError);
+    expect(() => parseConfig(raw, 'vigil.yaml', '/')).toThrow(
+      /schedules\.clusters\.staging: names no cluster/,
     );
-    expect(() => planSchedules(config)).toThrow(ConfigError);
+    // ...and again when a config built in code reaches the scheduler.
+    const valid = parseConfig({ clusters }, 'vigil.yaml', '/');
+    const config = {
+      ...valid,
+      schedules: { ...valid.schedules, clusters: { staging: { statefulsets: false as const } } },
+    };
     expect(() => planSchedules(config)).toThrow(/schedules\.clusters\.staging: no cluster named "staging"/);
   });
 
