@@ -7,7 +7,13 @@ import { VigilError } from '../src/domain/vigil-error.js';
 
 /** Hands transitions to the outbox (src/queue/outbox.ts); alerts are passed when already at hand. */
 export interface TransitionSink {
+  /** Enqueues the transitions, and any applied but never enqueued ones of the same alerts first. */
   notify(transitions: AlertChanges['transitions'], alerts?: readonly Alert[]): Promise<unknown>;
+  /**
+   * Enqueues transitions that were applied but never enqueued (their writer died in between): those
+   * of `alertIds`, or without them, those left long enough to be sure their writer is gone.
+   */
+  relay(alertIds?: readonly string[]): Promise<unknown>;
 }
 
 export interface RecordRunInput {
@@ -29,7 +35,10 @@ export interface RecordRunDeps {
   alerts: AlertStore;
   policy: LifecyclePolicy;
   outbox: TransitionSink;
-  /** Called with the changes about to be applied, before apply: a rerun can re-send what landed. */
+  /**
+   * Called with the changes about to be applied, before apply, so a rerun knows which alerts it may
+   * have written. Only a hint: whether they landed is read from the store, never from this record.
+   */
   beforeApply?(changes: AlertChanges): Promise<void>;
   /** Attempts on seq conflicts (an acknowledgement racing the run); each re-reads and re-decides. */
   maxConflicts?: number;
@@ -39,8 +48,19 @@ export interface RecordRunDeps {
  * Reconciles one run with the stored alerts and applies the result with the store's seq-conditional
  * write, retrying on conflict, then hands the transitions to the outbox. Safe to call twice with the
  * same runId: reconcile leaves alerts whose `lastRunId` is this run alone.
+ *
+ * Each call also has the outbox take over transitions stranded by a writer that died after applying
+ * (a check run, an acknowledgement): check runs and the watchdog's ticks (every replica, every minute
+ * by default) are what keeps running whatever else happened, so a stranded transition goes out about
+ * a tick after the outbox's grace (Outbox `strandedAfterMs`).
  */
 export async function recordRun(input: RecordRunInput, deps: RecordRunDeps): Promise<AlertChanges> {
+  const changes = await reconcileAndApply(input, deps);
+  await deps.outbox.relay();
+  return changes;
+}
+
+async function reconcileAndApply(input: RecordRunInput, deps: RecordRunDeps): Promise<AlertChanges> {
   const attempts = deps.maxConflicts ?? 5;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const stored = (

@@ -11,7 +11,10 @@ import { recordRun, type TransitionSink } from './record-run.js';
 export interface RunCheckJobData {
   cluster: string;
   check: ScheduledCheck;
-  /** Transitions this run was about to apply (saved before applying), to re-send them on a rerun. */
+  /**
+   * Transitions this run was about to apply (saved before applying): which alerts a rerun should look
+   * at. Not proof that they happened (the run may have died before applying, or lost a race).
+   */
   pending?: Transition[];
 }
 
@@ -23,7 +26,7 @@ export interface RunCheckDeps {
   alerts: AlertStore;
   policy: LifecyclePolicy;
   outbox: TransitionSink;
-  /** Persists job data (BullMQ `job.updateData`), so a rerun after a crash knows what it applied. */
+  /** Persists job data (BullMQ `job.updateData`), so a rerun after a crash knows what it may have applied. */
   saveData(data: RunCheckJobData): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ export type RunCheckResult =
  * One check on one cluster: run it, store the snapshot that slash commands answer from, reconcile
  * with the stored alerts and hand the transitions to the outbox. BullMQ may run the same job twice
  * (a stalled worker): reconcile leaves alerts already stamped with this run id alone, and transitions
- * applied by a first run that died before enqueueing them are enqueued by the rerun.
+ * applied by a first run that died before enqueueing them are taken from the relay by the rerun.
  */
 export async function runCheckJob(
   data: RunCheckJobData,
@@ -46,9 +49,13 @@ export async function runCheckJob(
     return { ran: false, reason: `cluster ${data.cluster} is no longer configured` };
   }
   if (data.pending?.length) {
-    const resent = await resendLanded(data.pending, runId, deps);
-    if (resent > 0)
-      return { ran: false, reason: `rerun of ${runId}: re-sent ${resent} transition(s) it had applied` };
+    const alertIds = [...new Set(data.pending.map((t) => t.alertId))];
+    // What the first attempt applied and never enqueued is in the relay, and only what it applied:
+    // re-sending the saved transitions instead could send one that never happened, whose id
+    // (`${alertId}-${seq}`) may by now name a real one, which the outbox would then drop as a duplicate.
+    await deps.outbox.relay(alertIds);
+    if (await appliedBefore(alertIds, runId, deps.alerts))
+      return { ran: false, reason: `rerun of ${runId}: already applied; unsent transitions handed over` };
   }
 
   const report = await runChecks(deps.config, { clusters: [data.cluster], only: [data.check] }, deps.checks);
@@ -90,17 +97,8 @@ export async function runCheckJob(
   };
 }
 
-/**
- * The transitions of a first run whose apply landed (the alert carries this run id and has reached
- * the transition's seq), handed to the outbox again; enqueueing is idempotent by job id. Transitions
- * that did not land are dropped: their ids may now name someone else's transition.
- */
-async function resendLanded(pending: Transition[], runId: string, deps: RunCheckDeps): Promise<number> {
-  const landed: Transition[] = [];
-  for (const t of pending) {
-    const alert = await deps.alerts.get(t.alertId);
-    if (alert && alert.lastRunId === runId && alert.seq >= t.seq) landed.push(t);
-  }
-  if (landed.length > 0) await deps.outbox.notify(landed);
-  return landed.length;
+/** Whether this run's write landed: an alert it was about to write carries its run id. */
+async function appliedBefore(alertIds: string[], runId: string, alerts: AlertStore): Promise<boolean> {
+  for (const id of alertIds) if ((await alerts.get(id))?.lastRunId === runId) return true;
+  return false;
 }

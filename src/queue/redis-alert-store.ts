@@ -11,7 +11,7 @@ import {
   encodeAuditMember,
   type AuditRetention,
 } from './redis-audit-log.js';
-import { alertKeys, auditKeys } from './redis-keys.js';
+import { alertKeys, auditKeys, relayKeys } from './redis-keys.js';
 import { LuaScript } from './redis-lua.js';
 
 const DAY_MS = 86_400_000;
@@ -27,14 +27,20 @@ export interface RedisAlertStoreOptions {
 }
 
 // KEYS: 1 open set, 2 audit (all), then per alert: alert, fingerprint, by-check index; then one
-// per-alert audit key per audit entry. ARGV: counts and retention (1-7), then per alert: id, seq,
-// json, expected seq (-1 = new), resolved (1/0); then per audit entry: score, member. Positional
-// arguments, not a JSON payload: user-supplied text never goes through Lua's cjson.
+// per-alert audit key per audit entry (one entry per transition); then the relay index and one relay
+// hash per transition. ARGV: counts and retention (1-7), then per alert: id, seq, json, expected seq
+// (-1 = new), resolved (1/0); then per audit entry: score, member; then per transition: alert id,
+// seq, json. Positional arguments, not a JSON payload: user-supplied text never goes through cjson.
 //
 // The seq check and the writes run in one script, so nothing can come between them: two writers
 // that read the same version cannot both win, and the loser re-reads (optimistic concurrency).
 // A new alert also loses when another open alert already holds its fingerprint: two check runs
 // racing to open the same incident must not post it twice.
+//
+// The transitions also go to the relay (redis-transition-relay.ts) in the same step: whoever applied
+// them may die before handing them to the outbox (a killed replica, a crash right after an
+// acknowledgement), and only what is written with the alert is known to have happened. The relay
+// time is Redis TIME, the clock every replica shares.
 const perAlertArgs = 5;
 const applyScript = new LuaScript(`${auditLua}
 local nAlerts, nAudit = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -76,17 +82,29 @@ for j = 1, nAudit do
   redis.call('ZREMRANGEBYSCORE', KEYS[keyBase + j], '-inf', '(' .. cutoff)
 end
 if nAudit > 0 then auditTrim(KEYS[2], cutoff, maxEntries) end
+local relayIndex, relayArg = keyBase + nAudit + 1, argBase + nAudit * 2
+if nAudit > 0 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  for j = 1, nAudit do
+    local a = relayArg + (j - 1) * 3
+    redis.call('HSET', KEYS[relayIndex + j], ARGV[a + 1], ARGV[a + 2])
+    redis.call('ZADD', KEYS[relayIndex], 'NX', now, ARGV[a])
+  end
+end
 return 1
 `);
 
 /**
  * AlertStore in Redis. Layout in redis-keys.ts: one hash {seq, json} per alert, a fingerprint -> id key,
  * a set per cluster and check, a set of open ids. Resolved alerts expire after the retention; the
- * per-check sets are cleaned of expired ids when read.
+ * per-check sets are cleaned of expired ids when read. Every applied transition is also left in the
+ * transition relay until the outbox has enqueued it (src/queue/outbox.ts).
  */
 export class RedisAlertStore implements AlertStore {
   private readonly keys: ReturnType<typeof alertKeys>;
   private readonly audit: ReturnType<typeof auditKeys>;
+  private readonly relay: ReturnType<typeof relayKeys>;
   private readonly resolvedRetentionMs: number;
   private readonly auditRetention: AuditRetention;
 
@@ -97,6 +115,7 @@ export class RedisAlertStore implements AlertStore {
   ) {
     this.keys = alertKeys(prefix);
     this.audit = auditKeys(prefix);
+    this.relay = relayKeys(prefix);
     this.resolvedRetentionMs = options.resolvedRetentionMs ?? 7 * DAY_MS;
     this.auditRetention = options.audit ?? defaultAuditRetention;
   }
@@ -146,6 +165,7 @@ export class RedisAlertStore implements AlertStore {
       alertArgs.push(a.id, a.seq, JSON.stringify(a), expectedSeq[a.id] ?? -1, a.state === 'resolved' ? 1 : 0);
     }
     const auditArgs: (string | number)[] = [];
+    const relayArgs: (string | number)[] = [];
     let newest = 0;
     for (const t of changes.transitions) {
       const alert = byId.get(t.alertId);
@@ -153,7 +173,11 @@ export class RedisAlertStore implements AlertStore {
       keys.push(this.audit.alert(t.alertId));
       const { score, member } = encodeAuditMember(auditEntryFor(t, alert));
       auditArgs.push(score, member);
+      relayArgs.push(t.alertId, t.seq, JSON.stringify(t));
       newest = Math.max(newest, score);
+    }
+    if (changes.transitions.length > 0) {
+      keys.push(this.relay.index, ...changes.transitions.map((t) => this.relay.alert(t.alertId)));
     }
     const r = this.auditRetention;
     const result = await applyScript.run(this.redis, keys, [
@@ -166,6 +190,7 @@ export class RedisAlertStore implements AlertStore {
       newest - r.retentionMs,
       ...alertArgs,
       ...auditArgs,
+      ...relayArgs,
     ]);
     return result === 1;
   }

@@ -39,3 +39,17 @@ export function snapshotKeys(prefix: string) {
     runs: `${base}:runs`,
   };
 }
+
+/**
+ * The transition relay (redis-transition-relay.ts): written by the alert store's apply script in the
+ * same atomic step as the alerts, emptied by the outbox once the transitions are enqueued.
+ */
+export function relayKeys(prefix: string) {
+  const base = `${prefix}:outbox:unsent`;
+  return {
+    /** Hash seq -> transition JSON: one alert's applied transitions not yet handed to the outbox. */
+    alert: (alertId: string) => `${base}:${alertId}`,
+    /** Sorted set of alert ids with unsent transitions, scored by when the oldest was written (ms). */
+    index: `${base}-alerts`,
+  };
+}

@@ -23,6 +23,7 @@ import { createQueues, type VigilQueues } from './create-queues.js';
 import { jobNames } from './queue-names.js';
 import { RedisCheckFailures } from './redis-check-failures.js';
 import { RedisOutboxState } from './redis-outbox-state.js';
+import { RedisTransitionRelay } from './redis-transition-relay.js';
 import { startRunCheckWorker } from './run-check-worker.js';
 import { planSchedules } from './schedule-plan.js';
 import { startWatchdogTimer } from './watchdog-timer.js';
@@ -104,6 +105,7 @@ export async function startScheduling(options: SchedulingOptions): Promise<Sched
   const outbox = new Outbox({
     queue: queues.notify,
     state,
+    relay: new RedisTransitionRelay(options.redis.store, prefix),
     alerts: options.alerts,
     route: (alert) => routeAlert(alert, config.alerts),
     log: options.log,

@@ -7,6 +7,7 @@ import { startNotifyWorker } from '../../src/queue/notify-worker.js';
 import { createQueues, type VigilQueues } from '../../src/queue/create-queues.js';
 import { RedisAlertStore } from '../../src/queue/redis-alert-store.js';
 import { RedisOutboxState } from '../../src/queue/redis-outbox-state.js';
+import { RedisTransitionRelay } from '../../src/queue/redis-transition-relay.js';
 import { queueClients, recordingLog, uniquePrefix, type QueueClients } from './queue-harness.js';
 import type { RedisServer } from './redis-server.js';
 
@@ -51,7 +52,8 @@ export function startOutboxHarness(
   const alerts = new RedisAlertStore(clients.store, clients.prefix);
   const state = new RedisOutboxState(clients.store, clients.prefix);
   const log = recordingLog();
-  const outbox = new Outbox({ queue, state, alerts, route: options.destinations, log });
+  const relay = new RedisTransitionRelay(clients.store, clients.prefix);
+  const outbox = new Outbox({ queue, state, relay, alerts, route: options.destinations, log });
   const pacing: NotifyPacing = {
     minIntervalMs: { slack: 100, teams: 100 },
     retryInitialMs: 50,

@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A real redis-server for one test file (house rule 10): its own port and directory, no persistence,
- * `noeviction` as BullMQ requires. `restart()` keeps the port so clients can reconnect, which is what
- * the "Redis restarted" fault tests need; `stop()` removes everything.
+ * A real redis-server for one test file (house rule 10): its own port and directory, no persistence
+ * unless asked, `noeviction` as BullMQ requires. `restart()` keeps the port so clients can reconnect,
+ * which is what the "Redis restarted" fault tests need; `stop()` removes everything.
  */
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
   /** Stops the server abruptly (SIGKILL), as a crash would. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: nothing was persisted). */
+  /** Starts it again on the same port: empty, or with every acknowledged write if `persist`. */
   start(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -55,7 +55,15 @@ async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   );
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /**
+   * Append-only file fsynced on every write, kept in the server's directory across kill/start: a
+   * Redis that restarts with all its data, as a production Redis with AOF (or a replica) would.
+   */
+  persist?: boolean;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
   let child: ChildProcess | undefined;
@@ -72,8 +80,7 @@ export async function startRedisServer(): Promise<RedisServer> {
         dir,
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
         '--maxmemory-policy',
         'noeviction',
       ],
