@@ -133,7 +133,7 @@ async function applied(
       'notify failed after a human action',
     );
     lines.push(
-      'Stored, but the alert messages could not be updated yet; they will show it on the next change.',
+      'Stored, but the alert messages could not be updated yet; vigil retries and they will show it within a few minutes.',
     );
   }
   const at = transitions[0]?.at ?? deps.now().toISOString();
