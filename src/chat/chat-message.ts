@@ -55,4 +55,9 @@ export interface PostedRef {
   destination: string;
   /** Slack message `ts`, Teams activity id. */
   messageId: string;
+  /**
+   * The alert the message shows, when the platform needs it later: Teams chats have no threads, so a
+   * reply there quotes the alert id. Absent on refs found by findPosted or stored before it existed.
+   */
+  alertId?: string;
 }

@@ -1,0 +1,159 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ActivityHandler } from 'botbuilder';
+import { logger } from '../../logger.js';
+import type { TeamsAdapter } from './create-teams-adapter.js';
+import { inboundAuthOutcome, type InboundAuthOutcome } from './guarded-authentication.js';
+
+/** Same shape as the Slack server's HttpRoute, so the composition root can mount it on the one port. */
+export interface TeamsHttpRoute {
+  method: string;
+  path: string;
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export interface TeamsRouteOptions {
+  teams: TeamsAdapter;
+  bot: ActivityHandler;
+  /** Largest accepted activity; Teams sends a few KiB (attachments arrive as links). */
+  bodyLimitBytes?: number;
+}
+
+export const teamsMessagesPath = '/api/messages';
+export const defaultTeamsBodyLimitBytes = 256 * 1024;
+
+// A JWT is three base64url parts; anything else cannot be a Bot Framework token.
+const bearerJwt = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+const log = logger.child({ component: 'teams-inbound' });
+
+class BodyTooLarge extends Error {}
+
+/**
+ * `POST /api/messages` for the shared HTTP server. CloudAdapter.process expects an Express- or
+ * Restify-style request with the JSON already parsed into `req.body`, and a response with
+ * status/header/send/end, so this route reads the body itself (with a size limit, refusing an
+ * oversized Content-Length before reading) and hands botbuilder a small response shim.
+ *
+ * Authentication stays botbuilder's (JWT signature, issuer, audience = MicrosoftAppId, serviceUrl
+ * claim = the activity's service URL). One check runs first, offline: without authentication
+ * disabled, a request whose Authorization is not `Bearer <jwt>` is answered 401 here. botbuilder
+ * would reject it as well without fetching anything, but it also prints each failure with its stack
+ * to stderr; this keeps a scanner hitting the endpoint down to one warning line.
+ */
+export function createTeamsRoute(options: TeamsRouteOptions): TeamsHttpRoute {
+  const limit = options.bodyLimitBytes ?? defaultTeamsBodyLimitBytes;
+  const { adapter, authDisabled } = options.teams;
+  return {
+    method: 'POST',
+    path: teamsMessagesPath,
+    async handler(req, res) {
+      const declared = Number(req.headers['content-length'] ?? '');
+      if (Number.isFinite(declared) && declared > limit) return tooLarge(res);
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+        return answer(res, 415, { error: 'expected Content-Type: application/json' });
+      }
+      if (!authDisabled && !bearerJwt.test(req.headers.authorization ?? '')) {
+        log.warn(
+          { remote: req.socket.remoteAddress },
+          'rejected a Teams request without a Bot Framework token',
+        );
+        return answer(res, 401, { error: 'Unauthorized: a Bot Framework bearer token is required' });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req, limit));
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return tooLarge(res);
+        return answer(res, 400, { error: 'body is not JSON' });
+      }
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
+        return answer(res, 400, { error: 'body must be an activity object' });
+      }
+      const shim = responseShim(res);
+      const auth: InboundAuthOutcome = {};
+      await inboundAuthOutcome.run(auth, () =>
+        adapter.process(
+          { body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' },
+          shim.response,
+          (context) => options.bot.run(context),
+        ),
+      );
+      if (auth.failedWith) {
+        log.warn(
+          { status: auth.failedWith, reason: auth.reason },
+          'rejected a Teams request at authentication',
+        );
+        return answer(res, auth.failedWith, {
+          error: auth.failedWith === 401 ? 'Unauthorized' : 'cannot validate Bot Framework tokens right now',
+        });
+      }
+      shim.flush();
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What CloudAdapter.process calls (status, header, send, end), collected and written once. */
+function responseShim(res: ServerResponse) {
+  let status = 200;
+  let body: unknown;
+  const headers: Record<string, string> = {};
+  const response = {
+    socket: res.socket,
+    status(code: number) {
+      status = code;
+      return response;
+    },
+    header(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+      return response;
+    },
+    send(payload?: unknown) {
+      body = payload;
+      return response;
+    },
+    end() {
+      return response;
+    },
+  };
+  return {
+    response,
+    flush() {
+      if (res.headersSent) return;
+      if (body === undefined || body === null) {
+        res.writeHead(status, headers);
+        res.end();
+      } else if (typeof body === 'string') {
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+        res.end(body);
+      } else {
+        answer(res, status, body, headers);
+      }
+    },
+  };
+}
+
+/** The rest of the body is not read, so the connection cannot be reused. */
+function tooLarge(res: ServerResponse): void {
+  answer(res, 413, { error: 'body too large' }, { connection: 'close' });
+}
+
+function answer(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,66 @@
+import type { TeamsEnv } from '../../config/teams-env.js';
+import type { ConversationStore } from '../conversation-store.js';
+import { checkTeamsCredentials } from './check-teams-credentials.js';
+import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterOptions } from './create-teams-adapter.js';
+import { createTeamsRoute, type TeamsHttpRoute } from './create-teams-route.js';
+import { listTeamsConversations, type TeamsConversationRow } from './list-teams-conversations.js';
+import { TeamsBot, type TeamsInboundHandlers } from './teams-bot.js';
+import { TeamsPlatform } from './teams-platform.js';
+import { UserPrincipalCache, type UserPrincipalCacheOptions } from './user-principal-cache.js';
+
+export interface TeamsOptions extends TeamsInboundHandlers {
+  /** From readTeamsEnv (src/config/teams-env.ts). */
+  env: Readonly<TeamsEnv>;
+  /** Where installations are remembered (RedisConversationStore in production). */
+  conversations: ConversationStore;
+  now?: () => Date;
+  adapter?: TeamsAdapterOptions;
+  userPrincipals?: UserPrincipalCacheOptions;
+  bodyLimitBytes?: number;
+  commandDeadlineMs?: number;
+  actionDeadlineMs?: number;
+}
+
+export interface Teams {
+  /** `POST /api/messages`, for the shared HTTP server's `routes`. */
+  readonly route: TeamsHttpRoute;
+  /** The ChatPlatform the outbox delivers through (`platforms.set('teams', …)`). */
+  readonly platform: TeamsPlatform;
+  readonly adapter: TeamsAdapter;
+  /** What `vigil teams conversations` prints. */
+  listConversations(): Promise<TeamsConversationRow[]>;
+  /** Gets a token from Entra ID once (call at start-up); rejects with a ChatDeliveryError naming what to fix. */
+  checkCredentials(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Everything Teams in one call for the composition root: one CloudAdapter shared by the inbound
+ * route and the outbound platform (so both use the same credentials and connector tuning).
+ */
+export function createTeams(options: TeamsOptions): Teams {
+  const adapter = createTeamsAdapter(options.env, options.adapter);
+  const now = options.now ?? (() => new Date());
+  const bot = new TeamsBot({
+    teams: adapter,
+    conversations: options.conversations,
+    userPrincipals: new UserPrincipalCache(options.userPrincipals),
+    now,
+    onCommand: options.onCommand,
+    onAction: options.onAction,
+    ...(options.loadAlert ? { loadAlert: options.loadAlert } : {}),
+    ...(options.mayRenameConversation ? { mayRenameConversation: options.mayRenameConversation } : {}),
+    ...(options.commandDeadlineMs ? { commandDeadlineMs: options.commandDeadlineMs } : {}),
+    ...(options.actionDeadlineMs ? { actionDeadlineMs: options.actionDeadlineMs } : {}),
+  });
+  return {
+    route: createTeamsRoute({
+      teams: adapter,
+      bot,
+      ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    }),
+    platform: new TeamsPlatform(adapter, options.conversations, { now }),
+    adapter,
+    listConversations: () => listTeamsConversations(options.conversations),
+    checkCredentials: (timeoutMs) => checkTeamsCredentials(options.env, timeoutMs),
+  };
+}

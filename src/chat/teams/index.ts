@@ -1,0 +1,25 @@
+/** The Teams adapter's public surface: the composition root imports from here only. */
+export { createTeams, type Teams, type TeamsOptions } from './create-teams.js';
+export { checkTeamsCredentials } from './check-teams-credentials.js';
+export { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterOptions } from './create-teams-adapter.js';
+export {
+  createTeamsRoute,
+  defaultTeamsBodyLimitBytes,
+  teamsMessagesPath,
+  type TeamsHttpRoute,
+  type TeamsRouteOptions,
+} from './create-teams-route.js';
+export { createTeamsPlatform, TeamsPlatform, type TeamsPlatformOptions } from './teams-platform.js';
+export { TeamsBot, type TeamsBotOptions, type TeamsInboundHandlers } from './teams-bot.js';
+export {
+  formatTeamsConversations,
+  listTeamsConversations,
+  type TeamsConversationRow,
+} from './list-teams-conversations.js';
+export { renderAlertCard, type CardNote } from './render-alert-card.js';
+export { renderReplyCards } from './render-reply-card.js';
+export { teamsCardLimits, teamsPayloadBytes } from './teams-card-limits.js';
+export { ackVerb, snoozeVerb, decodeExecuteAction } from './teams-action-verbs.js';
+export { classifyTeamsError, defaultTeamsRetryAfterMs } from './classify-teams-error.js';
+export { aliasCandidates, slug } from './conversation-naming.js';
+export type { AdaptiveCard } from './adaptive-card.js';

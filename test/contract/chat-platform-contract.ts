@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { AlertMessage, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
+import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
+import type { ChatPlatform } from '../../src/chat/chat-platform.js';
+import type { AlertState, ChatPlatformName } from '../../src/domain/alert.js';
+
+/**
+ * What every chat platform must do, asserted the same way for each (ARCHITECTURE.md: "a new chat
+ * platform is one folder under src/chat/ that passes the same contract tests as Slack and Teams").
+ * A harness puts the real adapter in front of that platform's fake over HTTP and answers questions
+ * in the platform's own terms: what a person sees of a message, what counts as live markup there.
+ */
+export interface ChatPlatformHarness {
+  readonly name: ChatPlatformName;
+  readonly platform: ChatPlatform;
+  /** A destination as routes name it, where posting works. */
+  readonly destination: string;
+  /** A destination the platform reports as unreachable for good (bot removed, channel gone). */
+  readonly lostDestination: string;
+  /** Whether the platform can look up an earlier post (Slack can; the Bot Connector cannot). */
+  readonly canFindPosted: boolean;
+  /** What a reader sees of the posted message now, and the labels of its buttons; undefined if absent. */
+  seen(ref: PostedRef): Promise<{ text: string; actions: string[] } | undefined>;
+  /** How many top-level messages the destination holds. */
+  messageCount(): Promise<number>;
+  /** Lines posted about the message after it: its thread, or the chat for platforms without threads. */
+  followUps(ref: PostedRef): Promise<string[]>;
+  /** The next call answers 429 with Retry-After. */
+  rateLimitNext(retryAfterSeconds: number): void;
+  /** The next call answers this HTTP status. */
+  failNext(status: number): void;
+  /** Sends `text` as a user types a command (`/k8s …`, `@vigil …`); returns what the adapter handed the handler. */
+  typeCommand(text: string): Promise<CommandRequest>;
+  /** Presses a button on the rendered message; returns what the adapter handed the handler. */
+  press(
+    ref: PostedRef,
+    action: { kind: 'ack' } | { kind: 'snooze'; duration: string },
+  ): Promise<ActionRequest>;
+  /** Problems the platform would have with these rendered messages (size, schema); empty when fine. */
+  alertProblems(message: AlertMessage): string[];
+  replyProblems(reply: ReplyMessage): string[];
+  /** All text a reader sees in the rendered reply, every page. */
+  replyText(reply: ReplyMessage): string;
+  /** Links and mentions the platform would make live in the rendered alert (its own markup rules). */
+  liveMarkup(message: AlertMessage): string[];
+  close(): Promise<void>;
+}
+
+const hostile =
+  '<!channel> <@U0BOSS> <https://evil.example|click> [click](https://evil.example) <at>everyone</at> ${{x}}';
+
+export function alertFixture(overrides: Partial<AlertMessage> = {}): AlertMessage {
+  const alertId = overrides.alertId ?? 'c0ntr';
+  return {
+    kind: 'alert',
+    alertId,
+    severity: 'critical',
+    state: 'firing',
+    cluster: 'prod',
+    check: 'certificates',
+    title: 'secret shop/web-tls: CN=shop.example.com expires in 3 days',
+    object: 'secret shop/web-tls tls.crt',
+    since: new Date(Date.now() - 47 * 60_000).toISOString(),
+    evidence: ['notAfter 2026-11-24T09:00Z', 'issuer CN=Example CA'],
+    blastRadius: ['ingress shop/web'],
+    nextStep: 'cmctl renew -n shop web-tls',
+    status: 'Firing, critical',
+    actions: [
+      { kind: 'ack', alertId },
+      { kind: 'snooze', alertId, durations: ['1h', '4h', '24h'] },
+    ],
+    ...overrides,
+  };
+}
+
+/** Rejects when `promise` has not settled in `ms` (a command or click that never reached a handler). */
+export function withTimeout<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} reached the handler in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function deliveryError(promise: Promise<unknown>): Promise<ChatDeliveryError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ChatDeliveryError);
+    return error as ChatDeliveryError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export function chatPlatformContract(makeHarness: () => Promise<ChatPlatformHarness>): void {
+  let h: ChatPlatformHarness;
+  beforeAll(async () => {
+    h = await makeHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  describe('delivery', () => {
+    it('posts one message showing every part of the alert, with its buttons', async () => {
+      const before = await h.messageCount();
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'post1' }));
+      expect(ref.platform).toBe(h.name);
+      expect(ref.messageId).not.toBe('');
+      expect(await h.messageCount()).toBe(before + 1);
+      const seen = await h.seen(ref);
+      for (const part of [
+        'CN=shop.example.com expires in 3 days',
+        'prod',
+        'secret shop/web-tls tls.crt',
+        'post1',
+        'notAfter 2026-11-24T09:00Z',
+        'ingress shop/web',
+        'cmctl renew -n shop web-tls',
+        'Firing, critical',
+      ]) {
+        expect(seen?.text).toContain(part);
+      }
+      expect(seen?.actions.some((a) => /acknowledge/i.test(a))).toBe(true);
+      expect(seen?.actions.some((a) => /1 h/.test(a))).toBe(true);
+    });
+
+    it('updates the same message in place, and a resolved alert has no buttons', async () => {
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'upd1' }));
+      const before = await h.messageCount();
+      await h.platform.update(
+        ref,
+        alertFixture({ alertId: 'upd1', state: 'acknowledged', status: 'Acknowledged by Maria' }),
+      );
+      expect((await h.seen(ref))?.text).toContain('Acknowledged by Maria');
+      await h.platform.update(
+        ref,
+        alertFixture({ alertId: 'upd1', state: 'resolved', status: 'Resolved after 2 hours', actions: [] }),
+      );
+      const seen = await h.seen(ref);
+      expect(seen?.text).toContain('Resolved after 2 hours');
+      expect(seen?.actions).toEqual([]);
+      expect(await h.messageCount()).toBe(before);
+    });
+
+    it('adds a line about the message (its thread, where the platform has threads)', async () => {
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'rep1' }));
+      await h.platform.reply(ref, 'acknowledged by Maria: on it');
+      expect((await h.followUps(ref)).some((l) => l.includes('acknowledged by Maria: on it'))).toBe(true);
+    });
+
+    it('findPosted finds the message where the platform can search, and is null where it cannot', async () => {
+      const since = new Date(Date.now() - 60_000);
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'find1' }));
+      const found = await h.platform.findPosted(h.destination, 'find1', since);
+      if (h.canFindPosted) expect(found?.messageId).toBe(ref.messageId);
+      else expect(found).toBeNull();
+    });
+  });
+
+  describe('failures are classified for the outbox', () => {
+    it('429 is rate-limited, retryable, with the Retry-After in ms', async () => {
+      h.rateLimitNext(3);
+      const error = await deliveryError(h.platform.post(h.destination, alertFixture()));
+      expect(error).toMatchObject({ code: 'chat-rate-limited', retryable: true, retryAfterMs: 3000 });
+    });
+
+    it.each([500, 502, 503])('HTTP %i is retryable', async (status) => {
+      h.failNext(status);
+      const error = await deliveryError(h.platform.post(h.destination, alertFixture()));
+      expect(error.retryable).toBe(true);
+    });
+
+    it('a destination the bot cannot reach any more is permanent and says where', async () => {
+      const error = await deliveryError(h.platform.post(h.lostDestination, alertFixture()));
+      expect(error.retryable).toBe(false);
+      expect(['chat-not-found', 'chat-forbidden']).toContain(error.code);
+      expect(error.userMessage.length).toBeGreaterThan(20);
+    });
+  });
+
+  describe('inbound', () => {
+    it('parses a command into the words as typed, the user and the conversation', async () => {
+      const req = await h.typeCommand('certs prod');
+      expect(req).toMatchObject({ platform: h.name, text: 'certs prod', user: { kind: h.name } });
+      expect(req.user.id).not.toBe('');
+      expect(req.channel).not.toBe('');
+    });
+
+    it('hands over text with markup characters exactly as typed', async () => {
+      const req = await h.typeCommand('ack a7k2q db & cache <ok>');
+      expect(req.text).toBe('ack a7k2q db & cache <ok>');
+    });
+
+    it('parses the Acknowledge and Snooze buttons of a posted alert', async () => {
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'btn1' }));
+      const ack = await h.press(ref, { kind: 'ack' });
+      expect(ack).toMatchObject({
+        platform: h.name,
+        action: { kind: 'ack', alertId: 'btn1' },
+        user: { kind: h.name },
+      });
+      const snooze = await h.press(ref, { kind: 'snooze', duration: '4h' });
+      expect(snooze.action).toEqual({ kind: 'snooze', alertId: 'btn1', duration: '4h' });
+    });
+  });
+
+  describe('rendering within the platform limits', () => {
+    const big = {
+      title: 'T'.repeat(3000),
+      object: 'o'.repeat(3000),
+      evidence: Array.from({ length: 400 }, (_, i) => `pod db/mongo-${i}: Pending ${'é'.repeat(200)}`),
+      blastRadius: Array.from({ length: 100 }, (_, i) => `deployment shop/svc-${i}`),
+      nextStep: 'n'.repeat(5000),
+      status: 's'.repeat(3000),
+    };
+
+    it.each<AlertState>(['firing', 'acknowledged', 'snoozed', 'resolved'])(
+      'an alert %s, small and huge',
+      (state) => {
+        expect(h.alertProblems(alertFixture({ state }))).toEqual([]);
+        expect(h.alertProblems(alertFixture({ state, ...big }))).toEqual([]);
+      },
+    );
+
+    it('a reply with many lines, and an empty one', () => {
+      const lines = Array.from({ length: 2000 }, (_, i) => `secret ns-${i}/tls-${i}: expires in ${i} days`);
+      const reply: ReplyMessage = {
+        kind: 'reply',
+        private: false,
+        title: 'Certificates',
+        sections: [{ heading: 'All', lines }],
+        footer: 'data from 2 min ago',
+      };
+      expect(h.replyProblems(reply)).toEqual([]);
+      expect(h.replyText(reply)).toContain('secret ns-0/tls-0: expires in 0 days');
+      expect(h.replyText(reply)).toMatch(/more lines? not shown/);
+      expect(h.replyProblems({ kind: 'reply', private: true, title: '', sections: [] })).toEqual([]);
+    });
+
+    it('cluster and user text cannot become a live link or mention', () => {
+      const message = alertFixture({
+        title: hostile,
+        object: hostile,
+        cluster: hostile,
+        evidence: [hostile],
+        blastRadius: [hostile],
+        nextStep: hostile,
+        status: hostile,
+      });
+      expect(h.liveMarkup(message)).toEqual([]);
+      expect(h.alertProblems(message)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,190 @@
+import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { AlertMessage, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
+import {
+  createSlackPlatform,
+  createSlackServer,
+  renderAlertMessage,
+  renderReplyMessage,
+} from '../../src/chat/slack/index.js';
+import {
+  blockActionsBody,
+  FakeSlackWebApi,
+  postToSlackEvents,
+  slashCommandBody,
+} from '../fakes/slack/index.js';
+import { validateBlocks } from '../fakes/slack/validate-blocks.js';
+import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
+
+const SECRET = 'contract-signing-secret';
+const CHANNEL = 'C0CONTRACT';
+const GONE = 'C0GONE';
+
+type Json = Record<string, unknown>;
+
+/** Slack's side of the contract: SlackPlatform and the Bolt receiver against FakeSlackWebApi. */
+export async function slackContractHarness(): Promise<ChatPlatformHarness> {
+  const fake = await FakeSlackWebApi.start();
+  fake.setChannel(GONE, 'not-member');
+  const captured = capture();
+  const server = createSlackServer({
+    env: { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl },
+    onCommand: async (req) => {
+      captured.command(req);
+      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+    },
+    onAction: async (req) => {
+      captured.action(req);
+    },
+    readiness: () => true,
+  });
+  const { port } = await server.start(0, '127.0.0.1');
+  const events = `http://127.0.0.1:${port}/slack/events`;
+  const platform = createSlackPlatform({ botToken: fake.token, apiUrl: fake.apiUrl }, { timeoutMs: 1000 });
+  const message = (ref: PostedRef) => fake.messages(ref.destination).find((m) => m.ts === ref.messageId);
+
+  return {
+    name: 'slack',
+    platform,
+    destination: CHANNEL,
+    lostDestination: GONE,
+    canFindPosted: true,
+    async seen(ref) {
+      const m = message(ref);
+      if (!m) return undefined;
+      const blocks = (m.blocks ?? []) as Json[];
+      return {
+        text: [m.text ?? '', ...texts(blocks)].map(unescape).join('\n'),
+        actions: actionLabels(blocks),
+      };
+    },
+    async messageCount() {
+      return fake.messages(CHANNEL).length;
+    },
+    async followUps(ref) {
+      return (message(ref)?.replies ?? []).map((r) => unescape(r.text ?? ''));
+    },
+    rateLimitNext(seconds) {
+      fake.rateLimit({ retryAfterSeconds: seconds, times: 1 });
+    },
+    failNext(status) {
+      fake.failStatus(status, { times: 1 });
+    },
+    async typeCommand(text) {
+      const next = captured.nextCommand();
+      // Slack escapes &, < and > in slash command text before sending it.
+      const body = slashCommandBody({
+        text: escape(text),
+        response_url: fake.responseUrl(),
+        channel_id: CHANNEL,
+      });
+      const res = await postToSlackEvents(events, body, SECRET);
+      if (res.status !== 200) throw new Error(`Slack receiver answered ${res.status}`);
+      return next;
+    },
+    async press(ref, action) {
+      const blocks = (message(ref)?.blocks ?? []) as Json[];
+      const elements = blocks.flatMap((b) => (b['type'] === 'actions' ? (b['elements'] as Json[]) : []));
+      const element = elements.find((e) =>
+        action.kind === 'ack' ? e['type'] === 'button' : e['type'] === 'static_select',
+      );
+      if (!element) throw new Error(`no ${action.kind} control on the message`);
+      let clicked: Json = { type: 'button', action_id: element['action_id'], value: element['value'] };
+      if (action.kind === 'snooze') {
+        const options = element['options'] as { value: string; text: Json }[];
+        const option = options.find((o) => o.value.endsWith(` ${action.duration}`));
+        if (!option) throw new Error(`no snooze option for ${action.duration}`);
+        clicked = { type: 'static_select', action_id: element['action_id'], selected_option: option };
+      }
+      const next = captured.nextAction();
+      const body = blockActionsBody({
+        responseUrl: fake.responseUrl(),
+        action: clicked,
+        channelId: ref.destination,
+        messageTs: ref.messageId,
+      });
+      const res = await postToSlackEvents(events, body, SECRET);
+      if (res.status !== 200) throw new Error(`Slack receiver answered ${res.status}`);
+      return next;
+    },
+    alertProblems(m: AlertMessage) {
+      const problem = validateBlocks(renderAlertMessage(m, new Date()).blocks);
+      return problem ? [problem] : [];
+    },
+    replyProblems(reply: ReplyMessage) {
+      const pages = renderReplyMessage(reply);
+      const problems = pages.map((p) => validateBlocks(p.blocks)).filter((p): p is string => p !== undefined);
+      return pages.length > 5 ? [...problems, `${pages.length} pages`] : problems;
+    },
+    replyText(reply) {
+      return renderReplyMessage(reply)
+        .flatMap((p) => texts(p.blocks as unknown as Json[]))
+        .map(unescape)
+        .join('\n');
+    },
+    liveMarkup(m) {
+      // In mrkdwn every <…> is a link or mention; escaped text has none.
+      const payload = renderAlertMessage(m, new Date());
+      const mrkdwn = [payload.text, ...texts(payload.blocks as unknown as Json[], 'mrkdwn')];
+      return mrkdwn.flatMap((t) => t.match(/<[^>]*>/g) ?? []);
+    },
+    async close() {
+      await server.stop();
+      await fake.close();
+    },
+  };
+}
+
+/** Text objects of the blocks (`type` filters plain_text / mrkdwn). */
+function texts(value: unknown, type?: string): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Json;
+      if (
+        (o['type'] === 'plain_text' || o['type'] === 'mrkdwn') &&
+        typeof o['text'] === 'string' &&
+        (!type || o['type'] === type)
+      ) {
+        out.push(o['text']);
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(value);
+  return out;
+}
+
+function actionLabels(blocks: Json[]): string[] {
+  const labels: string[] = [];
+  for (const block of blocks) {
+    if (block['type'] !== 'actions') continue;
+    for (const e of block['elements'] as Json[]) {
+      if (e['type'] === 'button') labels.push(String((e['text'] as Json)['text']));
+      for (const o of (e['options'] as { text: Json }[] | undefined) ?? [])
+        labels.push(String(o.text['text']));
+    }
+  }
+  return labels;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function unescape(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** Hands the next command or action the adapter produced to whoever is waiting for it. */
+function capture() {
+  let onCommand: ((r: CommandRequest) => void) | undefined;
+  let onAction: ((r: ActionRequest) => void) | undefined;
+  return {
+    command: (r: CommandRequest) => onCommand?.(r),
+    action: (r: ActionRequest) => onAction?.(r),
+    nextCommand: () =>
+      withTimeout(new Promise<CommandRequest>((resolve) => (onCommand = resolve)), 'command'),
+    nextAction: () => withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action'),
+  };
+}

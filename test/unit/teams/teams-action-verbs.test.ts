@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ackAction,
+  decodeExecuteAction,
+  durationLabel,
+  snoozeAction,
+} from '../../../src/chat/teams/teams-action-verbs.js';
+
+describe('Universal Action verbs and data', () => {
+  it('round-trips ack and snooze', () => {
+    const ack = ackAction('a7k2q');
+    const snooze = snoozeAction('a7k2q', '4h');
+    expect(ack).toMatchObject({ type: 'Action.Execute', verb: 'vigil.ack', data: { alertId: 'a7k2q' } });
+    expect(snooze).toMatchObject({ type: 'Action.Execute', title: 'Snooze 4 h', verb: 'vigil.snooze' });
+    if (ack.type !== 'Action.Execute' || snooze.type !== 'Action.Execute')
+      throw new Error('unexpected action');
+    expect(decodeExecuteAction(ack)).toEqual({ kind: 'ack', alertId: 'a7k2q' });
+    expect(decodeExecuteAction(snooze)).toEqual({ kind: 'snooze', alertId: 'a7k2q', duration: '4h' });
+  });
+
+  it.each([
+    [{ verb: 'vigil.ack', data: {} }],
+    [{ verb: 'vigil.ack', data: { alertId: '' } }],
+    [{ verb: 'vigil.ack', data: { alertId: 'a'.repeat(65) } }],
+    [{ verb: 'vigil.ack', data: { alertId: 'a7k2q <at>x</at>' } }],
+    [{ verb: 'vigil.ack', data: 'a7k2q' }],
+    [{ verb: 'vigil.snooze', data: { alertId: 'a7k2q' } }],
+    [{ verb: 'vigil.snooze', data: { alertId: 'a7k2q', duration: '4 hours' } }],
+    [{ verb: 'vigil.delete', data: { alertId: 'a7k2q' } }],
+    [{ data: { alertId: 'a7k2q' } }],
+  ])('refuses %j', (action) => {
+    expect(decodeExecuteAction(action)).toBeNull();
+  });
+
+  it('labels durations', () => {
+    expect(durationLabel('30m')).toBe('30 min');
+    expect(durationLabel('1h30m')).toBe('1 h 30 min');
+    expect(durationLabel('soon')).toBe('soon');
+  });
+});
