@@ -52,7 +52,7 @@ export async function checkCommand(
       deps.log?.error({ err, cluster, check }, 'could not deliver the result of /k8s check');
     }
   };
-  await deps.requestCheck(cluster, check, answer);
+  await deps.requestCheck(cluster, check, answer, request.platform);
   await deps.audit.append({
     at: deps.now().toISOString(),
     actor: request.user,

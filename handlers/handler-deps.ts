@@ -2,7 +2,7 @@ import type { AlertStore, AuditLog } from '../src/alerts/alert-store.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
-import type { Transition } from '../src/domain/alert.js';
+import type { ChatPlatformName, Transition } from '../src/domain/alert.js';
 import type { CheckName } from '../src/domain/finding.js';
 
 /** What handlers may touch; passed in (house rule 7), so tests give real Redis-backed stores. */
@@ -22,6 +22,8 @@ export interface HandlerDeps {
     cluster: string,
     check: Exclude<CheckName, 'cluster'> | undefined,
     answer: (reply: ReplyMessage) => Promise<void>,
+    /** Who asked, so the answer's hints use that platform's syntax (`/k8s certs` or `@vigil certs`). */
+    platform?: ChatPlatformName,
   ): Promise<void>;
   /** Unexpected failures (Redis down, a bug); the user gets a short private reply either way. */
   log?: { error(fields: object, message: string): void };

@@ -3,6 +3,7 @@ import { handleAction } from '../handlers/handle-action.js';
 import { handleCommand } from '../handlers/handle-command.js';
 import type { HandlerDeps } from '../handlers/handler-deps.js';
 import { permissionGroupIds } from '../handlers/permissions.js';
+import { buildAlertMessage } from './chat/build-alert-message.js';
 import type { ChatPlatform } from './chat/chat-platform.js';
 import {
   createSlackGroupLookup,
@@ -10,11 +11,13 @@ import {
   createSlackServer,
   type HttpRoute,
 } from './chat/slack/index.js';
+import { createTeams, type Teams, type TeamsAdapterOptions } from './chat/teams/index.js';
 import { allChecks } from './checks/index.js';
 import type { RunChecksDeps } from './checks/run-checks.js';
 import type { VigilConfig } from './config/config-schema.js';
 import type { ServeEnv } from './config/serve-env.js';
 import type { SlackEnv } from './config/slack-env.js';
+import type { TeamsEnv } from './config/teams-env.js';
 import type { ChatPlatformName } from './domain/alert.js';
 import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
@@ -22,14 +25,21 @@ import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
 import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './queue/redis-connection.js';
+import { RedisConversationStore } from './queue/redis-conversation-store.js';
 import { createRedisStores } from './queue/redis-stores.js';
 import { planSchedules } from './queue/schedule-plan.js';
 import { startScheduling, type Scheduling, type SchedulingOptions } from './queue/start-scheduling.js';
+import { createHttpServer } from './serve/create-http-server.js';
 
 export interface AppOptions {
   config: Readonly<VigilConfig>;
   serve: Readonly<ServeEnv>;
-  slack: Readonly<SlackEnv>;
+  /** Slack, when configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET). At least one platform is. */
+  slack?: Readonly<SlackEnv>;
+  /** Teams, when configured (Microsoft* or the explicit insecure development setting). */
+  teams?: Readonly<TeamsEnv>;
+  /** Test knob: where inbound Bot Framework tokens' signing keys are published. */
+  teamsAdapter?: TeamsAdapterOptions;
   now?: () => Date;
   /** Test knobs passed to the queue (short paces, lock timings). */
   scheduling?: Pick<SchedulingOptions, 'outbox' | 'timings' | 'run'>;
@@ -77,17 +87,22 @@ export function createApp(options: AppOptions): App {
     lazyConnect: true,
   });
   const stores = createRedisStores(storeConn, config.alerts);
-  const slackPlatform = createSlackPlatform({
-    botToken: options.slack.botToken,
-    apiUrl: options.slack.apiUrl,
-  });
-  const platforms = new Map<ChatPlatformName, ChatPlatform>([['slack', slackPlatform]]);
-  const groups = createSlackGroupLookup({ botToken: options.slack.botToken, apiUrl: options.slack.apiUrl });
-  const slackGroupIds = permissionGroupIds(config.permissions, 'slack');
+  const { slack, teams: teamsEnv } = options;
+  if (!slack && !teamsEnv) {
+    throw new VigilError(
+      'no-chat-platform',
+      'vigil serve needs a chat platform: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (Teams)',
+    );
+  }
+  const platforms = new Map<ChatPlatformName, ChatPlatform>();
+  const slackPlatform = slack
+    ? createSlackPlatform({ botToken: slack.botToken, apiUrl: slack.apiUrl })
+    : undefined;
+  if (slackPlatform) platforms.set('slack', slackPlatform);
   const enabled = planSchedules(config);
   let scheduling: Scheduling | undefined;
 
-  const requestCheck: HandlerDeps['requestCheck'] = async (cluster, check, answer) => {
+  const requestCheck: HandlerDeps['requestCheck'] = async (cluster, check, answer, platform = 'slack') => {
     const s = scheduling;
     if (!s) throw new Error('vigil is still starting; try again in a few seconds');
     const checks = enabled
@@ -106,9 +121,7 @@ export function createApp(options: AppOptions): App {
           };
         }),
       );
-      await answer(
-        await checkResultReply(cluster, outcomes, { snapshots: stores.snapshots, now, platform: 'slack' }),
-      );
+      await answer(await checkResultReply(cluster, outcomes, { snapshots: stores.snapshots, now, platform }));
     })().catch((err: unknown) => log.error({ err }, 'could not answer /k8s check'));
   };
 
@@ -126,26 +139,54 @@ export function createApp(options: AppOptions): App {
     log,
   };
 
-  const server = createSlackServer({
-    env: options.slack,
-    onCommand: (req) => handleCommand(req, handlerDeps),
-    onAction: (req) => handleAction(req, handlerDeps),
-    ...(slackGroupIds.length > 0
-      ? { resolveUserGroups: (userId: string) => groups.memberOfGroups(userId, slackGroupIds) }
-      : {}),
-    readiness: async () => {
-      if (!scheduling?.schedulers) return { ready: false, detail: 'schedulers not registered yet' };
-      const watchdog = scheduling.watchdogStatus();
-      if (watchdog.error) return { ready: false, detail: `watchdog: ${watchdog.error}` };
-      try {
-        await withTimeout(storeConn.redis.ping(), 1_000);
-      } catch {
-        return { ready: false, detail: 'redis unreachable' };
-      }
-      return { ready: true };
-    },
-    ...(options.routes ? { routes: options.routes } : {}),
-  });
+  const readiness = async () => {
+    if (!scheduling?.schedulers) return { ready: false, detail: 'schedulers not registered yet' };
+    const watchdog = scheduling.watchdogStatus();
+    if (watchdog.error) return { ready: false, detail: `watchdog: ${watchdog.error}` };
+    try {
+      await withTimeout(storeConn.redis.ping(), 1_000);
+    } catch {
+      return { ready: false, detail: 'redis unreachable' };
+    }
+    return { ready: true };
+  };
+
+  // Teams: one CloudAdapter for the inbound route and the outbound platform. Pressing a card button
+  // answers the presser with the alert as it now is; the outbox edits everyone else's copy.
+  let teams: Teams | undefined;
+  if (teamsEnv) {
+    teams = createTeams({
+      env: teamsEnv,
+      conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix),
+      now,
+      onCommand: (req) => handleCommand(req, handlerDeps),
+      onAction: (req) => handleAction(req, handlerDeps),
+      loadAlert: async (id) => {
+        const alert = await stores.alerts.get(id);
+        return alert ? buildAlertMessage(alert) : null;
+      },
+      ...(options.teamsAdapter ? { adapter: options.teamsAdapter } : {}),
+    });
+    platforms.set('teams', teams.platform);
+  }
+  const routes = [...(teams ? [teams.route] : []), ...(options.routes ?? [])];
+
+  const slackGroupIds = permissionGroupIds(config.permissions, 'slack');
+  const groups = slack
+    ? createSlackGroupLookup({ botToken: slack.botToken, apiUrl: slack.apiUrl })
+    : undefined;
+  const server = slack
+    ? createSlackServer({
+        env: slack,
+        onCommand: (req) => handleCommand(req, handlerDeps),
+        onAction: (req) => handleAction(req, handlerDeps),
+        ...(groups && slackGroupIds.length > 0
+          ? { resolveUserGroups: (userId: string) => groups.memberOfGroups(userId, slackGroupIds) }
+          : {}),
+        readiness,
+        routes,
+      })
+    : createHttpServer(routes, readiness);
 
   return {
     get scheduling() {
@@ -164,8 +205,14 @@ export function createApp(options: AppOptions): App {
           { retryable: true, cause: err },
         );
       }
-      // A wrong token is a start-up error, not something to discover at the first alert.
-      await slackPlatform.checkAuth();
+      // Wrong credentials are a start-up error, not something to discover at the first alert.
+      await slackPlatform?.checkAuth();
+      if (teamsEnv && !teamsEnv.authDisabled) await teams?.checkCredentials();
+      if (teamsEnv?.authDisabled) {
+        log.error(
+          'VIGIL_TEAMS_INSECURE_DEV is set: Bot Framework authentication is OFF in both directions; never run this in production',
+        );
+      }
       scheduling = await startScheduling({
         config,
         redis: { bullmq: queueConn.redis, store: storeConn.redis },
@@ -187,7 +234,12 @@ export function createApp(options: AppOptions): App {
       });
       const bound = await server.start(serve.port, serve.host);
       log.info(
-        { port: bound.port, clusters: config.clusters.map((c) => c.name), schedules: enabled.length },
+        {
+          port: bound.port,
+          platforms: [...platforms.keys()],
+          clusters: config.clusters.map((c) => c.name),
+          schedules: enabled.length,
+        },
         'vigil serve started',
       );
       return bound;

@@ -11,7 +11,8 @@ const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts fo
 Usage:
   vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
   vigil demo  [--only CHECK]... [--output table|json] [--problems-only]
-  vigil serve [--config FILE]  the bot: scheduled checks, Slack alerts, /k8s commands (env: REDIS_URL, SLACK_*)
+  vigil serve [--config FILE]  the bot: scheduled checks, alerts and commands in Slack and Teams
+  vigil teams conversations    the Teams conversations vigil knows, with the aliases routes use
 
 Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.
 Config: vigil.yaml in the current directory unless --config is given (README.md "Configuration").`;
@@ -89,6 +90,17 @@ export async function main(argv: string[]): Promise<number> {
         // Loaded lazily: `check` and `demo` never need Redis, BullMQ or the Slack SDK.
         const { runServe } = await import('./serve/run-serve.js');
         return await runServe(config);
+      }
+      case 'teams': {
+        const sub = parsed.positionals[1];
+        if (sub !== 'conversations') {
+          throw new VigilError(
+            'cli-unknown-command',
+            `unknown teams command "${sub ?? ''}"; try: vigil teams conversations`,
+          );
+        }
+        const { runTeamsConversations } = await import('./serve/run-teams-conversations.js');
+        return await runTeamsConversations();
       }
       default:
         process.stderr.write(`vigil: unknown command "${command}"\n\n${usage}\n`);
