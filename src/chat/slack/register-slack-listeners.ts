@@ -6,9 +6,9 @@ import { logger } from '../../logger.js';
 import type { ReplyMessage } from '../chat-message.js';
 import { unescapeSlackText } from './mrkdwn.js';
 import { renderReplyMessage, type SlackReplyPage } from './render-reply-message.js';
-import { replyForError, workingOnItReply } from './reply-for-error.js';
+import { replyForError, workingOnItReply } from '../reply-for-error.js';
 import { postPages, type RespondLaterOptions } from './respond-later.js';
-import { settleWithin } from './settle-within.js';
+import { settleWithin } from '../settle-within.js';
 import { alertActionIdPattern, decodeAlertAction } from './slack-action-ids.js';
 
 export interface SlackInboundHandlers {

@@ -12,8 +12,8 @@ import { logger } from '../../logger.js';
 import type { AlertMessage, ReplyMessage } from '../chat-message.js';
 import type { ConversationStore, StoredConversation } from '../conversation-store.js';
 // Platform-neutral helpers (no Slack SDK in them): one wording of errors and of "Working on it…".
-import { replyForError, workingOnItReply } from '../slack/reply-for-error.js';
-import { settleWithin } from '../slack/settle-within.js';
+import { replyForError, workingOnItReply } from '../reply-for-error.js';
+import { settleWithin } from '../settle-within.js';
 import { cardResponse, errorResponse, messageResponse, textOf } from './invoke-responses.js';
 import { cardActivity, plainTextActivity } from './teams-activities.js';
 import { commandText } from './command-text.js';

@@ -1,5 +1,5 @@
-import { VigilError } from '../../domain/vigil-error.js';
-import type { ReplyMessage } from '../chat-message.js';
+import { VigilError } from '../domain/vigil-error.js';
+import type { ReplyMessage } from './chat-message.js';
 
 /**
  * What the asker sees when a handler throws: only a VigilError's userMessage may reach chat (house
