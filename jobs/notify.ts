@@ -168,7 +168,10 @@ async function send(
   const steps = await deps.state.steps(deliveryId);
   let ref = await deps.state.getPosted(target);
   let adopted = false;
-  if (!ref) {
+  // Only a delivery that already started posting (marked below) can have left a message nobody
+  // recorded, so only then is history searched: Slack allows about 50 conversations.history reads a
+  // minute per workspace, and a burst of new alerts must not spend them (BENCHMARKS.md, delivery).
+  if (!ref && steps.has('posting')) {
     ref = await findPosted(platform, target, alert, deps);
     if (ref) {
       await deps.state.setPosted(target, ref);

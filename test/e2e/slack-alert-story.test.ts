@@ -244,5 +244,8 @@ describe('Slack alert story (vigil serve end to end)', () => {
       .callsTo('chat.postMessage')
       .filter((c) => !(c.args as { thread_ts?: string }).thread_ts);
     expect(posts).toHaveLength(1);
+    // History is searched only after a crash mid-post; a normal first post spends none of Slack's
+    // scarce conversations.history budget.
+    expect(slack.callsTo('conversations.history')).toHaveLength(0);
   });
 });
