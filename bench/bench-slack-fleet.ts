@@ -12,7 +12,7 @@ import { fingerprint } from '../src/domain/fingerprint.js';
 import type { Severity } from '../src/domain/severity.js';
 import { issueCa, issueLeaf } from '../test/fixtures/certs/cert-factory.js';
 import { opened } from '../test/support/alert-fixtures.js';
-import { prng } from './bench-slack-stats.js';
+import { prng } from './bench-stats.js';
 
 /**
  * The slash-command benchmark's fleet: `clusters` clusters whose latest check runs hold `findings`

@@ -37,29 +37,25 @@
  * misrouted or out of order, or when the median total time exceeds the theoretical minimum by more
  * than --max-overhead percent (10).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { acknowledge } from '../src/alerts/acknowledge.js';
 import type { AlertChanges } from '../src/alerts/alert-store.js';
-import { judgeOpenAlert, type RunContext } from '../src/alerts/judge-alert.js';
 import { lifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
-import { ChatDeliveryError } from '../src/chat/chat-delivery-error.js';
-import type { AlertMessage, PostedRef } from '../src/chat/chat-message.js';
-import type { ChatPlatform } from '../src/chat/chat-platform.js';
 import { createSlackPlatform } from '../src/chat/slack/index.js';
 import { parseConfig } from '../src/config/load-config.js';
-import type { Alert } from '../src/domain/alert.js';
 import { createRedisStores } from '../src/queue/redis-stores.js';
 import { startScheduling } from '../src/queue/start-scheduling.js';
 import { FakeSlackWebApi, type FakeSlackMessage } from '../test/fakes/slack/index.js';
-import { findingFor, maria, opened } from '../test/support/alert-fixtures.js';
 import { countingCheckDeps } from '../test/support/fake-check-deps.js';
 import { queueClients } from '../test/support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
-import { max, median, min, percentile, seconds, table } from './bench-slack-stats.js';
+import { max, median, min, percentile, seconds, table } from './bench-stats.js';
+import { exitWithHelpIf, positiveInt } from './bench-cli.js';
+import { channelId, lifecycles } from './delivery-work.js';
+import { countingLog, TimedPlatform, type Op } from './timed-platform.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,15 +70,7 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-if (args.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0] ?? '');
-  process.exit(0);
-}
-const positiveInt = (name: string, raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${raw}"`);
-  return n;
-};
+exitWithHelpIf(args.help, import.meta.url);
 const RUNS = positiveInt('runs', args.runs);
 const CHANNELS = positiveInt('channels', args.channels);
 const ALERTS = positiveInt('alerts', args.alerts);
@@ -93,79 +81,6 @@ const INJECT = !args['no-429'];
 const TRANSITIONS_PER_ALERT = 4;
 const PER_CHANNEL = ALERTS * TRANSITIONS_PER_ALERT;
 const TOTAL = CHANNELS * PER_CHANNEL;
-
-const channelId = (i: number) => `C0BENCH${String(i).padStart(2, '0')}`;
-
-type Op = 'post' | 'update' | 'reply' | 'findPosted';
-interface TimedCall {
-  op: Op;
-  channel: string;
-  /** ms since the run's t0. */
-  start: number;
-  end: number;
-  ok: boolean;
-  code?: string;
-  retryAfterMs?: number;
-}
-
-/** The real SlackPlatform, with each call timed (nothing else changes). */
-class TimedPlatform implements ChatPlatform {
-  readonly name = 'slack' as const;
-  readonly calls: TimedCall[] = [];
-  t0 = performance.now();
-
-  constructor(private readonly inner: ChatPlatform) {}
-
-  post(destination: string, message: AlertMessage): Promise<PostedRef> {
-    return this.timed('post', destination, () => this.inner.post(destination, message));
-  }
-  update(ref: PostedRef, message: AlertMessage): Promise<void> {
-    return this.timed('update', ref.destination, () => this.inner.update(ref, message));
-  }
-  reply(ref: PostedRef, text: string): Promise<void> {
-    return this.timed('reply', ref.destination, () => this.inner.reply(ref, text));
-  }
-  findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
-    return this.timed('findPosted', destination, () => this.inner.findPosted(destination, alertId, since));
-  }
-
-  private async timed<T>(op: Op, channel: string, call: () => Promise<T>): Promise<T> {
-    const start = performance.now() - this.t0;
-    try {
-      const value = await call();
-      this.calls.push({ op, channel, start, end: performance.now() - this.t0, ok: true });
-      return value;
-    } catch (err) {
-      this.calls.push({
-        op,
-        channel,
-        start,
-        end: performance.now() - this.t0,
-        ok: false,
-        ...(err instanceof ChatDeliveryError
-          ? { code: err.code, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) }
-          : { code: String(err) }),
-      });
-      throw err;
-    }
-  }
-}
-
-/** A NotifyLog that counts (the outbox logs every delivery at info). */
-function countingLog() {
-  const counts = { info: 0, warn: 0, error: 0 };
-  const errors: string[] = [];
-  return {
-    counts,
-    errors,
-    info: () => void counts.info++,
-    warn: () => void counts.warn++,
-    error: (fields: object, message: string) => {
-      counts.error++;
-      errors.push(`${message} ${JSON.stringify(fields).slice(0, 200)}`);
-    },
-  };
-}
 
 /** Where and when the fake answers 429: fraction of the expected run, channel index, the rule. */
 const INJECTIONS: {
@@ -183,71 +98,6 @@ const INJECTIONS: {
   { at: 0.3, channel: 7, method: 'chat.update', times: 2, retryAfterSeconds: 1 },
   { at: 0.7, channel: 9, times: 1, retryAfterSeconds: null },
 ];
-
-/** A lifecycle decision about one alert as the batch the store writes. */
-const asChanges = (d: { alert: Alert; transitions: AlertChanges['transitions'] }): AlertChanges => ({
-  alerts: [d.alert],
-  transitions: d.transitions,
-});
-
-/** Four transitions per alert, decided by the lifecycle functions; applied and enqueued in waves. */
-function lifecycles(now: Date, policy: RunContext['policy']) {
-  const minutes = (m: number) => new Date(now.getTime() - m * 60_000);
-  const run = (id: string, at: Date): RunContext => ({
-    runId: id,
-    now: at,
-    at: at.toISOString(),
-    origin: `check-run:${id}`,
-    policy,
-    rootCause: undefined,
-  });
-  const waves: {
-    label: string;
-    batch: boolean;
-    steps: { changes: AlertChanges; expected: number | undefined }[];
-  }[] = [
-    { label: 'opened', batch: true, steps: [] },
-    { label: 'escalated', batch: true, steps: [] },
-    { label: 'acknowledged', batch: false, steps: [] },
-    { label: 'resolved', batch: true, steps: [] },
-  ];
-  const alertIds: string[][] = [];
-  for (let c = 0; c < CHANNELS; c++) {
-    alertIds.push([]);
-    for (let a = 0; a < ALERTS; a++) {
-      const id = `b${c.toString(36)}x${a.toString(36)}`;
-      alertIds[c]!.push(id);
-      const base = findingFor('bench', `statefulset team-${c}/db-${a}`, 'warning');
-      const finding = { ...base, namespace: `team-${c}` };
-      const open = opened(id, finding, minutes(40));
-      let alert: Alert = open.alert;
-      waves[0]!.steps.push({ changes: open, expected: undefined });
-      const escalated = judgeOpenAlert(
-        alert,
-        { ...finding, severity: 'critical' },
-        run('escalate', minutes(30)),
-      );
-      if (!escalated) throw new Error('no escalation decided');
-      waves[1]!.steps.push({ changes: asChanges(escalated), expected: alert.seq });
-      alert = escalated.alert;
-      const ack = acknowledge(alert, { by: maria, now: minutes(20), origin: `slack:${channelId(c)}` });
-      if (!ack.ok) throw new Error(ack.message);
-      waves[2]!.steps.push({ changes: ack.changes, expected: alert.seq });
-      alert = ack.alert;
-      const resolved = judgeOpenAlert(alert, undefined, run('resolve', minutes(10)));
-      if (!resolved) throw new Error('no resolution decided');
-      waves[3]!.steps.push({ changes: asChanges(resolved), expected: alert.seq });
-    }
-  }
-  for (const w of waves) {
-    for (const s of w.steps) {
-      const kinds = s.changes.transitions.map((t) => t.kind);
-      if (kinds.length !== 1 || kinds[0] !== w.label)
-        throw new Error(`wave ${w.label} decided ${kinds.join(',')}`);
-    }
-  }
-  return { waves, alertIds };
-}
 
 interface ChannelResult {
   channel: string;
@@ -312,7 +162,10 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
       now: () => new Date(),
       run: { schedulers: false, startupRuns: false, checkWorker: false, notifyWorker: true, watchdog: false },
     });
-    const { waves, alertIds } = lifecycles(new Date(), lifecyclePolicy(config.alerts));
+    const { waves, alertIds } = lifecycles(new Date(), lifecyclePolicy(config.alerts), {
+      channels: CHANNELS,
+      alerts: ALERTS,
+    });
     const expectedMinMs = (PER_CHANNEL - 1) * PACE_MS;
 
     // t0: the first transition is handed to the outbox.

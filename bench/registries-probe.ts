@@ -27,6 +27,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
 import { issueCa, issueLeaf } from '../test/fixtures/certs/cert-factory.js';
 import type { Fleet } from './registries-fleet.js';
+import { median } from './bench-stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,11 +47,6 @@ const concurrency = Number(args.concurrency);
 
 const now = new Date();
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-registries-'));

@@ -31,22 +31,19 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
 import { cpus, tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
 import type { ScanChildReport } from './scan-child.js';
 import { chains, seed, TLS_TYPE } from './bench-cluster.js';
 import { hasGnuTime, measure, type Measured } from './measure-process.js';
+import { median, table } from './bench-stats.js';
+import { REPO, NODE, VIGIL_NODE_FLAGS, buildDist, exitWithHelpIf, positiveInt } from './bench-cli.js';
 
-const REPO = resolve(import.meta.dirname, '..');
-const NODE = join(REPO, 'node_modules', '.bin', 'node');
-/** Node flags vigil runs with (bin/vigil.js): small young generation, GC between Secret pages. */
-const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 const TOKEN = 'bench-token';
 const MEMORY_TARGET_MB = 200;
 
@@ -63,15 +60,7 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-if (args.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0] ?? '');
-  process.exit(0);
-}
-const positiveInt = (name: string, raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${raw}"`);
-  return n;
-};
+exitWithHelpIf(args.help, import.meta.url);
 const RUNS = positiveInt('runs', args.runs);
 const SECRETS = positiveInt('secrets', args.secrets);
 const NAMESPACES = positiveInt('namespaces', args.namespaces);
@@ -137,21 +126,6 @@ function checkKubectl(m: Measured, stdoutFile: string): number {
 
 // ---------------------------------------------------------------- report
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
-function table(rows: string[][]): string {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '),
-    )
-    .join('\n');
-}
-
 const sec = (ms: number) => (ms / 1000).toFixed(2);
 const mb = (x: number) => x.toFixed(0);
 
@@ -165,34 +139,6 @@ interface Tool {
 }
 
 type Run = Measured & { listRequests: number };
-
-/**
- * vigil compiled with tsconfig.build.json into a temp dir (what the container image runs: bin/vigil.js
- * prefers dist/). node_modules is symlinked beside it so that packages resolve as from the repo.
- */
-function buildDist(dir: string): string {
-  const out = join(dir, 'build');
-  const r = spawnSync(
-    NODE,
-    [
-      join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      join(out, 'dist'),
-    ],
-    {
-      cwd: REPO,
-      encoding: 'utf8',
-    },
-  );
-  const main = join(out, 'dist', 'src', 'main.js');
-  if (!existsSync(main))
-    throw new Error(`tsc -p tsconfig.build.json produced no ${main}:\n${r.stdout}${r.stderr}`);
-  symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules'), 'dir');
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-  return main;
-}
 
 async function main(): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);

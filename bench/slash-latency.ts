@@ -31,20 +31,11 @@
  * over runs of each statistic, plus the server's CPU time per request and peak RSS (VmHWM). Exits 1 when the
  * median p99 or any single answer exceeds 3000 ms, 2 when an answer is wrong.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/load-config.js';
 import { createRedisConnection } from '../src/queue/redis-connection.js';
@@ -52,12 +43,9 @@ import { createRedisStores } from '../src/queue/redis-stores.js';
 import { FakeSlackWebApi, postToSlackEvents, slashCommandBody } from '../test/fakes/slack/index.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { buildFleet, seedFleet, type Fleet } from './bench-slack-fleet.js';
-import { max, median, ms, percentile, processCpuMs, prng, rssMb, table } from './bench-slack-stats.js';
+import { max, median, ms, percentile, processCpuMs, prng, rssMb, table } from './bench-stats.js';
+import { REPO, NODE, VIGIL_NODE_FLAGS, buildDist, exitWithHelpIf, positiveInt } from './bench-cli.js';
 
-const REPO = resolve(import.meta.dirname, '..');
-const NODE = join(REPO, 'node_modules', '.bin', 'node');
-/** The node flags of bin/vigil.js. */
-const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
 const SIGNING_SECRET = 'bench-signing-secret';
 const CHANNEL = 'C0ONCALL';
 const PREFIX = 'vigil-bench';
@@ -77,15 +65,7 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-if (args.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0] ?? '');
-  process.exit(0);
-}
-const positiveInt = (name: string, raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${raw}"`);
-  return n;
-};
+exitWithHelpIf(args.help, import.meta.url);
 const RUNS = positiveInt('runs', args.runs);
 const REQUESTS = positiveInt('requests', args.requests);
 const CONCURRENCY = positiveInt('concurrency', args.concurrency);
@@ -240,31 +220,6 @@ function stats(samples: readonly Sample[]): Stats {
     max: max(xs),
     late: samples.filter((s) => s.late).length,
   };
-}
-
-/**
- * vigil compiled with tsconfig.build.json into a temp dir, as the container image runs it (bin/vigil.js
- * prefers dist/); node_modules is symlinked beside it so that packages resolve as from the repo.
- */
-function buildDist(dir: string): string {
-  const out = join(dir, 'build');
-  const r = spawnSync(
-    NODE,
-    [
-      join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      join(out, 'dist'),
-    ],
-    { cwd: REPO, encoding: 'utf8' },
-  );
-  const main = join(out, 'dist', 'src', 'main.js');
-  if (!existsSync(main))
-    throw new Error(`tsc -p tsconfig.build.json produced no ${main}:\n${r.stdout}${r.stderr}`);
-  symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules'), 'dir');
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-  return main;
 }
 
 async function startServer(

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-/** Small statistics and formatting helpers shared by the Slack benchmarks (slash-latency, delivery-pace). */
+/** Small statistics and formatting helpers shared by the benchmarks. */
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
