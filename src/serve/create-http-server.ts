@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closableServer, type ClosableServer } from '../runtime/closable-server.js';
 import { logger } from '../logger.js';
 
 /** A route on vigil's HTTP port; the same shape the Slack server takes (src/chat/slack). */
@@ -12,10 +12,7 @@ export interface Route {
 export type Readiness = () =>
   { ready: boolean; detail?: string } | Promise<{ ready: boolean; detail?: string }>;
 
-export interface HttpServer {
-  start(port?: number, host?: string): Promise<{ port: number }>;
-  stop(): Promise<void>;
-}
+export type HttpServer = ClosableServer;
 
 const log = logger.child({ component: 'http' });
 
@@ -60,25 +57,5 @@ export function createHttpServer(routes: Route[], readiness: Readiness): HttpSer
         res.end();
       });
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return {
-    start: (port = 3000, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve({ port: (server.address() as AddressInfo).port });
-        });
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return closableServer(server);
 }

@@ -14,6 +14,7 @@ import {
   type FakeSlackMessage,
 } from '../fakes/slack/index.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 /**
@@ -25,15 +26,8 @@ const SIGNING_SECRET = 'e2e-signing-secret';
 const CHANNEL = 'C0ALERTS';
 const TOKEN = 'e2e-kube-token';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (let i = 0; Date.now() < deadline && i < 1_000; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+// Story steps cross several async hops (queue, outbox pace, HTTP), so they get a longer wait.
+const waitFor = <T>(what: string, probe: () => T | Promise<T>) => waitUntil(what, probe, 15_000);
 
 /** Everything a reader sees of a message: its fallback text and every block's text. */
 function visible(m: FakeSlackMessage): string {

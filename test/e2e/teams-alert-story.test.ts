@@ -26,6 +26,7 @@ import {
   type FakeActivity,
 } from '../fakes/teams/index.js';
 import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 /**
@@ -41,15 +42,8 @@ const alertsChannel = channel('Alerts');
 // The alias vigil gives a team channel: team name and channel name, slugged.
 const TEAMS_ALIAS = 'platform-sre-alerts';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (let i = 0; Date.now() < deadline && i < 1_000; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+// Story steps cross several async hops (queue, outbox pace, HTTP), so they get a longer wait.
+const waitFor = <T>(what: string, probe: () => T | Promise<T>) => waitUntil(what, probe, 15_000);
 
 const slackText = (m: FakeSlackMessage) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
 const cardText = (a: FakeActivity) => visibleText(cardOf(a));

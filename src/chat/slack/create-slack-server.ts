@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closableServer, type ClosableServer } from '../../runtime/closable-server.js';
 import { App, HTTPReceiver, HTTPReceiverDeferredRequestError, type CustomRoute } from '@slack/bolt';
 import type { SlackEnv } from '../../config/slack-env.js';
 import { logger } from '../../logger.js';
@@ -35,12 +35,7 @@ export interface SlackServerOptions extends SlackInboundHandlers {
   now?: () => number;
 }
 
-export interface SlackServer {
-  /** Listens on `port` (0 picks a free one) and resolves with the port actually bound. */
-  start(port?: number, host?: string): Promise<{ port: number }>;
-  /** Stops accepting, closes open connections, resolves when the server is closed. */
-  stop(): Promise<void>;
-}
+export type SlackServer = ClosableServer;
 
 export const slackEventsPath = '/slack/events';
 export const defaultBodyLimitBytes = 64 * 1024;
@@ -110,28 +105,7 @@ export function createSlackServer(options: SlackServerOptions): SlackServer {
       res.end();
     }
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  return {
-    start: (port = 3000, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve({ port: (server.address() as AddressInfo).port });
-        });
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return closableServer(server);
 }
 
 /** Returns false (after answering) when the request must not reach Bolt. Headers are never logged. */
