@@ -52,4 +52,30 @@ export default tseslint.config(
       ],
     },
   })),
+  // tsconfig.build.json compiles src, handlers and jobs into the image, and tsc follows imports: one
+  // import of test/ or of the test framework would ship test code. What the demo and the tests share
+  // lives in src/simulator/.
+  {
+    files: ['src/**/*.ts', 'handlers/**/*.ts', 'jobs/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'ImportDeclaration',
+          'ExportNamedDeclaration',
+          'ExportAllDeclaration',
+          'ImportExpression',
+        ].flatMap((node) => [
+          {
+            selector: `${node}[source.value=/(^|\\/)test\\//]`,
+            message: 'Product code must not import test/ (move shared fakes to src/simulator/)',
+          },
+          {
+            selector: `${node}[source.value=/^(vitest|fast-check)($|\\/)/]`,
+            message: 'Product code must not import a test framework',
+          },
+        ]),
+      ],
+    },
+  },
 );

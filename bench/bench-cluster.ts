@@ -1,5 +1,5 @@
-import type { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
-import { issueCa, issueLeaf, type IssuedCert } from '../test/fixtures/certs/cert-factory.js';
+import type { FakeKubeApiServer } from '../src/simulator/kube-api-server/index.js';
+import { issueCa, issueLeaf, type IssuedCert } from '../src/simulator/cert-factory.js';
 
 /** The benchmark's cluster: TLS and Opaque Secrets shaped like cert-manager's, seeded into the fake. */
 

@@ -10,7 +10,7 @@ import { defaultThresholds } from '../src/checks/certificates/expiry-thresholds.
 import type { Finding, Unobserved } from '../src/domain/finding.js';
 import { fingerprint } from '../src/domain/fingerprint.js';
 import type { Severity } from '../src/domain/severity.js';
-import { issueCa, issueLeaf } from '../test/fixtures/certs/cert-factory.js';
+import { issueCa, issueLeaf } from '../src/simulator/cert-factory.js';
 import { opened } from '../test/support/alert-fixtures.js';
 import { prng } from './bench-stats.js';
 

@@ -6,8 +6,9 @@
  *   npx tsx bench/registries-fleet.ts --registries 50 --silent 10
  */
 import { parseArgs } from 'node:util';
-import { sampleManifest, startFakeRegistry, startSilentServer } from '../test/fakes/registry/index.js';
-import { issueCa, issueLeaf } from '../test/fixtures/certs/cert-factory.js';
+import { sampleManifest, startFakeRegistry } from '../src/simulator/fake-registry.js';
+import { startSilentServer } from '../test/fakes/registry/silent-server.js';
+import { issueCa, issueLeaf } from '../src/simulator/cert-factory.js';
 
 export interface Fleet {
   caPem: string;

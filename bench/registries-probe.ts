@@ -24,8 +24,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCheckCommand } from '../src/cli/check-command.js';
 import { parseConfig } from '../src/config/load-config.js';
-import { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
-import { issueCa, issueLeaf } from '../test/fixtures/certs/cert-factory.js';
+import { FakeKubeApiServer } from '../src/simulator/kube-api-server/index.js';
+import { issueCa, issueLeaf } from '../src/simulator/cert-factory.js';
 import type { Fleet } from './registries-fleet.js';
 import { median } from './bench-stats.js';
 

@@ -9,7 +9,7 @@
  * --serve seeds the fake, prints the config and kubectl command, and keeps serving until Ctrl-C: for
  * profiling by hand (e.g. `node --import tsx --cpu-prof src/main.ts check --config ...`).
  *
- * The fake (test/fakes/kube-api-server) runs in this process, seeded with TLS Secrets spread over
+ * The fake (src/simulator/kube-api-server) runs in this process, seeded with TLS Secrets spread over
  * namespaces plus Opaque ones that the server-side selector must skip. Each run, in rotating order:
  *   vigil (tsx)   `vigil check --only certificates --output json` from the source checkout
  *                 (`node --import tsx src/main.ts`): wall time and peak RSS of the whole CLI;
@@ -37,7 +37,7 @@ import { request } from 'node:https';
 import { cpus, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FakeKubeApiServer } from '../test/fakes/kube-api-server/index.js';
+import { FakeKubeApiServer } from '../src/simulator/kube-api-server/index.js';
 import type { ScanChildReport } from './scan-child.js';
 import { chains, seed, TLS_TYPE } from './bench-cluster.js';
 import { hasGnuTime, measure, type Measured } from './measure-process.js';

@@ -1,6 +1,9 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { Finding } from '../src/domain/finding.js';
 import { compareSeverity } from '../src/domain/severity.js';
+import { compactDuration } from '../src/time/compact-duration.js';
+import { DAY_MS } from '../src/time/time-units.js';
+import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from './command-request.js';
@@ -9,9 +12,6 @@ import { loadSnapshots, snapshotFooter, snapshotNotes } from './load-snapshots.j
 import { moreLine, pageSuffix, paginate } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
-import { shortDuration, utcMinute } from './format-time.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Row {
   finding: Finding;
@@ -48,9 +48,9 @@ function whenText(row: Row, now: Date): string {
   const date = new Date(row.notAfter).toISOString().slice(0, 10);
   if (ms < 0) {
     const days = Math.floor(-ms / DAY_MS);
-    return `expired ${days >= 1 ? `${days} ${days === 1 ? 'day' : 'days'}` : shortDuration(-ms)} ago (${date})`;
+    return `expired ${days >= 1 ? `${days} ${days === 1 ? 'day' : 'days'}` : compactDuration(-ms)} ago (${date})`;
   }
-  if (ms < DAY_MS) return `expires in ${shortDuration(ms)} (${date})`;
+  if (ms < DAY_MS) return `expires in ${compactDuration(ms)} (${date})`;
   const days = daysLeft(row.notAfter, now);
   return `${days} ${days === 1 ? 'day' : 'days'} left (${date})`;
 }

@@ -5,11 +5,12 @@ import { refusedAuditEntry } from '../src/alerts/audit-entry.js';
 import { snooze } from '../src/alerts/snooze.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { Alert } from '../src/domain/alert.js';
+import { compactDuration } from '../src/time/compact-duration.js';
+import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply } from './build-reply.js';
 import { cleanText, echo } from './clean-text.js';
 import { commandHint } from './command-hint.js';
 import { MAX_COMMAND_CHARS } from './parse-command.js';
-import { shortDuration, utcMinute } from './format-time.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { mayChangeAlert, mayQuery, type Requester } from './permissions.js';
 import { originOf, refuse } from './refuse.js';
@@ -141,6 +142,6 @@ async function applied(
   const title =
     req.kind === 'ack' || !until
       ? `Acknowledged ${alert.id}`
-      : `Snoozed ${alert.id} until ${utcMinute(until)} (${shortDuration(Date.parse(until) - Date.parse(at))})`;
+      : `Snoozed ${alert.id} until ${utcMinute(until)} (${compactDuration(Date.parse(until) - Date.parse(at))})`;
   return buildReply({ title, sections: [{ lines }] });
 }

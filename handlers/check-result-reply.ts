@@ -4,7 +4,7 @@ import type { ChatPlatformName } from '../src/domain/alert.js';
 import type { CheckName } from '../src/domain/finding.js';
 import { buildReply } from './build-reply.js';
 import { commandHint } from './command-hint.js';
-import { dataAgeFooter } from './format-time.js';
+import { dataAgeFooter } from './data-age-footer.js';
 
 type RunnableCheck = Exclude<CheckName, 'cluster'>;
 

@@ -1,12 +1,13 @@
 import type { Alert } from '../src/domain/alert.js';
-import { shortDuration, utcMinute } from './format-time.js';
+import { compactDuration } from '../src/time/compact-duration.js';
+import { utcMinute } from '../src/time/utc-minute.js';
 
 /** Where an alert stands, in a few words: `firing for 47 min`, `acknowledged by Maria 10:14 UTC`. */
 export function alertStatus(alert: Alert, now: Date): string {
   const held = alert.held ? ' (held: cluster unreachable)' : '';
   switch (alert.state) {
     case 'firing':
-      return `firing for ${shortDuration(now.getTime() - Date.parse(alert.openedAt))}${held}`;
+      return `firing for ${compactDuration(now.getTime() - Date.parse(alert.openedAt))}${held}`;
     case 'acknowledged': {
       const a = alert.acknowledged;
       return a

@@ -1,11 +1,11 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { AuditEntry } from '../src/domain/alert.js';
+import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply } from './build-reply.js';
 import { echo } from './clean-text.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from './command-request.js';
 import { alertStatus } from './describe-alert.js';
-import { utcMinute } from './format-time.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { moreLine, pageSuffix, paginate } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';

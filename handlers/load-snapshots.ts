@@ -4,7 +4,8 @@ import type { CheckName } from '../src/domain/finding.js';
 import type { ReplySection } from './build-reply.js';
 import { cleanText } from './clean-text.js';
 import { commandHint } from './command-hint.js';
-import { dataAgeFooter, utcMinute } from './format-time.js';
+import { utcMinute } from '../src/time/utc-minute.js';
+import { dataAgeFooter } from './data-age-footer.js';
 
 export interface LoadedSnapshots {
   present: CheckSnapshot[];

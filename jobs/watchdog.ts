@@ -1,10 +1,11 @@
 import type { AlertStore } from '../src/alerts/alert-store.js';
 import type { LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
-import { formatElapsed } from '../src/chat/build-alert-message.js';
 import type { Finding } from '../src/domain/finding.js';
 import { fingerprint } from '../src/domain/fingerprint.js';
 import { previousTick, type PlannedSchedule } from '../src/queue/schedule-plan.js';
+import { utcMinute } from '../src/time/utc-minute.js';
+import { wordedDuration } from '../src/time/worded-duration.js';
 import { recordRun, type TransitionSink } from './record-run.js';
 
 export interface CheckFailure {
@@ -79,8 +80,8 @@ export function assessSchedules(input: AssessInput): Finding[] {
     const known = stale.map((s) => s.lastAt).filter((at): at is string => at !== undefined);
     const since = known.length === stale.length ? known.sort()[0] : undefined;
     const sinceText = since
-      ? `since ${utc(since)} (${formatElapsed(input.now.getTime() - Date.parse(since))} ago)`
-      : `since at least ${utc(input.startedAt.toISOString())}`;
+      ? `since ${utcMinute(since)} (${wordedDuration(input.now.getTime() - Date.parse(since))} ago)`
+      : `since at least ${utcMinute(input.startedAt.toISOString())}`;
     const lastError = stale.find((s) => s.failure)?.failure;
     return {
       ...base,
@@ -89,13 +90,13 @@ export function assessSchedules(input: AssessInput): Finding[] {
       evidence: [
         ...stale.map(
           ({ schedule, lastAt }) =>
-            `${schedule.check}: last run ${lastAt ? utc(lastAt) : 'never (since this replica started)'}; scheduled "${schedule.pattern}" (${schedule.timezone}), ${input.tolerance.missedRuns} or more runs missed`,
+            `${schedule.check}: last run ${lastAt ? utcMinute(lastAt) : 'never (since this replica started)'}; scheduled "${schedule.pattern}" (${schedule.timezone}), ${input.tolerance.missedRuns} or more runs missed`,
         ),
         ...stale
           .filter((s) => s.failure)
           .map(
             ({ schedule, failure }) =>
-              `${schedule.check}: last error at ${utc(failure?.at ?? '')}: ${failure?.message ?? ''}`,
+              `${schedule.check}: last error at ${utcMinute(failure?.at ?? '')}: ${failure?.message ?? ''}`,
           ),
       ],
       nextStep:
@@ -154,9 +155,4 @@ export async function runWatchdog(
     transitions += changes.transitions.length;
   }
   return { stale: findings.filter((f) => f.severity !== 'ok').map((f) => f.cluster), transitions };
-}
-
-function utc(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -8,7 +8,7 @@ import {
   type AlertDecision,
   type HumanAction,
 } from './alert-decision.js';
-import { checkDurationMs, DurationError, parseDuration } from './parse-duration.js';
+import { checkDurationMs, DurationError, parseDuration } from '../time/parse-duration.js';
 
 /** Notes are shown on the alert message; Slack section text stops at 3,000 characters. */
 export const maxNoteLength = 500;

@@ -1,7 +1,7 @@
 import type { Alert, Transition } from '../domain/alert.js';
 import { AlertEdit } from './alert-edit.js';
 import type { LifecyclePolicy } from './lifecycle-policy.js';
-import { formatDurationShort } from './parse-duration.js';
+import { formatDurationShort } from '../time/parse-duration.js';
 
 /**
  * Ends an acknowledgement whose expiry passed or a snooze whose time is up: the alert fires again and

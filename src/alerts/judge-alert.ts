@@ -4,7 +4,7 @@ import { compareSeverity } from '../domain/severity.js';
 import { AlertEdit } from './alert-edit.js';
 import { expireTimers, remindIfDue } from './alert-timers.js';
 import type { LifecyclePolicy } from './lifecycle-policy.js';
-import { formatDurationShort } from './parse-duration.js';
+import { formatDurationShort } from '../time/parse-duration.js';
 import { isSymptom } from './root-cause.js';
 
 /** What one check run says, shared by every alert decision of that run. */

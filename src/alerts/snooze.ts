@@ -1,7 +1,12 @@
 import type { Alert } from '../domain/alert.js';
 import { AlertEdit } from './alert-edit.js';
 import { accept, actorName, refuse, type AlertDecision, type HumanAction } from './alert-decision.js';
-import { checkDurationMs, DurationError, formatDurationShort, parseDuration } from './parse-duration.js';
+import {
+  checkDurationMs,
+  DurationError,
+  formatDurationShort,
+  parseDuration,
+} from '../time/parse-duration.js';
 
 export interface SnoozeOptions extends HumanAction {
   /** `30m`, `4h`, `24h`, `2d` as typed or from a button, or milliseconds; at most 7 days. */

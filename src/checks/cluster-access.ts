@@ -1,9 +1,10 @@
 import type { Finding } from '../domain/finding.js';
 import { fingerprint } from '../domain/fingerprint.js';
 import { VigilError } from '../domain/vigil-error.js';
+import { isoUtcMinute } from '../time/utc-minute.js';
 import { evaluateBundle } from './certificates/evaluate-bundle.js';
 import { defaultThresholds } from './certificates/expiry-thresholds.js';
-import { describeExpiry, shortUtc } from './certificates/certificate-finding.js';
+import { describeExpiry } from './certificates/certificate-finding.js';
 import type { ClusterTarget, ProbeTls } from './check.js';
 import { hostPort } from './certificates/sources/handshake-finding.js';
 
@@ -104,7 +105,7 @@ async function describeServerCertificate(
       evidence: [
         `subject ${facts.subject}, issuer ${facts.issuer}`,
         `SANs: ${facts.sans.join(', ') || '(none)'}`,
-        `valid ${shortUtc(facts.notBefore)} to ${shortUtc(facts.notAfter)}`,
+        `valid ${isoUtcMinute(facts.notBefore)} to ${isoUtcMinute(facts.notAfter)}`,
         `sha256 ${facts.fingerprint256}`,
       ],
     };

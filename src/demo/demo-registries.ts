@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueCa, issueLeaf } from '../../test/fixtures/certs/cert-factory.js';
-import { sampleManifest, startFakeRegistry } from '../../test/fakes/registry/index.js';
+import { issueCa, issueLeaf } from '../simulator/cert-factory.js';
+import { sampleManifest, startFakeRegistry } from '../simulator/fake-registry.js';
 import type { RegistriesConfig } from '../config/registries-config.js';
 
 export interface DemoRegistries {

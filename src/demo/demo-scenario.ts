@@ -1,10 +1,4 @@
-import {
-  daysFrom,
-  issueCa,
-  issueCert,
-  issueLeaf,
-  type IssuedCert,
-} from '../../test/fixtures/certs/cert-factory.js';
+import { daysFrom, issueCa, issueCert, issueLeaf, type IssuedCert } from '../simulator/cert-factory.js';
 
 /**
  * The simulated cluster behind `vigil demo`: the incidents of DOMAIN.md section 1 in one place.

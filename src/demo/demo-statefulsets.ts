@@ -1,4 +1,4 @@
-import { StatefulSetFixture } from '../../test/fixtures/kube/statefulset-fixture.js';
+import { StatefulSetFixture } from '../simulator/statefulset-fixture.js';
 
 /**
  * StatefulSets, pods, events and PVCs of the demo's prod cluster (DOMAIN.md section 3).

@@ -1,11 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  FakeKubeApiServer,
-  startTlsEndpoint,
-  type TlsEndpoint,
-} from '../../test/fakes/kube-api-server/index.js';
+import { FakeKubeApiServer, startTlsEndpoint, type TlsEndpoint } from '../simulator/kube-api-server/index.js';
 import type { VigilConfig } from '../config/config-schema.js';
 import { parseConfig } from '../config/load-config.js';
 import { startDemoRegistries } from './demo-registries.js';

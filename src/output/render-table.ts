@@ -1,4 +1,4 @@
-import { shortUtc } from '../checks/certificates/certificate-finding.js';
+import { isoUtcMinute } from '../time/utc-minute.js';
 import type { CheckReport } from '../checks/run-checks.js';
 import type { Finding } from '../domain/finding.js';
 import { countBySeverity } from './render-json.js';
@@ -51,7 +51,7 @@ const certificateSection: Section = {
     ['SOURCE', (f) => f.source],
     ['OBJECT', (f) => truncate(f.object, 60)],
     ['SUBJECT', (f) => truncate(f.certificate?.subject ?? '-', 40)],
-    ['NOT AFTER (UTC)', (f) => (notAfterOf(f) ? shortUtc(notAfterOf(f) as string) : '-')],
+    ['NOT AFTER (UTC)', (f) => (notAfterOf(f) ? isoUtcMinute(notAfterOf(f) as string) : '-')],
     [
       'DAYS LEFT',
       (f, now) =>

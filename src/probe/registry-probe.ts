@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { connect, isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import { isoUtcMinute } from '../time/utc-minute.js';
 import { classifyTransportError, tlsKind } from './classify-registry-error.js';
 import { parseChallenge, type RegistryChallenge } from './registry-challenge.js';
 import { fail, rateLimitText, remaining, type ProbeState } from './registry-probe-state.js';
@@ -178,9 +179,7 @@ async function tlsStage(state: ProbeState): Promise<boolean> {
   state.result.tls = tls;
   const leaf = tls.chain[0];
   const subject = leaf ? leaf.subject.replace(/\n/g, ', ') : '(no certificate)';
-  const until = leaf
-    ? `, valid until ${new Date(leaf.validTo).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')}`
-    : '';
+  const until = leaf ? `, valid until ${isoUtcMinute(new Date(leaf.validTo))}` : '';
   if (!tls.authorized) {
     const code = tls.authorizationError ?? 'UNKNOWN';
     return fail(state, {

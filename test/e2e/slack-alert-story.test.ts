@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
 import {
   FakeSlackWebApi,
   blockActionsBody,
@@ -13,7 +13,7 @@ import {
   slashCommandBody,
   type FakeSlackMessage,
 } from '../fakes/slack/index.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { runTeamsConversations } from '../../src/serve/run-teams-conversations.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
 import {
   FakeSlackWebApi,
   blockActionsBody,
@@ -25,7 +25,7 @@ import {
   visibleText,
   type FakeActivity,
 } from '../fakes/teams/index.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 

@@ -5,9 +5,9 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { checkJson } from '../support/check-json.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
-import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
+import { listenOnLoopback } from '../../src/simulator/listen-on-loopback.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 

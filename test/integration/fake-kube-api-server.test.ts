@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeKubeApiServer, startTlsEndpoint } from '../fakes/kube-api-server/index.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { FakeKubeApiServer, startTlsEndpoint } from '../../src/simulator/kube-api-server/index.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 
 /**
  * Proves the fake against real clients: kubectl (a Go client-go consumer, the strictest reader of

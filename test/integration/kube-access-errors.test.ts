@@ -10,9 +10,9 @@ import { explainKubeError } from '../../src/kube/explain-kube-error.js';
 import { KubeAccessError } from '../../src/kube/kube-access-error.js';
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import type { ClusterAccessConfig } from '../../src/kube/load-cluster-connection.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
-import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
-import { FakeKubeApiServer, kubeconfigText } from '../fakes/kube-api-server/index.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
+import { listenOnLoopback } from '../../src/simulator/listen-on-loopback.js';
+import { FakeKubeApiServer, kubeconfigText } from '../../src/simulator/kube-api-server/index.js';
 
 const now = new Date();
 const ca = issueCa('kubernetes', now);

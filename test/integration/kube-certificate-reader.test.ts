@@ -6,8 +6,8 @@ import type { TlsSecret } from '../../src/checks/certificates/certificate-reader
 import { KubeAccessError } from '../../src/kube/kube-access-error.js';
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import type { ClusterConnection } from '../../src/kube/load-cluster-connection.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
 
 const now = new Date();
 const ca = issueCa('kubernetes', now);

@@ -5,8 +5,8 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { checkJson } from '../support/check-json.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
-import { issueCa, issueLeaf, toPkcs12 } from '../fixtures/certs/cert-factory.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
+import { issueCa, issueLeaf, toPkcs12 } from '../../src/simulator/cert-factory.js';
 
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const dir = mkdtempSync(join(tmpdir(), 'vigil-multi-'));

@@ -7,9 +7,10 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { fingerprint } from '../../src/domain/fingerprint.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
-import { closedPort, sampleManifest, startFakeRegistry, type FakeRegistry } from '../fakes/registry/index.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
+import { sampleManifest, startFakeRegistry, type FakeRegistry } from '../../src/simulator/fake-registry.js';
+import { closedPort } from '../fakes/registry/silent-server.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { checkJson, type CheckJson, type JsonFinding } from '../support/check-json.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { startDemoClusters, type DemoClusters } from '../../src/demo/start-demo-clusters.js';
-import { startSilentServer } from '../fakes/registry/index.js';
+import { startSilentServer } from '../fakes/registry/silent-server.js';
 import { checkJson, type JsonFinding } from '../support/check-json.js';
 
 /** What `vigil demo --only registries` shows: the healthy, the rejecting and the unresolvable registry. */

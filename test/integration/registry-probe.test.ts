@@ -9,15 +9,14 @@ type ProbeOpts = Partial<Omit<RegistryProbeOptions, 'pulls'>> & {
   credentials?: RegistryCredential[];
 };
 import {
-  closedPort,
   digestOf,
   sampleManifest,
   startFakeRegistry,
-  startSilentServer,
   type FakeRegistry,
   type FakeRegistryOptions,
-} from '../fakes/registry/index.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
+} from '../../src/simulator/fake-registry.js';
+import { closedPort, startSilentServer } from '../fakes/registry/silent-server.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 
 /**
  * The probe stage by stage against real loopback servers: the fake registry for the token flow and

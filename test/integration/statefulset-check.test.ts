@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheckCommand } from '../../src/cli/check-command.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
-import { nodeObject, StatefulSetFixture } from '../fixtures/kube/statefulset-fixture.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
+import { nodeObject, StatefulSetFixture } from '../../src/simulator/statefulset-fixture.js';
 import { statefulSetScenarios } from '../fixtures/kube/statefulset-scenarios.js';
-import { FakeKubeApiServer, type ForbidRule } from '../fakes/kube-api-server/index.js';
+import { FakeKubeApiServer, type ForbidRule } from '../../src/simulator/kube-api-server/index.js';
 import { checkJson, type JsonFinding } from '../support/check-json.js';
 
 /**

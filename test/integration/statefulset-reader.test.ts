@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatefulSetInfo } from '../../src/checks/statefulsets/statefulset-reader.js';
 import { KubeAccessError } from '../../src/kube/kube-access-error.js';
 import { loadClusterConnection, type ClusterConnection } from '../../src/kube/load-cluster-connection.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
-import { minutesAgo, nodeObject, StatefulSetFixture } from '../fixtures/kube/statefulset-fixture.js';
-import { FakeKubeApiServer } from '../fakes/kube-api-server/index.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
+import { minutesAgo, nodeObject, StatefulSetFixture } from '../../src/simulator/statefulset-fixture.js';
+import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
 
 /** KubeStatefulSetReader through the real @kubernetes/client-node over HTTPS against the fake API server. */
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);

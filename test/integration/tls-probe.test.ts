@@ -4,9 +4,9 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../src/domain/vigil-error.js';
 import { parseHostPort, probeTls, TlsProbeError } from '../../src/probe/tls-probe.js';
-import { startTlsEndpoint } from '../fakes/kube-api-server/index.js';
-import { issueCa, issueLeaf } from '../fixtures/certs/cert-factory.js';
-import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
+import { startTlsEndpoint } from '../../src/simulator/kube-api-server/index.js';
+import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
+import { listenOnLoopback } from '../../src/simulator/listen-on-loopback.js';
 
 const now = new Date();
 const ca = issueCa('vigil-test-ca', now);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import { listenOnLoopback } from '../fakes/listen-on-loopback.js';
+import { listenOnLoopback } from '../../src/simulator/listen-on-loopback.js';
 
 export interface HoldRule {
   /** Web API method, e.g. `chat.postMessage`. */

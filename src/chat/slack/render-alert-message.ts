@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AlertAction, AlertMessage } from '../chat-message.js';
 import { blockKitLimits as limits } from './block-kit-limits.js';
-import { formatSince } from '../format-since.js';
+import { formatSince } from '../../time/format-since.js';
 import { code, escapeMrkdwn, mrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import { ackActionId, isActionDuration, snoozeActionId, snoozeOptionValue } from './slack-action-ids.js';
 import { severityLook, stateLabel } from './severity-look.js';

@@ -1,6 +1,6 @@
 import type { AlertAction, AlertMessage } from '../chat-message.js';
 // Platform-neutral (no Slack SDK): the same "2026-11-21 10:02 UTC (47 min)" on both platforms.
-import { formatSince } from '../format-since.js';
+import { formatSince } from '../../time/format-since.js';
 import {
   card,
   label,

@@ -2,10 +2,11 @@ import type { CertificatesConfig, CertificateSource } from '../../config/config-
 import type { CertificateFacts, Finding } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { compareSeverity, type Severity } from '../../domain/severity.js';
+import { agoOrIn } from '../../time/ago.js';
+import { isoUtcMinute } from '../../time/utc-minute.js';
 import type { BundleEvaluation } from './evaluate-bundle.js';
 import type { ExpiryThresholds } from './expiry-thresholds.js';
 import { severityOfExpiry } from './expiry-thresholds.js';
-import { formatAgoOrIn } from './format-duration.js';
 import { nextStepFor, type NextStepContext } from './next-steps.js';
 
 /** Identifies one place a certificate was read from. `object` is stable and keys the alert. */
@@ -34,16 +35,11 @@ const roleText: Record<CertificateFacts['role'], string> = {
   'self-signed': 'self-signed certificate',
 };
 
-/** `2026-03-02T10:14Z`: minutes are enough for an expiry and keep chat lines short. */
-export function shortUtc(iso: string): string {
-  return iso.replace(/:\d\d(\.\d+)?Z$/, 'Z');
-}
-
 export function describeExpiry(c: CertificateFacts, now: Date): string {
   const at = new Date(c.notAfter);
-  if (c.expiry === 'expired') return `expired ${formatAgoOrIn(at, now)} (at ${shortUtc(c.notAfter)})`;
-  if (c.expiry === 'not-yet-valid') return `is not valid before ${shortUtc(c.notBefore)}`;
-  return `expires ${formatAgoOrIn(at, now)} (${shortUtc(c.notAfter)})`;
+  if (c.expiry === 'expired') return `expired ${agoOrIn(at, now)} (at ${isoUtcMinute(c.notAfter)})`;
+  if (c.expiry === 'not-yet-valid') return `is not valid before ${isoUtcMinute(c.notBefore)}`;
+  return `expires ${agoOrIn(at, now)} (${isoUtcMinute(c.notAfter)})`;
 }
 
 export function certificateFinding(
@@ -64,7 +60,7 @@ export function certificateFinding(
   }
   for (const s of evaluation.superseded) {
     evidence.push(
-      `ignored ${s.subject} (expires ${shortUtc(s.notAfter)}): superseded by a newer certificate in the same bundle`,
+      `ignored ${s.subject} (expires ${isoUtcMinute(s.notAfter)}): superseded by a newer certificate in the same bundle`,
     );
   }
   const summary =

@@ -2,8 +2,8 @@ import type { Finding } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import type { Severity } from '../../domain/severity.js';
 import type { PullOutcome, RegistryFailure, RegistryProbeResult } from '../../probe/registry-probe-result.js';
-import { shortUtc } from '../certificates/certificate-finding.js';
-import { formatAgoOrIn } from '../certificates/format-duration.js';
+import { agoOrIn } from '../../time/ago.js';
+import { isoUtcMinute } from '../../time/utc-minute.js';
 import type { RegistryUsage } from './discover-registries.js';
 import type { CredentialChoice } from './pull-credentials.js';
 import type { RegistryEndpoint } from './registry-endpoint.js';
@@ -114,7 +114,7 @@ export function registryFinding(input: RegistryFindingInput): Finding {
       summary += `; but the pull rate limit is used up (ratelimit-remaining ${probe.rateLimitRemaining}): pulls fail with 429 until the window resets`;
     }
     if (failing.length > 0) {
-      summary += `; yet ${count(failing.length, 'pod')} ${failing.length === 1 ? 'fails' : 'fail'} to pull from it${since ? ` since ${shortUtc(since)}` : ''}: the nodes see something vigil does not`;
+      summary += `; yet ${count(failing.length, 'pod')} ${failing.length === 1 ? 'fails' : 'fail'} to pull from it${since ? ` since ${isoUtcMinute(since)}` : ''}: the nodes see something vigil does not`;
     }
   }
 
@@ -127,7 +127,7 @@ export function registryFinding(input: RegistryFindingInput): Finding {
   for (const f of failing.slice(0, 3)) {
     const message = f.message ? `: ${truncate(f.message, 160)}` : '';
     evidence.push(
-      `pod ${f.pod} (${f.workload}) ${f.reason}${f.since ? ` since ${shortUtc(f.since)}` : ''}${message}`,
+      `pod ${f.pod} (${f.workload}) ${f.reason}${f.since ? ` since ${isoUtcMinute(f.since)}` : ''}${message}`,
     );
   }
   if (failing.length > 3) evidence.push(`and ${count(failing.length - 3, 'more pod')} failing to pull`);
@@ -218,7 +218,7 @@ function impactText(
       ? `${count(total, 'workload')} ${total === 1 ? 'pulls' : 'pull'} from it`
       : `${affected} of ${total} workloads affected`;
   if (failingPods > 0) {
-    const when = since ? ` since ${shortUtc(since)} (${formatAgoOrIn(new Date(since), now)})` : '';
+    const when = since ? ` since ${isoUtcMinute(since)} (${agoOrIn(new Date(since), now)})` : '';
     return `${count(failingPods, 'pod')} failing to pull${when}; ${share}`;
   }
   if (total === 0) return 'no workload uses it yet (listed in registries.extra)';

@@ -1,4 +1,5 @@
-import { ago, elapsedSince } from './format-elapsed.js';
+import { agoWithSeconds } from '../../time/ago.js';
+import { elapsedSince } from '../../time/compact-duration.js';
 import { clip, eventWhen, latestEvent } from './pod-events.js';
 import { condition, type PodHealth } from './pod-health.js';
 import type {
@@ -63,7 +64,7 @@ const STARTING_REASONS = ['ContainerCreating', 'PodInitializing'];
 
 function termination(t: TerminationInfo, now: Date): string {
   const why = t.reason && t.reason !== 'Error' ? ` (${t.reason})` : '';
-  return `exit code ${t.exitCode}${why}${t.finishedAt ? ` ${ago(t.finishedAt, now)}` : ''}`;
+  return `exit code ${t.exitCode}${why}${t.finishedAt ? ` ${agoWithSeconds(t.finishedAt, now)}` : ''}`;
 }
 
 function restarts(c: ContainerInfo): string {
@@ -229,7 +230,7 @@ function terminatingCause(e: PodEvidence, lostNode: boolean, now: Date): Cause {
   const finalizers = pod.finalizers.length > 0 ? `; finalizers ${pod.finalizers.join(', ')}` : '';
   return {
     kind: lostNode && health.deletionOverdue ? 'terminating-lost-node' : 'terminating',
-    text: `deletion requested ${health.deletionRequestedAt ? ago(health.deletionRequestedAt, now) : 'earlier'}${overdue}${finalizers}`,
+    text: `deletion requested ${health.deletionRequestedAt ? agoWithSeconds(health.deletionRequestedAt, now) : 'earlier'}${overdue}${finalizers}`,
   };
 }
 

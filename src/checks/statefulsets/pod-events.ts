@@ -1,5 +1,5 @@
+import { agoWithSeconds } from '../../time/ago.js';
 import type { EventInfo } from './statefulset-reader.js';
-import { ago } from './format-elapsed.js';
 
 /** The most recent event with one of `reasons`, or undefined. */
 export function latestEvent(events: readonly EventInfo[] | undefined, reasons: readonly string[]) {
@@ -23,7 +23,7 @@ export function clip(message: string, max = 180): string {
 /** "(last 30 s ago, 94 times)": when it last happened and how often, as evidence of a pattern. */
 export function eventWhen(e: EventInfo, now: Date): string {
   const parts = [
-    e.lastSeen ? `last ${ago(e.lastSeen, now)}` : undefined,
+    e.lastSeen ? `last ${agoWithSeconds(e.lastSeen, now)}` : undefined,
     e.count > 1 ? `${e.count} times` : undefined,
   ];
   return parts.filter(Boolean).join(', ');

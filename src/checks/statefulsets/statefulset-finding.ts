@@ -1,7 +1,8 @@
 import type { Finding, StatefulSetFacts } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
+import { agoWithSeconds } from '../../time/ago.js';
+import { compactDurationWithSeconds, elapsedSince } from '../../time/compact-duration.js';
 import type { Analysis } from './analyze-statefulset.js';
-import { ago, elapsedSince, formatElapsed } from './format-elapsed.js';
 import { isAre, nameList } from './name-list.js';
 import { clip, eventWhen } from './pod-events.js';
 import { statefulSetNextStep } from './statefulset-next-step.js';
@@ -62,7 +63,7 @@ function summaryOf(a: Analysis, v: Verdict, graceMs: number, now: Date): string 
     if (a.rollout.inProgress) {
       return `${id} rolling out to ${a.rollout.update ?? '?'}: ${a.rollout.updated}/${a.rollout.target} updated, ${ratio} ${policy}.`;
     }
-    return `${id}: ${ratio}${forText(a, now)} ${policy}; within the ${formatElapsed(graceMs)} grace period.`;
+    return `${id}: ${ratio}${forText(a, now)} ${policy}; within the ${compactDurationWithSeconds(graceMs)} grace period.`;
   }
   if (v.degraded) {
     const ordered = sts.podManagementPolicy === 'OrderedReady';
@@ -189,7 +190,9 @@ function evidenceOf(a: Analysis, v: Verdict, now: Date): string[] {
   }
   if (a.desired > 0 || a.rollout.inProgress) lines.push(revisionsLine(a));
   if (a.generationLag) {
-    const since = a.generationLag.since ? `; spec last written ${ago(a.generationLag.since, now)}` : '';
+    const since = a.generationLag.since
+      ? `; spec last written ${agoWithSeconds(a.generationLag.since, now)}`
+      : '';
     lines.push(
       `Generation: ${a.generationLag.generation} not yet observed by the controller (observed ${a.generationLag.observed})${since}.`,
     );

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { manifestMediaType } from './fake-registry.js';
+import { manifestMediaType } from '../../../src/simulator/fake-registry.js';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 
 /**
  * Accepts TCP connections and never says a word: the registry behind a half-dead load balancer.

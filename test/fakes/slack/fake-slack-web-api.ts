@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 import { FakeFaults, type FakeFault, type FaultRule } from './fake-faults.js';
 import { FakeMessageStore, type FakeSlackMessage } from './fake-message-store.js';
 import { handleWebApiMethod, type ChannelState, type MethodContext } from './fake-web-api-methods.js';

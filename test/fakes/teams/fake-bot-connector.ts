@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 import { ConnectorActivities, type FakeActivity } from './connector-activities.js';
 import {
   ConnectorFaults,

@@ -1,6 +1,6 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 
 export interface TokenOptions {
   /** `aud`: the bot's MicrosoftAppId. */

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 
 export interface ServedRoute {
   /** e.g. `http://127.0.0.1:41234/api/messages`. */

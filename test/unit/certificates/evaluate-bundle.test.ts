@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeCertificate, evaluateBundle } from '../../../src/checks/certificates/evaluate-bundle.js';
 import { defaultThresholds } from '../../../src/checks/certificates/expiry-thresholds.js';
 import { parseCertificates } from '../../../src/checks/certificates/parse-certificates.js';
-import { daysFrom, issueCa, issueCert, issueLeaf } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom, issueCa, issueCert, issueLeaf } from '../../../src/simulator/cert-factory.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const t = defaultThresholds;

@@ -5,7 +5,7 @@ import {
   expiryStateOf,
   severityOfExpiry,
 } from '../../../src/checks/certificates/expiry-thresholds.js';
-import { daysFrom, issueCa, issueCert, issueLeaf } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom, issueCa, issueCert, issueLeaf } from '../../../src/simulator/cert-factory.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const t = defaultThresholds;

@@ -3,7 +3,7 @@ import {
   CertificateParseError,
   parseCertificates,
 } from '../../../src/checks/certificates/parse-certificates.js';
-import { issueCa, issueLeaf, toDer, toPkcs12 } from '../../fixtures/certs/cert-factory.js';
+import { issueCa, issueLeaf, toDer, toPkcs12 } from '../../../src/simulator/cert-factory.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const root = issueCa('root-ca', now);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
-import { issueCa } from '../../fixtures/certs/cert-factory.js';
+import { issueCa } from '../../../src/simulator/cert-factory.js';
 
 /** A config example in the README or vigil.example.yaml that does not load is a bug (README rule). */
 describe('documented configuration', () => {

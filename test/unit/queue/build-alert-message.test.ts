@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAlertMessage, formatElapsed, threadLineFor } from '../../../src/chat/build-alert-message.js';
+import { buildAlertMessage, threadLineFor } from '../../../src/chat/build-alert-message.js';
 import type { Alert, Transition } from '../../../src/domain/alert.js';
 import { findingFor, maria, next, opened } from '../../support/alert-fixtures.js';
 
@@ -99,14 +99,5 @@ describe('threadLineFor', () => {
     );
     const expired = next(alert, 'unacknowledged', at, { state: 'firing' });
     expect(threadLineFor(expired.transitions[0] as Transition)).toBe('acknowledgement expired; firing again');
-  });
-});
-
-describe('formatElapsed', () => {
-  it('uses two units, rounded down', () => {
-    expect(formatElapsed(30_000)).toBe('less than a minute');
-    expect(formatElapsed(60_000)).toBe('1 minute');
-    expect(formatElapsed(3 * 3_600_000 + 5 * 60_000 + 59_000)).toBe('3 hours 5 minutes');
-    expect(formatElapsed(24 * 3_600_000)).toBe('1 day');
   });
 });

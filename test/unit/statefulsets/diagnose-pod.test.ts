@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeObject, StatefulSetFixture } from '../../fixtures/kube/statefulset-fixture.js';
+import { nodeObject, StatefulSetFixture } from '../../../src/simulator/statefulset-fixture.js';
 import { evaluate, observe, type Extras } from './observation.js';
 
 const now = new Date('2026-11-21T12:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { podHealth } from '../../../src/checks/statefulsets/pod-health.js';
 import { toPodInfo } from '../../../src/kube/statefulset-info.js';
-import { StatefulSetFixture } from '../../fixtures/kube/statefulset-fixture.js';
+import { StatefulSetFixture } from '../../../src/simulator/statefulset-fixture.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const fx = new StatefulSetFixture({ namespace: 'db', name: 'mongo', replicas: 3, now });

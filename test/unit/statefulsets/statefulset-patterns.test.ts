@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statefulSetFingerprint } from '../../../src/checks/statefulsets/statefulset-finding.js';
-import { nodeObject, StatefulSetFixture } from '../../fixtures/kube/statefulset-fixture.js';
+import { nodeObject, StatefulSetFixture } from '../../../src/simulator/statefulset-fixture.js';
 import { evaluate, observe } from './observation.js';
 
 const now = new Date('2026-11-21T12:00:00Z');

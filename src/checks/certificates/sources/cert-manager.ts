@@ -1,10 +1,11 @@
 import type { Finding } from '../../../domain/finding.js';
 import { fingerprint } from '../../../domain/fingerprint.js';
 import { worstSeverity, type Severity } from '../../../domain/severity.js';
+import { agoOrIn } from '../../../time/ago.js';
+import { isoUtcMinute } from '../../../time/utc-minute.js';
 import type { CheckContext } from '../../check.js';
-import { shortUtc, thresholdsFor } from '../certificate-finding.js';
+import { thresholdsFor } from '../certificate-finding.js';
 import type { CertManagerCertificate } from '../certificate-reader.js';
-import { formatAgoOrIn } from '../format-duration.js';
 import { nextStepFor } from '../next-steps.js';
 
 const DAY = 86_400_000;
@@ -27,29 +28,30 @@ export function certManagerFinding(ctx: CheckContext, c: CertManagerCertificate)
     else if (left <= t.criticalDays) levels.push('critical');
     else if (left <= t.warningDays) levels.push('warning');
     evidence.push(
-      `status.notAfter ${shortUtc(c.notAfter)} (${left <= 0 ? 'expired ' : ''}${formatAgoOrIn(new Date(c.notAfter), now)})`,
+      `status.notAfter ${isoUtcMinute(c.notAfter)} (${left <= 0 ? 'expired ' : ''}${agoOrIn(new Date(c.notAfter), now)})`,
     );
   }
   if (c.ready && c.ready.status !== 'True') {
     levels.push('warning');
     problems.push(`not Ready${c.ready.reason ? ` (${c.ready.reason})` : ''}`);
     if (c.ready.message) evidence.push(`Ready=${c.ready.status}: ${c.ready.message}`);
-    if (c.ready.lastTransitionTime) evidence.push(`not Ready since ${shortUtc(c.ready.lastTransitionTime)}`);
+    if (c.ready.lastTransitionTime)
+      evidence.push(`not Ready since ${isoUtcMinute(c.ready.lastTransitionTime)}`);
   }
   if (c.renewalTime && Date.parse(c.renewalTime) < now.getTime()) {
     levels.push('warning');
-    problems.push(`renewal was due ${formatAgoOrIn(new Date(c.renewalTime), now)}`);
+    problems.push(`renewal was due ${agoOrIn(new Date(c.renewalTime), now)}`);
   }
   if (c.failedIssuanceAttempts && c.failedIssuanceAttempts > 0) {
     levels.push('warning');
     problems.push(`${c.failedIssuanceAttempts} failed issuance attempt(s)`);
-    if (c.lastFailureTime) evidence.push(`last failure ${shortUtc(c.lastFailureTime)}`);
+    if (c.lastFailureTime) evidence.push(`last failure ${isoUtcMinute(c.lastFailureTime)}`);
   }
   if (c.secretName) evidence.push(`writes Secret ${c.namespace}/${c.secretName}`);
 
   const severity = worstSeverity(levels);
   const expiry = c.notAfter
-    ? `; certificate ${Date.parse(c.notAfter) <= now.getTime() ? 'expired' : 'expires'} ${formatAgoOrIn(new Date(c.notAfter), now)}`
+    ? `; certificate ${Date.parse(c.notAfter) <= now.getTime() ? 'expired' : 'expires'} ${agoOrIn(new Date(c.notAfter), now)}`
     : '';
   const summary =
     problems.length > 0

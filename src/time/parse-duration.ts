@@ -1,9 +1,5 @@
 import { VigilError } from '../domain/vigil-error.js';
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-const WEEK_MS = 7 * DAY_MS;
+import { DAY_MS, HOUR_MS, MINUTE_MS, WEEK_MS } from './time-units.js';
 
 /** A snooze or an acknowledgement expiry longer than a week is a forgotten alert, not a pause. */
 export const maxSnoozeMs = WEEK_MS;
@@ -87,7 +83,11 @@ export function checkDurationMs(ms: number, limits: DurationLimits = {}, typed?:
   return ms;
 }
 
-/** The inverse of parseDuration for messages: `4h`, `1h30m`, `2d`, `7d` (rounded down to minutes). */
+/**
+ * The inverse of parseDuration for messages: `4h`, `1h30m`, `2d`, `7d` (rounded down to minutes).
+ * Unlike compactDuration ("4 h") it is spelled as a user would type it, so that a snooze or a limit
+ * quoted in a reply can be typed back as is.
+ */
 export function formatDurationShort(ms: number): string {
   let rest = Math.max(0, Math.floor(ms / MINUTE_MS)) * MINUTE_MS;
   if (rest === 0) return '0m';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 export interface RecordedRegistryRequest {
   method: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DurationError, formatDurationShort, parseDuration } from '../../../src/alerts/parse-duration.js';
+import { DurationError, formatDurationShort, parseDuration } from '../../../src/time/parse-duration.js';
 
 const M = 60_000;
 const H = 60 * M;
