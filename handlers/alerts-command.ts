@@ -2,7 +2,7 @@ import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { Alert } from '../src/domain/alert.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/command-request.js';
 import { alertLine } from './describe-alert.js';
 import { utcMinute } from './format-time.js';
 import type { HandlerDeps } from './handler-deps.js';

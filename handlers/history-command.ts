@@ -3,7 +3,7 @@ import type { AuditEntry } from '../src/domain/alert.js';
 import { buildReply } from './build-reply.js';
 import { echo } from './clean-text.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/command-request.js';
 import { alertStatus } from './describe-alert.js';
 import { utcMinute } from './format-time.js';
 import type { HandlerDeps } from './handler-deps.js';

@@ -24,11 +24,11 @@ import { VigilError } from './domain/vigil-error.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
 import { probeTls } from './probe/tls-probe.js';
-import { createRedisConnection } from './queue/redis-connection.js';
-import { RedisConversationStore } from './queue/redis-conversation-store.js';
-import { createRedisStores } from './queue/redis-stores.js';
-import { planSchedules } from './queue/schedule-plan.js';
-import { startScheduling, type Scheduling, type SchedulingOptions } from './queue/start-scheduling.js';
+import { createRedisConnection } from './redis/redis-connection.js';
+import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { createRedisStores } from './redis/redis-stores.js';
+import { planSchedules } from '../jobs/queue/schedule-plan.js';
+import { startScheduling, type Scheduling, type SchedulingOptions } from '../jobs/start-jobs.js';
 import { createHttpServer } from './serve/create-http-server.js';
 
 export interface AppOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { outboxConfigSchema } from '../../../src/config/schedules-config.js';
-import { planSchedules, previousTick } from '../../../src/queue/schedule-plan.js';
+import { planSchedules, previousTick } from '../../../jobs/queue/schedule-plan.js';
 
 const clusters = [
   { name: 'prod', inCluster: true },

@@ -1,9 +1,9 @@
-import type { AlertChanges, AlertStore } from '../src/alerts/alert-store.js';
-import type { LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
-import { expectedSeqOf, reconcile } from '../src/alerts/reconcile.js';
-import type { Alert } from '../src/domain/alert.js';
-import type { CheckName, Finding } from '../src/domain/finding.js';
-import { VigilError } from '../src/domain/vigil-error.js';
+import type { AlertChanges, AlertStore } from './alert-store.js';
+import type { LifecyclePolicy } from './lifecycle-policy.js';
+import { expectedSeqOf, reconcile } from './reconcile.js';
+import type { Alert } from '../domain/alert.js';
+import type { CheckName, Finding } from '../domain/finding.js';
+import { VigilError } from '../domain/vigil-error.js';
 
 /** Hands transitions to the outbox (src/queue/outbox.ts); alerts are passed when already at hand. */
 export interface TransitionSink {

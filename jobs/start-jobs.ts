@@ -1,32 +1,32 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { NotifyLog } from '../../jobs/notify.js';
-import { runWatchdog } from '../../jobs/watchdog.js';
-import type { AlertStore } from '../alerts/alert-store.js';
-import { lifecyclePolicy, type LifecyclePolicy } from '../alerts/lifecycle-policy.js';
-import { routeAlert } from '../alerts/route-alert.js';
-import type { SnapshotStore } from '../alerts/snapshot-store.js';
-import type { ChatPlatform } from '../chat/chat-platform.js';
-import type { RunChecksDeps } from '../checks/run-checks.js';
-import type { VigilConfig } from '../config/config-schema.js';
-import type { OutboxConfig, ScheduledCheck } from '../config/schedules-config.js';
-import type { ChatPlatformName } from '../domain/alert.js';
+import type { NotifyLog } from './notify/notify.js';
+import { runWatchdog } from './watchdog/watchdog.js';
+import type { AlertStore } from '../src/alerts/alert-store.js';
+import { lifecyclePolicy, type LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
+import { routeAlert } from '../src/alerts/route-alert.js';
+import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
+import type { ChatPlatform } from '../src/chat/chat-platform.js';
+import type { RunChecksDeps } from '../src/checks/run-checks.js';
+import type { VigilConfig } from '../src/config/config-schema.js';
+import type { OutboxConfig, ScheduledCheck } from '../src/config/schedules-config.js';
+import type { ChatPlatformName } from '../src/domain/alert.js';
 import {
   enqueueStartupRuns,
   syncCheckSchedulers,
   checkJobOptions,
   type SyncResult,
-} from './check-schedulers.js';
-import { startNotifyWorker } from './notify-worker.js';
-import { Outbox } from './outbox.js';
+} from './run-check/check-schedulers.js';
+import { startNotifyWorker } from './notify/notify-worker.js';
+import { Outbox } from './notify/outbox.js';
 import { createQueues, type VigilQueues } from './create-queues.js';
-import { jobNames } from './queue-names.js';
-import { RedisCheckFailures } from './redis-check-failures.js';
-import { RedisOutboxState } from './redis-outbox-state.js';
-import { RedisTransitionRelay } from './redis-transition-relay.js';
-import { startRunCheckWorker } from './run-check-worker.js';
-import { planSchedules } from './schedule-plan.js';
-import { startWatchdogTimer } from './watchdog-timer.js';
+import { jobNames } from './queue/queue-names.js';
+import { RedisCheckFailures } from '../src/redis/redis-check-failures.js';
+import { RedisOutboxState } from '../src/redis/redis-outbox-state.js';
+import { RedisTransitionRelay } from '../src/redis/redis-transition-relay.js';
+import { startRunCheckWorker } from './run-check/run-check-worker.js';
+import { planSchedules } from './queue/schedule-plan.js';
+import { startWatchdogTimer } from './watchdog/watchdog-timer.js';
 
 export interface SchedulingOptions {
   config: Readonly<VigilConfig>;

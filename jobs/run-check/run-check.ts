@@ -1,11 +1,11 @@
-import type { AlertStore } from '../src/alerts/alert-store.js';
-import type { LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
-import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
-import { runChecks, type RunChecksDeps } from '../src/checks/run-checks.js';
-import type { VigilConfig } from '../src/config/config-schema.js';
-import type { ScheduledCheck } from '../src/config/schedules-config.js';
-import type { Transition } from '../src/domain/alert.js';
-import { recordRun, type TransitionSink } from './record-run.js';
+import type { AlertStore } from '../../src/alerts/alert-store.js';
+import type { LifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';
+import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
+import { runChecks, type RunChecksDeps } from '../../src/checks/run-checks.js';
+import type { VigilConfig } from '../../src/config/config-schema.js';
+import type { ScheduledCheck } from '../../src/config/schedules-config.js';
+import type { Transition } from '../../src/domain/alert.js';
+import { recordRun, type TransitionSink } from '../../src/alerts/apply-run.js';
 
 /** What a run-check job carries; BullMQ's job id is the run id. */
 export interface RunCheckJobData {

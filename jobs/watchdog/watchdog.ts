@@ -1,11 +1,11 @@
-import type { AlertStore } from '../src/alerts/alert-store.js';
-import type { LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
-import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
-import { formatElapsed } from '../src/chat/build-alert-message.js';
-import type { Finding } from '../src/domain/finding.js';
-import { fingerprint } from '../src/domain/fingerprint.js';
-import { previousTick, type PlannedSchedule } from '../src/queue/schedule-plan.js';
-import { recordRun, type TransitionSink } from './record-run.js';
+import type { AlertStore } from '../../src/alerts/alert-store.js';
+import type { LifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';
+import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
+import { formatElapsed } from '../../src/chat/build-alert-message.js';
+import type { Finding } from '../../src/domain/finding.js';
+import { fingerprint } from '../../src/domain/fingerprint.js';
+import { previousTick, type PlannedSchedule } from '../queue/schedule-plan.js';
+import { recordRun, type TransitionSink } from '../../src/alerts/apply-run.js';
 
 export interface CheckFailure {
   at: string;

@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
-import type { NotifyJobData, NotifyLog } from '../../jobs/notify.js';
-import type { OutboxState } from '../../jobs/outbox-state.js';
-import type { TransitionSink } from '../../jobs/record-run.js';
-import type { AlertStore } from '../alerts/alert-store.js';
-import type { Destination } from '../alerts/route-alert.js';
-import type { Alert, ChatPlatformName, Transition } from '../domain/alert.js';
-import { jobIdPart, jobNames } from './queue-names.js';
+import type { NotifyJobData, NotifyLog } from './notify.js';
+import type { OutboxState } from '../../src/chat/outbox-state.js';
+import type { TransitionSink } from '../../src/alerts/apply-run.js';
+import type { AlertStore } from '../../src/alerts/alert-store.js';
+import type { Destination } from '../../src/alerts/route-alert.js';
+import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
+import { jobIdPart, jobNames } from '../queue/queue-names.js';
 
 /**
  * Transitions applied but not yet enqueued (Redis: redis-transition-relay.ts). The alert store writes

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { notifyJobId } from '../../../src/queue/outbox.js';
-import { jobIdPart } from '../../../src/queue/queue-names.js';
-import { schedulerIdFor } from '../../../src/queue/schedule-plan.js';
+import { notifyJobId } from '../../../jobs/notify/outbox.js';
+import { jobIdPart } from '../../../jobs/queue/queue-names.js';
+import { schedulerIdFor } from '../../../jobs/queue/schedule-plan.js';
 
 describe('BullMQ custom ids', () => {
   it('never contain ":" nor are all digits, and stay readable', () => {

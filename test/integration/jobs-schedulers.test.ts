@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
-import { syncCheckSchedulers } from '../../src/queue/check-schedulers.js';
-import { createQueues } from '../../src/queue/create-queues.js';
-import { createRedisStores } from '../../src/queue/redis-stores.js';
-import { planSchedules } from '../../src/queue/schedule-plan.js';
-import { startScheduling, type Scheduling } from '../../src/queue/start-scheduling.js';
+import { syncCheckSchedulers } from '../../jobs/run-check/check-schedulers.js';
+import { createQueues } from '../../jobs/create-queues.js';
+import { createRedisStores } from '../../src/redis/redis-stores.js';
+import { planSchedules } from '../../jobs/queue/schedule-plan.js';
+import { startScheduling, type Scheduling } from '../../jobs/start-jobs.js';
 import { countingCheckDeps } from '../support/fake-check-deps.js';
 import {
   queueClients,

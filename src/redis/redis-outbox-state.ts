@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { GateVerdict, OutboxState, OutboxTarget, SlotVerdict } from '../../jobs/outbox-state.js';
+import type { GateVerdict, OutboxState, OutboxTarget, SlotVerdict } from '../chat/outbox-state.js';
 import type { PostedRef } from '../chat/chat-message.js';
 import { LuaScript } from './redis-lua.js';
 

@@ -1,5 +1,5 @@
-import type { ChatPlatformName } from '../src/domain/alert.js';
-import type { PostedRef } from '../src/chat/chat-message.js';
+import type { ChatPlatformName } from '../domain/alert.js';
+import type { PostedRef } from './chat-message.js';
 
 /** One alert's copy in one chat destination: the unit the outbox orders and remembers. */
 export interface OutboxTarget {

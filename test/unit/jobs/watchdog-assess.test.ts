@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assessSchedules } from '../../../jobs/watchdog.js';
-import type { PlannedSchedule } from '../../../src/queue/schedule-plan.js';
+import { assessSchedules } from '../../../jobs/watchdog/watchdog.js';
+import type { PlannedSchedule } from '../../../jobs/queue/schedule-plan.js';
 
 const plan: PlannedSchedule[] = [
   {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { createRedisStores } from '../../src/queue/redis-stores.js';
-import { startScheduling, type Scheduling } from '../../src/queue/start-scheduling.js';
+import { createRedisStores } from '../../src/redis/redis-stores.js';
+import { startScheduling, type Scheduling } from '../../jobs/start-jobs.js';
 import { countingCheckDeps } from '../support/fake-check-deps.js';
 import {
   queueClients,

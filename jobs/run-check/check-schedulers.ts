@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { RunCheckJobData } from '../../jobs/run-check.js';
-import { jobNames } from './queue-names.js';
-import { schedulerIdPrefix, type PlannedSchedule } from './schedule-plan.js';
+import type { RunCheckJobData } from './run-check.js';
+import { jobNames } from '../queue/queue-names.js';
+import { schedulerIdPrefix, type PlannedSchedule } from '../queue/schedule-plan.js';
 
 export interface CheckJobRetry {
   attempts: number;

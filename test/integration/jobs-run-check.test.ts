@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheckJob } from '../../jobs/run-check.js';
+import { runCheckJob } from '../../jobs/run-check/run-check.js';
 import { lifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import { startDemoClusters, type DemoClusters } from '../../src/demo/start-demo-clusters.js';
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import { probeTls } from '../../src/probe/tls-probe.js';
-import { createRedisStores } from '../../src/queue/redis-stores.js';
-import { startScheduling, type Scheduling } from '../../src/queue/start-scheduling.js';
+import { createRedisStores } from '../../src/redis/redis-stores.js';
+import { startScheduling, type Scheduling } from '../../jobs/start-jobs.js';
 import {
   queueClients,
   recordingLog,

@@ -1,10 +1,10 @@
-import type { AlertStore } from '../src/alerts/alert-store.js';
-import { buildAlertMessage, threadLineFor } from '../src/chat/build-alert-message.js';
-import { ChatDeliveryError } from '../src/chat/chat-delivery-error.js';
-import type { PostedRef } from '../src/chat/chat-message.js';
-import type { ChatPlatform } from '../src/chat/chat-platform.js';
-import type { Alert, ChatPlatformName, Transition } from '../src/domain/alert.js';
-import type { OutboxState, OutboxTarget } from './outbox-state.js';
+import type { AlertStore } from '../../src/alerts/alert-store.js';
+import { buildAlertMessage, threadLineFor } from '../../src/chat/build-alert-message.js';
+import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
+import type { PostedRef } from '../../src/chat/chat-message.js';
+import type { ChatPlatform } from '../../src/chat/chat-platform.js';
+import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
+import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
 
 /** What a notify job carries: one transition for one destination. */
 export interface NotifyJobData {

@@ -1,8 +1,8 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deliverNotification, type NotifyDeps, type NotifyJobData } from '../../jobs/notify.js';
+import { deliverNotification, type NotifyDeps, type NotifyJobData } from './notify.js';
 import { notifyJobId } from './outbox.js';
-import { queueNames } from './queue-names.js';
+import { queueNames } from '../queue/queue-names.js';
 
 export interface NotifyWorkerOptions {
   connection: Redis;

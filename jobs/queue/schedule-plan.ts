@@ -1,7 +1,11 @@
 import { CronExpressionParser } from 'cron-parser';
-import { ConfigError } from '../config/config-error.js';
-import type { VigilConfig } from '../config/config-schema.js';
-import { defaultCheckPatterns, scheduledChecks, type ScheduledCheck } from '../config/schedules-config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import type { VigilConfig } from '../../src/config/config-schema.js';
+import {
+  defaultCheckPatterns,
+  scheduledChecks,
+  type ScheduledCheck,
+} from '../../src/config/schedules-config.js';
 
 /** One cluster-wide schedule: BullMQ creates one run-check job per tick, whatever the replica count. */
 export interface PlannedSchedule {

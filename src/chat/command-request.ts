@@ -1,5 +1,5 @@
-import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
+import type { ReplyMessage } from './chat-message.js';
+import type { Actor, ChatPlatformName } from '../domain/alert.js';
 
 /**
  * A chat command or button press, already authenticated and parsed out of its platform envelope by

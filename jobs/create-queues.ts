@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { NotifyJobData } from '../../jobs/notify.js';
-import type { RunCheckJobData } from '../../jobs/run-check.js';
-import { queueNames } from './queue-names.js';
+import type { NotifyJobData } from './notify/notify.js';
+import type { RunCheckJobData } from './run-check/run-check.js';
+import { queueNames } from './queue/queue-names.js';
 
 export interface VigilQueues {
   checks: Queue<RunCheckJobData>;

@@ -1,9 +1,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from '../../jobs/run-check.js';
-import type { CheckFailures } from '../../jobs/watchdog.js';
-import { VigilError } from '../domain/vigil-error.js';
-import { queueNames } from './queue-names.js';
+import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from './run-check.js';
+import type { CheckFailures } from '../watchdog/watchdog.js';
+import { VigilError } from '../../src/domain/vigil-error.js';
+import { queueNames } from '../queue/queue-names.js';
 
 export interface RunCheckWorkerOptions {
   connection: Redis;
