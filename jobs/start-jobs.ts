@@ -1,7 +1,4 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { NotifyLog } from './notify/notify.js';
-import { runWatchdog } from './watchdog/watchdog.js';
 import type { AlertStore } from '../src/alerts/alert-store.js';
 import { lifecyclePolicy, type LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
 import { routeAlert } from '../src/alerts/route-alert.js';
@@ -11,24 +8,27 @@ import type { RunChecksDeps } from '../src/checks/run-checks.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
 import type { OutboxConfig, ScheduledCheck } from '../src/config/schedules-config.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
-import {
-  enqueueStartupRuns,
-  syncCheckSchedulers,
-  checkJobOptions,
-  type SyncResult,
-} from './run-check/check-schedulers.js';
-import { startNotifyWorker } from './notify/notify-worker.js';
-import { Outbox } from './notify/outbox.js';
-import { createQueues, type VigilQueues } from './create-queues.js';
-import { jobNames } from './queue/queue-names.js';
 import { RedisCheckFailures } from '../src/redis/redis-check-failures.js';
+import type { RedisClient } from '../src/redis/redis-connection.js';
 import { RedisOutboxState } from '../src/redis/redis-outbox-state.js';
 import { RedisTransitionRelay } from '../src/redis/redis-transition-relay.js';
-import { startRunCheckWorker } from './run-check/run-check-worker.js';
+import { createQueues, type VigilQueues } from './create-queues.js';
+import type { NotifyLog } from './notify/notify.js';
+import { startNotifyWorker } from './notify/notify-worker.js';
+import { Outbox } from './notify/outbox.js';
+import { jobNames } from './queue/queue-names.js';
 import { planSchedules } from './queue/schedule-plan.js';
+import {
+  checkJobOptions,
+  enqueueStartupRuns,
+  syncCheckSchedulers,
+  type SyncResult,
+} from './run-check/check-schedulers.js';
+import { startRunCheckWorker } from './run-check/run-check-worker.js';
+import { runWatchdog } from './watchdog/watchdog.js';
 import { startWatchdogTimer } from './watchdog/watchdog-timer.js';
 
-export interface SchedulingOptions {
+export interface JobsOptions {
   config: Readonly<VigilConfig>;
   /** Overrides `config.outbox` (tests use short paces). */
   outbox?: OutboxConfig;
@@ -37,7 +37,7 @@ export interface SchedulingOptions {
    * maxRetriesPerRequest null; workers duplicate it for their blocking reads). `store`: a normal
    * client for the outbox's own keys, whose commands should fail fast rather than hang.
    */
-  redis: { bullmq: Redis; store: Redis };
+  redis: { bullmq: RedisClient; store: RedisClient };
   /** BullMQ and vigil key prefix (createRedisConnection's `prefix`). */
   prefix: string;
   checks: RunChecksDeps;
@@ -65,7 +65,7 @@ export interface WatchdogStatus {
   error?: string;
 }
 
-export interface Scheduling {
+export interface Jobs {
   /** Hands transitions to chat (the handlers' `notify` dependency). */
   outbox: Outbox;
   queues: VigilQueues;
@@ -81,11 +81,11 @@ export interface Scheduling {
 }
 
 /**
- * Everything `vigil serve` needs from the queue, in start order: validate the schedules, upsert and
+ * Everything `vigil serve` needs from the jobs, in start order: validate the schedules, upsert and
  * prune the job schedulers, queue the start-up runs, start the run-check and notify workers and the
  * watchdog. Any number of replicas may call it with the same config.
  */
-export async function startScheduling(options: SchedulingOptions): Promise<Scheduling> {
+export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const { config, prefix } = options;
   const run = {
     schedulers: true,

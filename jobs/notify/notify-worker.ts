@@ -1,11 +1,11 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis/redis-connection.js';
+import { queueNames } from '../queue/queue-names.js';
 import { deliverNotification, type NotifyDeps, type NotifyJobData } from './notify.js';
 import { notifyJobId } from './outbox.js';
-import { queueNames } from '../queue/queue-names.js';
 
 export interface NotifyWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** The notify queue, to wake a job whose predecessor was just delivered. */
   queue: Queue<NotifyJobData>;
@@ -18,7 +18,7 @@ export interface NotifyWorkerOptions {
 }
 
 /**
- * Runs the outbox (jobs/notify.ts) on BullMQ. Waiting is done by moving the job to the delayed set
+ * Runs the outbox (notify.ts) on BullMQ. Waiting is done by moving the job to the delayed set
  * and throwing DelayedError (BullMQ's documented pattern, with the job's lock token): no worker slot
  * is held while a channel is paced or rate-limited, and no attempt is consumed, so an outage of any
  * length loses nothing. Permanent chat errors become UnrecoverableError: the job fails visibly.

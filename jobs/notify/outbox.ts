@@ -1,24 +1,12 @@
 import type { Queue } from 'bullmq';
-import type { NotifyJobData, NotifyLog } from './notify.js';
-import type { OutboxState } from '../../src/chat/outbox-state.js';
-import type { TransitionSink } from '../../src/alerts/apply-run.js';
 import type { AlertStore } from '../../src/alerts/alert-store.js';
 import type { Destination } from '../../src/alerts/route-alert.js';
+import type { TransitionRelay } from '../../src/alerts/transition-relay.js';
+import type { OutboxState } from '../../src/chat/outbox-state.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import { jobIdPart, jobNames } from '../queue/queue-names.js';
-
-/**
- * Transitions applied but not yet enqueued (Redis: redis-transition-relay.ts). The alert store writes
- * them in the same atomic step as the alert; the outbox forgets them once their jobs exist.
- */
-export interface TransitionRelay {
-  /** The unsent transitions of these alerts. */
-  unsent(alertIds: readonly string[]): Promise<Transition[]>;
-  /** Alerts (at most `limit`) whose oldest unsent transition was written more than `olderThanMs` ago. */
-  stranded(olderThanMs: number, limit: number): Promise<string[]>;
-  /** Forgets these transitions; an alert left with none is no longer stranded. */
-  handedOver(alertIds: readonly string[], transitions: readonly Transition[]): Promise<void>;
-}
+import type { NotifyJobData, NotifyLog } from './notify.js';
+import type { TransitionSink } from './transition-sink.js';
 
 export interface OutboxDeps {
   /** The notify queue (see createQueues). */
@@ -50,7 +38,7 @@ export function notifyJobId(transitionId: string, platform: ChatPlatformName, de
 }
 
 // Only errors outside the chat platform's classification (Redis blips, bugs) use BullMQ attempts;
-// chat outages are retried by the processor itself without limit (see jobs/notify.ts).
+// chat outages are retried by the processor itself without limit (see notify.ts).
 const notifyJobOptions = {
   attempts: 12,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.2 },

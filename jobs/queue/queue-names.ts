@@ -1,5 +1,5 @@
 /**
- * BullMQ queue and job names. Keys live under the connection's prefix (redis-connection.ts), as
+ * BullMQ queue and job names. Keys live under the connection's prefix (src/redis/redis-connection.ts), as
  * `<prefix>:checks:*` and `<prefix>:notify:*`; the outbox keeps its own under `<prefix>:outbox:*`.
  */
 export const queueNames = {

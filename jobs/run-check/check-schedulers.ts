@@ -26,7 +26,7 @@ export interface SyncResult {
 /**
  * Makes the queue's job schedulers match the plan: upserts one per (cluster, check) and removes
  * vigil's schedulers that left the config. upsertJobScheduler is idempotent across replicas and BullMQ
- * creates each tick's job once (DOMAIN.md section 6), so every replica calls this at start-up. During
+ * creates each tick's job once, so every replica calls this at start-up. During
  * a rolling deploy that changes schedules, the replica that starts last decides.
  */
 export async function syncCheckSchedulers(

@@ -1,12 +1,12 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from './run-check.js';
-import type { CheckFailures } from '../watchdog/watchdog.js';
+import type { CheckFailures } from '../../src/alerts/check-failures.js';
 import { VigilError } from '../../src/domain/vigil-error.js';
+import type { RedisClient } from '../../src/redis/redis-connection.js';
 import { queueNames } from '../queue/queue-names.js';
+import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from './run-check.js';
 
 export interface RunCheckWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   deps: Omit<RunCheckDeps, 'saveData'>;
   failures: CheckFailures;
@@ -18,7 +18,7 @@ export interface RunCheckWorkerOptions {
 }
 
 /**
- * Runs run-check jobs (jobs/run-check.ts). The job id is the run id the lifecycle stamps on alerts,
+ * Runs run-check jobs (run-check.ts). The job id is the run id the lifecycle stamps on alerts,
  * so a job BullMQ runs twice changes nothing the second time. Non-retryable VigilErrors become
  * UnrecoverableError (house rule 6); anything else is retried with the job's backoff. Every failed
  * attempt is recorded for the watchdog.

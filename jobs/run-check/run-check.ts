@@ -1,11 +1,12 @@
 import type { AlertStore } from '../../src/alerts/alert-store.js';
+import { applyRun } from '../../src/alerts/apply-run.js';
 import type { LifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';
 import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
-import { runChecks, type RunChecksDeps } from '../../src/checks/run-checks.js';
+import { runClusterChecks, type RunChecksDeps } from '../../src/checks/run-checks.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import type { ScheduledCheck } from '../../src/config/schedules-config.js';
 import type { Transition } from '../../src/domain/alert.js';
-import { recordRun, type TransitionSink } from '../../src/alerts/apply-run.js';
+import { handOverRun, type TransitionSink } from '../notify/transition-sink.js';
 
 /** What a run-check job carries; BullMQ's job id is the run id. */
 export interface RunCheckJobData {
@@ -44,7 +45,8 @@ export async function runCheckJob(
   runId: string,
   deps: RunCheckDeps,
 ): Promise<RunCheckResult> {
-  if (!deps.config.clusters.some((c) => c.name === data.cluster)) {
+  const cluster = deps.config.clusters.find((c) => c.name === data.cluster);
+  if (!cluster) {
     // A job queued before the cluster left the config: nothing to check, nothing to fail.
     return { ran: false, reason: `cluster ${data.cluster} is no longer configured` };
   }
@@ -58,10 +60,8 @@ export async function runCheckJob(
       return { ran: false, reason: `rerun of ${runId}: already applied; unsent transitions handed over` };
   }
 
-  const report = await runChecks(deps.config, { clusters: [data.cluster], only: [data.check] }, deps.checks);
-  const result = report.clusters[0];
-  if (!result) return { ran: false, reason: `cluster ${data.cluster} produced no report` };
-  const now = new Date(report.generatedAt);
+  const now = deps.checks.now();
+  const result = await runClusterChecks(deps.config, cluster, { only: [data.check], now }, deps.checks);
   await deps.snapshots.put({
     cluster: data.cluster,
     check: data.check,
@@ -70,7 +70,7 @@ export async function runCheckJob(
     findings: result.findings,
     unobserved: result.unobserved,
   });
-  const changes = await recordRun(
+  const changes = await applyRun(
     {
       cluster: data.cluster,
       check: data.check,
@@ -83,12 +83,12 @@ export async function runCheckJob(
     {
       alerts: deps.alerts,
       policy: deps.policy,
-      outbox: deps.outbox,
       beforeApply: async (c) => {
         await deps.saveData({ ...data, pending: c.transitions });
       },
     },
   );
+  await handOverRun(changes, deps.outbox);
   return {
     ran: true,
     findings: result.findings.length,

@@ -11,8 +11,7 @@ export interface WatchdogTimerOptions {
 
 /**
  * The per-process watchdog timer. node-cron, not a BullMQ scheduler, on purpose: it must keep ticking
- * when Redis or the queue is what broke (DOMAIN.md section 6: node-cron fits work every replica does
- * for itself). `noOverlap` skips a tick while the previous one still runs (Redis hanging).
+ * when Redis or the queue is what broke (node-cron fits work every replica does for itself). `noOverlap` skips a tick while the previous one still runs (Redis hanging).
  */
 export function startWatchdogTimer(options: WatchdogTimerOptions): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;

@@ -1,22 +1,13 @@
 import type { AlertStore } from '../../src/alerts/alert-store.js';
+import { applyRun } from '../../src/alerts/apply-run.js';
+import type { CheckFailure, CheckFailures } from '../../src/alerts/check-failures.js';
 import type { LifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';
 import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
 import { formatElapsed } from '../../src/chat/build-alert-message.js';
 import type { Finding } from '../../src/domain/finding.js';
 import { fingerprint } from '../../src/domain/fingerprint.js';
+import { handOverRun, type TransitionSink } from '../notify/transition-sink.js';
 import { previousTick, type PlannedSchedule } from '../queue/schedule-plan.js';
-import { recordRun, type TransitionSink } from '../../src/alerts/apply-run.js';
-
-export interface CheckFailure {
-  at: string;
-  message: string;
-}
-
-/** The last failure of each check job, keyed `cluster/check` (Redis: src/queue/redis-check-failures.ts). */
-export interface CheckFailures {
-  record(cluster: string, check: string, failure: CheckFailure): Promise<void>;
-  all(): Promise<Map<string, CheckFailure>>;
-}
 
 export interface WatchdogTolerance {
   /** Scheduled runs that may be missed before the alert... */
@@ -139,7 +130,7 @@ export async function runWatchdog(
   });
   let transitions = 0;
   for (const finding of findings) {
-    const changes = await recordRun(
+    const changes = await applyRun(
       {
         cluster: finding.cluster,
         check: 'cluster',
@@ -149,8 +140,9 @@ export async function runWatchdog(
         now,
         judges: (alert) => alert.source === watchdogSource,
       },
-      { alerts: deps.alerts, policy: deps.policy, outbox: deps.outbox },
+      { alerts: deps.alerts, policy: deps.policy },
     );
+    await handOverRun(changes, deps.outbox);
     transitions += changes.transitions.length;
   }
   return { stale: findings.filter((f) => f.severity !== 'ok').map((f) => f.cluster), transitions };

@@ -1,22 +1,11 @@
-import type { AlertChanges, AlertStore } from './alert-store.js';
-import type { LifecyclePolicy } from './lifecycle-policy.js';
-import { expectedSeqOf, reconcile } from './reconcile.js';
 import type { Alert } from '../domain/alert.js';
 import type { CheckName, Finding } from '../domain/finding.js';
 import { VigilError } from '../domain/vigil-error.js';
+import type { AlertChanges, AlertStore } from './alert-store.js';
+import type { LifecyclePolicy } from './lifecycle-policy.js';
+import { expectedSeqOf, reconcile } from './reconcile.js';
 
-/** Hands transitions to the outbox (src/queue/outbox.ts); alerts are passed when already at hand. */
-export interface TransitionSink {
-  /** Enqueues the transitions, and any applied but never enqueued ones of the same alerts first. */
-  notify(transitions: AlertChanges['transitions'], alerts?: readonly Alert[]): Promise<unknown>;
-  /**
-   * Enqueues transitions that were applied but never enqueued (their writer died in between): those
-   * of `alertIds`, or without them, those left long enough to be sure their writer is gone.
-   */
-  relay(alertIds?: readonly string[]): Promise<unknown>;
-}
-
-export interface RecordRunInput {
+export interface ApplyRunInput {
   cluster: string;
   check: CheckName;
   runId: string;
@@ -31,10 +20,9 @@ export interface RecordRunInput {
   judges(alert: Alert): boolean;
 }
 
-export interface RecordRunDeps {
+export interface ApplyRunDeps {
   alerts: AlertStore;
   policy: LifecyclePolicy;
-  outbox: TransitionSink;
   /**
    * Called with the changes about to be applied, before apply, so a rerun knows which alerts it may
    * have written. Only a hint: whether they landed is read from the store, never from this record.
@@ -45,22 +33,13 @@ export interface RecordRunDeps {
 }
 
 /**
- * Reconciles one run with the stored alerts and applies the result with the store's seq-conditional
- * write, retrying on conflict, then hands the transitions to the outbox. Safe to call twice with the
- * same runId: reconcile leaves alerts whose `lastRunId` is this run alone.
- *
- * Each call also has the outbox take over transitions stranded by a writer that died after applying
- * (a check run, an acknowledgement): check runs and the watchdog's ticks (every replica, every minute
- * by default) are what keeps running whatever else happened, so a stranded transition goes out about
- * a tick after the outbox's grace (Outbox `strandedAfterMs`).
+ * Reconciles one run (a check run, a watchdog tick) with the stored alerts and applies the result
+ * with the store's seq-conditional write, retrying on conflict: each attempt re-reads and re-decides.
+ * Returns what was applied; nothing was written when it has no alerts. Safe to call twice with the
+ * same runId: reconcile leaves alerts whose `lastRunId` is this run alone. Throws a retryable
+ * `run-conflict` VigilError after `maxConflicts` lost races.
  */
-export async function recordRun(input: RecordRunInput, deps: RecordRunDeps): Promise<AlertChanges> {
-  const changes = await reconcileAndApply(input, deps);
-  await deps.outbox.relay();
-  return changes;
-}
-
-async function reconcileAndApply(input: RecordRunInput, deps: RecordRunDeps): Promise<AlertChanges> {
+export async function applyRun(input: ApplyRunInput, deps: ApplyRunDeps): Promise<AlertChanges> {
   const attempts = deps.maxConflicts ?? 5;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const stored = (
@@ -84,16 +63,13 @@ async function reconcileAndApply(input: RecordRunInput, deps: RecordRunDeps): Pr
       policy: deps.policy,
       newId: () => {
         const id = ids.shift();
-        if (id === undefined) throw new Error('recordRun reserved too few alert ids; this is a bug');
+        if (id === undefined) throw new Error('applyRun reserved too few alert ids; this is a bug');
         return id;
       },
     });
     if (changes.alerts.length === 0) return changes;
     await deps.beforeApply?.(changes);
-    if (await deps.alerts.apply(changes, expectedSeqOf(stored))) {
-      await deps.outbox.notify(changes.transitions, changes.alerts);
-      return changes;
-    }
+    if (await deps.alerts.apply(changes, expectedSeqOf(stored))) return changes;
   }
   throw new VigilError(
     'run-conflict',

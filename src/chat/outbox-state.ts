@@ -17,9 +17,11 @@ export type SlotVerdict =
   | { go: false; waitMs: number; slotAt?: number };
 
 /**
- * The outbox's bookkeeping, shared by every replica (Redis: src/queue/redis-outbox-state.ts). It keeps
- * notifications in order per alert and destination, paces each destination, and remembers where each
- * alert's message is so it is posted once and edited afterwards.
+ * The outbox's bookkeeping per chat destination, shared by every replica: jobs/notify/ uses it,
+ * src/redis/redis-outbox-state.ts implements it. It keeps notifications in order per alert and
+ * destination, paces each destination, and remembers where each alert's message is so it is posted
+ * once and edited afterwards. A port of the chat layer rather than of jobs/notify/, so that the Redis
+ * implementation, which jobs/ wires, never imports jobs/ (.dependency-cruiser.js).
  */
 export interface OutboxState {
   /** Registers an enqueued transition (a no-op once that seq is done, so re-enqueueing is harmless). */

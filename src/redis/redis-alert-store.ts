@@ -99,7 +99,7 @@ return 1
  * AlertStore in Redis. Layout in redis-keys.ts: one hash {seq, json} per alert, a fingerprint -> id key,
  * a set per cluster and check, a set of open ids. Resolved alerts expire after the retention; the
  * per-check sets are cleaned of expired ids when read. Every applied transition is also left in the
- * transition relay until the outbox has enqueued it (src/queue/outbox.ts).
+ * transition relay until the outbox has enqueued it (jobs/notify/outbox.ts).
  */
 export class RedisAlertStore implements AlertStore {
   private readonly keys: ReturnType<typeof alertKeys>;

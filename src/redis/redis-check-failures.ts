@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CheckFailure, CheckFailures } from '../../jobs/watchdog/watchdog.js';
+import type { CheckFailure, CheckFailures } from '../alerts/check-failures.js';
 
 /**
  * The last error of each (cluster, check) job, in one Redis hash under `<prefix>:runs:last-error`, so

@@ -1,7 +1,13 @@
 import { Redis } from 'ioredis';
 import { VigilError } from '../domain/vigil-error.js';
 
-/** The default key prefix; BullMQ's `prefix` option takes the same string (see queue-names.ts). */
+/**
+ * The ioredis client type, for code outside src/redis/ that only hands a client on (BullMQ queues and
+ * workers in jobs/): ioredis itself is imported nowhere else (eslint.config.js `sdkHomes`).
+ */
+export type RedisClient = Redis;
+
+/** The default key prefix; BullMQ's `prefix` option takes the same string (jobs/queue/queue-names.ts). */
 export const defaultRedisPrefix = 'vigil';
 
 export interface RedisConnectionOptions {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { GateVerdict, OutboxState, OutboxTarget, SlotVerdict } from '../chat/outbox-state.js';
 import type { PostedRef } from '../chat/chat-message.js';
+import type { GateVerdict, OutboxState, OutboxTarget, SlotVerdict } from '../chat/outbox-state.js';
 import { LuaScript } from './redis-lua.js';
 
 // Redis TIME in ms: the one clock every replica shares, so pacing holds when their clocks drift.

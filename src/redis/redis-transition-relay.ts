@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { TransitionRelay } from '../alerts/transition-relay.js';
 import type { Transition } from '../domain/alert.js';
-import type { TransitionRelay } from '../../jobs/notify/outbox.js';
 import { relayKeys } from './redis-keys.js';
 import { LuaScript } from './redis-lua.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TransitionSink } from '../../src/alerts/apply-run.js';
+import type { TransitionSink } from '../../jobs/notify/transition-sink.js';
 import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from '../../jobs/run-check/run-check.js';
 import { acknowledge } from '../../src/alerts/acknowledge.js';
 import { actOnAlert } from '../../src/alerts/act-on-alert.js';

@@ -7,7 +7,7 @@ import { startDemoClusters, type DemoClusters } from '../../src/demo/start-demo-
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import { probeTls } from '../../src/probe/tls-probe.js';
 import { createRedisStores } from '../../src/redis/redis-stores.js';
-import { startScheduling, type Scheduling } from '../../jobs/start-jobs.js';
+import { startJobs, type Jobs } from '../../jobs/start-jobs.js';
 import {
   queueClients,
   recordingLog,
@@ -26,7 +26,7 @@ describe('run-check job (real BullMQ worker, fake Kubernetes API)', () => {
   let redis: RedisServer;
   let demo: DemoClusters;
   let clients: QueueClients;
-  let scheduling: Scheduling;
+  let scheduling: Jobs;
   let stores: ReturnType<typeof createRedisStores>;
   let config: Readonly<VigilConfig>;
   const now = () => demo.now;
@@ -42,7 +42,7 @@ describe('run-check job (real BullMQ worker, fake Kubernetes API)', () => {
     };
     clients = queueClients(redis, uniquePrefix('runcheck'));
     stores = createRedisStores(clients.storeConnection, config.alerts);
-    scheduling = await startScheduling({
+    scheduling = await startJobs({
       config,
       redis: { bullmq: clients.bullmq, store: clients.store },
       prefix: clients.prefix,

@@ -5,7 +5,7 @@ import { syncCheckSchedulers } from '../../jobs/run-check/check-schedulers.js';
 import { createQueues } from '../../jobs/create-queues.js';
 import { createRedisStores } from '../../src/redis/redis-stores.js';
 import { planSchedules } from '../../jobs/queue/schedule-plan.js';
-import { startScheduling, type Scheduling } from '../../jobs/start-jobs.js';
+import { startJobs, type Jobs } from '../../jobs/start-jobs.js';
 import { countingCheckDeps } from '../support/fake-check-deps.js';
 import {
   queueClients,
@@ -90,11 +90,11 @@ describe('check schedulers on BullMQ (real redis-server)', () => {
       },
     });
     const { deps, runs } = countingCheckDeps();
-    const replicas: Scheduling[] = await Promise.all(
+    const replicas: Jobs[] = await Promise.all(
       [0, 1].map(async () => {
         const c = clients(prefix);
         const stores = createRedisStores(c.storeConnection, cfg.alerts);
-        const s = await startScheduling({
+        const s = await startJobs({
           config: cfg,
           redis: { bullmq: c.bullmq, store: c.store },
           prefix,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createRedisStores } from '../../src/redis/redis-stores.js';
-import { startScheduling, type Scheduling } from '../../jobs/start-jobs.js';
+import { startJobs, type Jobs } from '../../jobs/start-jobs.js';
 import { countingCheckDeps } from '../support/fake-check-deps.js';
 import {
   queueClients,
@@ -22,7 +22,7 @@ import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 describe('watchdog (real BullMQ, node-cron, redis-server)', () => {
   let redis: RedisServer;
   let clients: QueueClients;
-  let scheduling: Scheduling | undefined;
+  let scheduling: Jobs | undefined;
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -60,7 +60,7 @@ describe('watchdog (real BullMQ, node-cron, redis-server)', () => {
     };
     const slack = new RecordingChatPlatform('slack');
     const { deps } = countingCheckDeps();
-    scheduling = await startScheduling({
+    scheduling = await startJobs({
       config,
       outbox: {
         minIntervalMs: { slack: 10, teams: 10 },

@@ -39,7 +39,7 @@ afterEach(async () => {
 const web = (severity: 'ok' | 'warning' | 'critical') => finding('secret web/web-tls tls.crt', severity);
 const api = (severity: 'ok' | 'warning' | 'critical') => finding('secret web/api-tls tls.crt', severity);
 
-/** A check run the way jobs/record-run.ts does it, without retries: read, reconcile, apply. */
+/** A check run the way src/alerts/apply-run.ts does it, without retries: read, reconcile, apply. */
 async function run(
   findings: Finding[],
   now: Date,

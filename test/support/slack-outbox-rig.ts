@@ -17,7 +17,7 @@ import type { RedisServer } from './redis-server.js';
 type NotifyWorker = ReturnType<typeof startNotifyWorker>;
 
 /**
- * The outbox wired as `vigil serve` wires it (start-scheduling.ts), delivering through the real
+ * The outbox wired as `vigil serve` wires it (jobs/start-jobs.ts), delivering through the real
  * SlackPlatform (@slack/web-api over HTTP) to the fake Slack Web API: the fault tests' common rig.
  * Workers are started by the test, in this process or as child processes (notify-worker-process.ts).
  */
