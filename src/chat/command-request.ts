@@ -1,10 +1,11 @@
-import type { ReplyMessage } from './chat-message.js';
 import type { Actor, ChatPlatformName } from '../domain/alert.js';
+import type { ReplyMessage } from './chat-message.js';
 
 /**
  * A chat command or button press, already authenticated and parsed out of its platform envelope by
  * src/chat/<platform>. Handlers are platform-neutral: Slack's `/k8s certs prod` and Teams'
- * `@vigil certs prod` arrive here as the same request.
+ * `@vigil certs prod` arrive here as the same request. Part of the neutral chat model, so the
+ * adapters need not import handlers/, which imports the chat model (.dependency-cruiser.js).
  */
 export interface CommandRequest {
   platform: ChatPlatformName;
