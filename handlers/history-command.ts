@@ -4,7 +4,7 @@ import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply } from './build-reply.js';
 import { echo } from './clean-text.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/command-request.js';
 import { alertStatus } from './describe-alert.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { moreLine, pageSuffix, paginate } from './paginate.js';

@@ -1,5 +1,5 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/command-request.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { buildReply } from './build-reply.js';
 import { echo } from './clean-text.js';

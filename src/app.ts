@@ -24,11 +24,11 @@ import { VigilError } from './domain/vigil-error.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
 import { probeTls } from './probe/tls-probe.js';
-import { createRedisConnection } from './queue/redis-connection.js';
-import { RedisConversationStore } from './queue/redis-conversation-store.js';
-import { createRedisStores } from './queue/redis-stores.js';
-import { planSchedules } from './queue/schedule-plan.js';
-import { startScheduling, type Scheduling, type SchedulingOptions } from './queue/start-scheduling.js';
+import { createRedisConnection } from './redis/redis-connection.js';
+import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { createRedisStores } from './redis/redis-stores.js';
+import { planSchedules } from '../jobs/queue/schedule-plan.js';
+import { startJobs, type Jobs, type JobsOptions } from '../jobs/start-jobs.js';
 import { createHttpServer } from './serve/create-http-server.js';
 
 export interface AppOptions {
@@ -42,7 +42,7 @@ export interface AppOptions {
   teamsAdapter?: TeamsAdapterOptions;
   now?: () => Date;
   /** Test knobs passed to the queue (short paces, lock timings). */
-  scheduling?: Pick<SchedulingOptions, 'outbox' | 'timings' | 'run'>;
+  scheduling?: Pick<JobsOptions, 'outbox' | 'timings' | 'run'>;
   /** Replaces the real cluster connections (tests point them at the fake API server the same way). */
   checks?: Partial<RunChecksDeps>;
   /** Extra HTTP routes on the same port (Teams `/api/messages`, `/metrics`). */
@@ -54,7 +54,7 @@ export interface App {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
   /** For tests and operators: the running scheduling, once started. */
-  readonly scheduling: Scheduling | undefined;
+  readonly scheduling: Jobs | undefined;
 }
 
 /** How long `/k8s check` waits for its runs before answering "still running". */
@@ -100,7 +100,7 @@ export function createApp(options: AppOptions): App {
     : undefined;
   if (slackPlatform) platforms.set('slack', slackPlatform);
   const enabled = planSchedules(config);
-  let scheduling: Scheduling | undefined;
+  let scheduling: Jobs | undefined;
 
   const requestCheck: HandlerDeps['requestCheck'] = async (cluster, check, answer, platform = 'slack') => {
     const s = scheduling;
@@ -213,7 +213,7 @@ export function createApp(options: AppOptions): App {
           'VIGIL_TEAMS_INSECURE_DEV is set: Bot Framework authentication is OFF in both directions; never run this in production',
         );
       }
-      scheduling = await startScheduling({
+      scheduling = await startJobs({
         config,
         redis: { bullmq: queueConn.redis, store: storeConn.redis },
         prefix: serve.redisPrefix,

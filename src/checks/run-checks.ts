@@ -42,20 +42,27 @@ export async function runChecks(
   const clusters = options.clusters?.length
     ? config.clusters.filter((c) => options.clusters?.includes(c.name))
     : config.clusters;
-  const checks = options.only?.length
-    ? deps.checks.filter((c) => options.only?.includes(c.name))
-    : deps.checks;
-  const reports = await Promise.all(clusters.map((c) => runCluster(config, c, checks, deps, now)));
+  const reports = await Promise.all(
+    clusters.map((c) => runClusterChecks(config, c, { only: options.only, now }, deps)),
+  );
   return { generatedAt: now.toISOString(), clusters: reports };
 }
 
-async function runCluster(
+/**
+ * Runs the selected checks (`only`, by name; all when empty) on one cluster, as of `now` (default
+ * `deps.now()`): what a run-check job does. A broken kubeconfig or an unreachable API yields
+ * findings that say why.
+ */
+export async function runClusterChecks(
   config: Readonly<VigilConfig>,
   cluster: ClusterConfig,
-  checks: readonly Check[],
+  options: { only?: readonly string[]; now?: Date },
   deps: RunChecksDeps,
-  now: Date,
 ): Promise<ClusterReport> {
+  const now = options.now ?? deps.now();
+  const checks = options.only?.length
+    ? deps.checks.filter((c) => options.only?.includes(c.name))
+    : deps.checks;
   const started = performance.now();
   let target: ClusterTarget;
   try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../../src/chat/command-request.js';
 import type { AlertMessage, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';

@@ -1,4 +1,4 @@
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../../src/chat/command-request.js';
 import type { AlertMessage, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
 import {
   createSlackPlatform,

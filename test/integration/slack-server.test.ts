@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../../src/chat/command-request.js';
 import type { ReplyMessage } from '../../src/chat/chat-message.js';
 import { createSlackGroupLookup, createSlackServer, type SlackServer } from '../../src/chat/slack/index.js';
 import { VigilError } from '../../src/domain/vigil-error.js';

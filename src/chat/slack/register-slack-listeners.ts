@@ -1,5 +1,5 @@
 import type { App, BlockAction, RespondArguments, SlashCommand } from '@slack/bolt';
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../command-request.js';
 import type { Actor } from '../../domain/alert.js';
 import { VigilError } from '../../domain/vigil-error.js';
 import { logger } from '../../logger.js';

@@ -5,7 +5,7 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../command-request.js';
 import type { Actor } from '../../domain/alert.js';
 import { VigilError } from '../../domain/vigil-error.js';
 import { logger } from '../../logger.js';

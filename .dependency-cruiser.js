@@ -1,0 +1,194 @@
+// @ts-check
+/**
+ * Which part of vigil may import which: `npm run lint:deps` (part of `npm test`) fails on any import
+ * not allowed below, on any import cycle, and on product code importing test/.
+ *
+ * The arrows are written down once, in `arrows`; every allowed rule is generated from it, and the
+ * table itself is checked to be acyclic when this file loads, so no two parts can ever import each
+ * other. A file outside every area matches no allowed rule: a new folder needs its line here.
+ * Which vendor SDK may be imported where is eslint's business (eslint.config.js `sdkHomes`); npm
+ * packages and Node built-ins are allowed everywhere as far as this file is concerned.
+ *
+ * The layering, bottom up:
+ * - src/domain (alerts, findings, errors) imports nothing of ours; src/config (the vigil.yaml and
+ *   environment schemas) only the domain. src/logger.ts (pino) and src/runtime/ (server shutdown,
+ *   garbage release) import nothing of ours either.
+ * - src/checks decide findings from what their reader ports return (src/checks/.../*-reader.ts and
+ *   check.ts); src/kube implements those ports with @kubernetes/client-node, src/probe reaches TLS
+ *   endpoints and registries for them. src/output renders check reports for the CLI.
+ * - src/alerts is the alert lifecycle and its storage ports (alert, audit, snapshot stores, the
+ *   transition relay, check failures); src/chat the platform-neutral chat model and ports (messages,
+ *   ChatPlatform, command requests, conversation store, outbox state), with src/chat/slack and
+ *   src/chat/teams as its two adapters.
+ * - src/redis implements the storage ports of src/alerts and src/chat; it is the only home of ioredis.
+ * - handlers/ answer chat commands from the alerts, the chat model, the checks' registry and config.
+ * - jobs/ are the BullMQ jobs: jobs/queue (names, schedule plan) at the bottom, then one folder per
+ *   job (notify: the outbox; run-check; watchdog), and jobs/*.ts (start-jobs, create-queues) wiring
+ *   them with the Redis implementations. A job folder sees Redis only as the client type it hands
+ *   to BullMQ, and the other jobs only through jobs/notify's TransitionSink.
+ * - Composition roots build the adapters and may import anything of ours: src/app.ts (`vigil serve`),
+ *   src/serve/, src/cli/, src/demo/, src/main.ts and bin/.
+ * - test/ and bench/ may import anything; nothing under src/, handlers/, jobs/ or bin/ imports them.
+ */
+
+/** Every file of ours belongs to exactly one area. */
+const areas = {
+  domain: '^src/domain/',
+  config: '^src/config/',
+  logger: '^src/logger[.]ts$',
+  runtime: '^src/runtime/',
+  time: '^src/time/',
+  simulator: '^src/simulator/',
+  probe: '^src/probe/',
+  checks: '^src/checks/',
+  kube: '^src/kube/',
+  output: '^src/output/',
+  alerts: '^src/alerts/',
+  chat: '^src/chat/[^/]+$',
+  'chat-slack': '^src/chat/slack/',
+  'chat-teams': '^src/chat/teams/',
+  redis: '^src/redis/',
+  handlers: '^handlers/',
+  'jobs-queue': '^jobs/queue/',
+  'jobs-notify': '^jobs/notify/',
+  'jobs-run-check': '^jobs/run-check/',
+  'jobs-watchdog': '^jobs/watchdog/',
+  jobs: '^jobs/[^/]+$',
+  roots: '^(src/(app[.]ts|main[.]ts|serve/|cli/|demo/)|bin/)',
+  tests: '^(test|bench)/',
+};
+
+/** Parts of an area that others may import without seeing the rest of it. */
+const parts = {
+  /** The checks' ports, which src/kube implements. */
+  'checks-ports': { of: 'checks', path: '^src/checks/(check|[^.]*-reader)[.]ts$' },
+  /** The checks' public face: registry, names, runner (not each check's internals). */
+  'checks-api': { of: 'checks', path: '^src/checks/[^/]+$' },
+  /** The Redis client type a BullMQ queue or worker is handed. */
+  'redis-client': { of: 'redis', path: '^src/redis/redis-connection[.]ts$' },
+};
+
+/** Who may import whom, besides itself. The one place the arrows are written down. */
+const arrows = {
+  domain: [],
+  config: ['domain', 'time'],
+  logger: [],
+  runtime: [],
+  time: ['domain'],
+  simulator: ['domain'],
+  probe: ['domain', 'time'],
+  checks: ['domain', 'config', 'probe', 'time'],
+  kube: ['checks-ports', 'domain', 'runtime', 'time'],
+  output: ['checks', 'domain', 'time'],
+  alerts: ['domain', 'config', 'time'],
+  chat: ['domain', 'time'],
+  'chat-slack': ['chat', 'domain', 'config', 'logger', 'runtime', 'time'],
+  'chat-teams': ['chat', 'domain', 'config', 'logger', 'time'],
+  redis: ['alerts', 'chat', 'config', 'domain', 'time'],
+  handlers: ['alerts', 'chat', 'checks-api', 'config', 'domain', 'time'],
+  'jobs-queue': ['config', 'time'],
+  'jobs-notify': ['jobs-queue', 'redis-client', 'alerts', 'chat', 'domain', 'time'],
+  'jobs-run-check': [
+    'jobs-notify',
+    'jobs-queue',
+    'redis-client',
+    'alerts',
+    'checks-api',
+    'config',
+    'domain',
+    'time',
+  ],
+  'jobs-watchdog': ['jobs-notify', 'jobs-queue', 'alerts', 'chat', 'domain', 'time'],
+  jobs: [
+    'jobs-queue',
+    'jobs-notify',
+    'jobs-run-check',
+    'jobs-watchdog',
+    'redis',
+    'alerts',
+    'chat',
+    'checks-api',
+    'config',
+    'domain',
+    'time',
+  ],
+  roots: ['src', 'handlers', 'jobs-all'],
+  tests: ['anything'],
+};
+
+/** Targets wider than one area. */
+const wide = { src: '^src/', 'jobs-all': '^jobs/', anything: '' };
+
+/** @type {Record<string, string>} */
+const paths = {
+  ...areas,
+  ...Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, part.path])),
+  ...wide,
+};
+assertAcyclic();
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle: move the shared part (often a port) to the layer both sides may import.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-test-from-product',
+      severity: 'error',
+      comment: 'Product code must not depend on tests; move what it needs into src/.',
+      from: { path: '^(src|handlers|jobs|bin)/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to no file.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  allowed: [
+    { from: {}, to: { dependencyTypes: ['core'] } },
+    { from: {}, to: { path: 'node_modules' } },
+    ...Object.entries(arrows).map(([from, to]) => ({
+      from: { path: areas[from] },
+      to: { path: [areas[from], ...to.map((t) => paths[t])] },
+    })),
+  ],
+  allowedSeverity: 'error',
+  options: {
+    // Ports are interfaces, imported with `import type`: those imports are arrows too.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+  },
+};
+
+/** Throws when the arrows between areas (composition roots and tests aside) contain a cycle. */
+function assertAcyclic() {
+  const layered = Object.keys(arrows).filter((a) => a !== 'roots' && a !== 'tests');
+  const state = new Map();
+  const visit = (/** @type {string} */ area, /** @type {string[]} */ trail) => {
+    if (state.get(area) === 'done') return;
+    if (state.get(area) === 'visiting')
+      throw new Error(`.dependency-cruiser.js: arrows cycle ${[...trail, area].join(' -> ')}`);
+    state.set(area, 'visiting');
+    for (const target of arrows[area] ?? []) {
+      const next = target in parts ? parts[target].of : target;
+      if (!(next in areas)) throw new Error(`.dependency-cruiser.js: unknown target ${target} of ${area}`);
+      if (next !== area) visit(next, [...trail, area]);
+    }
+    state.set(area, 'done');
+  };
+  for (const area of layered) visit(area, []);
+}
