@@ -1,13 +1,15 @@
+import type { ChatPlatformName } from '../chat/platforms.js';
 import type { CheckName, Finding } from './finding.js';
 import type { Severity } from './severity.js';
+
+/** The chat platforms' names (`slack`, `teams`), derived from the one list in src/chat/platforms.ts. */
+export type { ChatPlatformName };
 
 /**
  * The alert lifecycle's plain data (ARCHITECTURE.md "src/alerts"). One alert per finding
  * fingerprint; decisions about it are pure functions in src/alerts, storage is the AlertStore port.
  */
 export type AlertState = 'firing' | 'acknowledged' | 'snoozed' | 'resolved';
-
-export type ChatPlatformName = 'slack' | 'teams';
 
 /** Who did something: a chat user, the CLI, or vigil itself (transitions from check runs). */
 export interface Actor {

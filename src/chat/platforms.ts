@@ -1,0 +1,67 @@
+import { ConfigError, type ConfigProblem } from '../config/config-error.js';
+import type { ChatPlatformModule } from './platform-module.js';
+import { slackModule } from './slack/slack-module.js';
+import { teamsModule } from './teams/teams-module.js';
+
+/**
+ * Every chat platform vigil can run, in the order destinations are listed. Adding a platform is its
+ * folder (src/chat/<name>/, exporting a ChatPlatformModule) plus its entry here: vigil.yaml's keys,
+ * the environment, the command hints and `vigil serve` all loop over this list.
+ */
+export const chatPlatforms = [slackModule, teamsModule] as const;
+
+/** `slack` | `teams`: derived from the list, so a new platform's name is known everywhere at once. */
+export type ChatPlatformName = (typeof chatPlatforms)[number]['name'];
+
+type SettingsOf<M> = M extends ChatPlatformModule<string, infer S> ? S : never;
+
+/** Each platform's settings, present for the platforms to run (read from the environment by `vigil serve`). */
+export type ChatPlatformSettings = {
+  [M in (typeof chatPlatforms)[number] as M['name']]?: SettingsOf<M>;
+};
+
+const modules: readonly ChatPlatformModule[] = chatPlatforms;
+
+export const chatPlatformNames: readonly ChatPlatformName[] = chatPlatforms.map((m) => m.name);
+
+/** The module of a platform by name. */
+export function chatPlatformModule(name: ChatPlatformName): ChatPlatformModule {
+  const found = modules.find((m) => m.name === name);
+  if (!found) throw new Error(`no chat platform module named ${name}`);
+  return found;
+}
+
+/** One value per platform, keyed by its name: how vigil.yaml's per-platform keys are built. */
+export function perPlatform<T>(make: (module: ChatPlatformModule) => T): { [K in ChatPlatformName]: T } {
+  return Object.fromEntries(modules.map((m) => [m.name, make(m)])) as { [K in ChatPlatformName]: T };
+}
+
+/**
+ * The settings of every platform the environment turns on (any of its variables set), each then
+ * read in full; the problems of all platforms are reported at once.
+ */
+export function readChatPlatformSettings(env: NodeJS.ProcessEnv = process.env): ChatPlatformSettings {
+  const settings: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const m of modules) {
+    if (!m.env.wanted(env)) continue;
+    try {
+      settings[m.name] = m.env.read(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError('environment', problems);
+  return settings as ChatPlatformSettings;
+}
+
+/** The platforms to run, in list order, each with its settings. */
+export function configuredPlatforms(
+  settings: ChatPlatformSettings,
+): { module: ChatPlatformModule; settings: unknown }[] {
+  const given = settings as Readonly<Record<string, unknown>>;
+  return modules.flatMap((m) =>
+    given[m.name] === undefined ? [] : [{ module: m, settings: given[m.name] }],
+  );
+}
