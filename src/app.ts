@@ -182,10 +182,9 @@ export function createApp(options: AppOptions): App {
       }
       const running: RunningChatPlatform[] = [];
       for (const { module, settings } of configured) {
-        const name = module.name as ChatPlatformName;
-        const created = await module.create(settings, platformContext(name));
+        const created = await module.create(settings, platformContext(module.name));
         running.push(created);
-        platforms.set(name, created.platform);
+        platforms.set(module.name, created.platform);
       }
       // Wrong credentials are a start-up error, not something to discover at the first alert.
       for (const p of running) await p.checkAuth();

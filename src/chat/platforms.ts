@@ -20,19 +20,22 @@ export type ChatPlatformSettings = {
   [M in (typeof chatPlatforms)[number] as M['name']]?: SettingsOf<M>;
 };
 
-const modules: readonly ChatPlatformModule[] = chatPlatforms;
+/** The list with each module's settings type erased, for loops that handle every platform alike. */
+export type AnyChatPlatformModule = ChatPlatformModule<ChatPlatformName>;
+
+const modules: readonly AnyChatPlatformModule[] = chatPlatforms;
 
 export const chatPlatformNames: readonly ChatPlatformName[] = chatPlatforms.map((m) => m.name);
 
 /** The module of a platform by name. */
-export function chatPlatformModule(name: ChatPlatformName): ChatPlatformModule {
+export function chatPlatformModule(name: ChatPlatformName): AnyChatPlatformModule {
   const found = modules.find((m) => m.name === name);
   if (!found) throw new Error(`no chat platform module named ${name}`);
   return found;
 }
 
 /** One value per platform, keyed by its name: how vigil.yaml's per-platform keys are built. */
-export function perPlatform<T>(make: (module: ChatPlatformModule) => T): { [K in ChatPlatformName]: T } {
+export function perPlatform<T>(make: (module: AnyChatPlatformModule) => T): { [K in ChatPlatformName]: T } {
   return Object.fromEntries(modules.map((m) => [m.name, make(m)])) as { [K in ChatPlatformName]: T };
 }
 
@@ -59,7 +62,7 @@ export function readChatPlatformSettings(env: NodeJS.ProcessEnv = process.env): 
 /** The platforms to run, in list order, each with its settings. */
 export function configuredPlatforms(
   settings: ChatPlatformSettings,
-): { module: ChatPlatformModule; settings: unknown }[] {
+): { module: AnyChatPlatformModule; settings: unknown }[] {
   const given = settings as Readonly<Record<string, unknown>>;
   return modules.flatMap((m) =>
     given[m.name] === undefined ? [] : [{ module: m, settings: given[m.name] }],

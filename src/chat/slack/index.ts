@@ -1,5 +1,4 @@
 /** The Slack adapter's public surface, for tests and tools; `vigil serve` reaches Slack through slack-module.ts. */
-export { createSlack } from './create-slack.js';
 export {
   createSlackRoute,
   defaultBodyLimitBytes,
