@@ -1,9 +1,9 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import { resolveCheckName } from '../src/checks/check-names.js';
 import { buildReply } from './build-reply.js';
-import { echo } from './clean-text.js';
+import { echo } from '../src/chat/clean-text.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from '../src/chat/command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { ParsedCommand } from './parse-command.js';
 import { originOf } from './refuse.js';

@@ -2,7 +2,7 @@ import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { Alert } from '../src/domain/alert.js';
 import type { CheckName } from '../src/domain/finding.js';
 import { buildReply } from './build-reply.js';
-import type { CommandRequest } from '../src/chat/command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import { ago } from '../src/time/ago.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import type { HandlerDeps } from './handler-deps.js';

@@ -5,7 +5,7 @@ import { certsCommand } from './certs-command.js';
 import { checkCommand } from './check-command.js';
 import { clustersCommand } from './clusters-command.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from '../src/chat/command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { Verb } from './command-specs.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { helpReply } from './help-command.js';

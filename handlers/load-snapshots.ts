@@ -2,7 +2,7 @@ import type { CheckSnapshot } from '../src/alerts/snapshot-store.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
 import type { CheckName } from '../src/domain/finding.js';
 import type { ReplySection } from './build-reply.js';
-import { cleanText } from './clean-text.js';
+import { cleanText } from '../src/chat/clean-text.js';
 import { commandHint } from './command-hint.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { dataAgeFooter } from './data-age-footer.js';

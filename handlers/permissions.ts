@@ -1,3 +1,4 @@
+import { knownPlatform } from '../src/chat/platforms.js';
 import type { Principals, PermissionsConfig } from '../src/config/permissions-config.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
@@ -32,7 +33,7 @@ export function isRestricted(perms: PermissionsConfig, cluster: string): boolean
 export function mayQuery(perms: PermissionsConfig, cluster: string, who: Requester): Decision {
   const channels = perms.clusters[cluster]?.channels;
   if (!channels) return allowed;
-  const list = channels[who.platform];
+  const list = channels[knownPlatform(who.platform)];
   if (list.some((c) => c.toLowerCase() === who.channel.toLowerCase())) return allowed;
   return {
     allowed: false,
@@ -81,7 +82,7 @@ export function mayChangeAlert(
 ): Decision {
   const governing = governingList(perms, permission, cluster);
   if (!governing) return allowed;
-  const list = governing.principals[who.platform];
+  const list = governing.principals[knownPlatform(who.platform)];
   const ids = [who.user.id, ...(who.userPrincipalName ? [who.userPrincipalName] : [])];
   if (list?.users.some((u) => ids.some((id) => same(u, id)))) return allowed;
   if (list?.groups.some((g) => who.userGroups?.some((mine) => same(g, mine)))) return allowed;
@@ -107,5 +108,5 @@ export function permissionGroupIds(perms: PermissionsConfig, platform: ChatPlatf
     perms.snooze,
     ...Object.values(perms.clusters).flatMap((c) => [c.acknowledge, c.snooze]),
   ];
-  return [...new Set(lists.flatMap((p) => p?.[platform]?.groups ?? []))];
+  return [...new Set(lists.flatMap((p) => p?.[knownPlatform(platform)]?.groups ?? []))];
 }

@@ -1,5 +1,5 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { CommandRequest } from '../src/chat/command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { listFindings } from './list-findings.js';
 import type { ParsedCommand } from './parse-command.js';

@@ -5,22 +5,17 @@ import type { HandlerDeps } from '../handlers/handler-deps.js';
 import { permissionGroupIds } from '../handlers/permissions.js';
 import { buildAlertMessage } from './chat/build-alert-message.js';
 import type { ChatPlatform } from './chat/chat-platform.js';
-import {
-  createSlackGroupLookup,
-  createSlackPlatform,
-  createSlackServer,
-  type HttpRoute,
-} from './chat/slack/index.js';
-import { createTeams, type Teams, type TeamsAdapterOptions } from './chat/teams/index.js';
+import type { ChatPlatformContext, RunningChatPlatform } from './chat/platform-module.js';
+import { chatPlatforms, configuredPlatforms, type ChatPlatformSettings } from './chat/platforms.js';
 import { allChecks } from './checks/index.js';
 import type { RunChecksDeps } from './checks/run-checks.js';
 import type { VigilConfig } from './config/config-schema.js';
 import type { ServeEnv } from './config/serve-env.js';
-import type { SlackEnv } from './config/slack-env.js';
-import type { TeamsEnv } from './config/teams-env.js';
 import type { ChatPlatformName } from './domain/alert.js';
 import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
+import { createHttpServer, type HttpServer } from './http/create-http-server.js';
+import type { HttpRoute } from './http/http-route.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
 import { probeTls } from './probe/tls-probe.js';
@@ -29,23 +24,21 @@ import { RedisConversationStore } from './redis/redis-conversation-store.js';
 import { createRedisStores } from './redis/redis-stores.js';
 import { planSchedules } from '../jobs/queue/schedule-plan.js';
 import { startJobs, type Jobs, type JobsOptions } from '../jobs/start-jobs.js';
-import { createHttpServer } from './serve/create-http-server.js';
 
 export interface AppOptions {
   config: Readonly<VigilConfig>;
   serve: Readonly<ServeEnv>;
-  /** Slack, when configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET). At least one platform is. */
-  slack?: Readonly<SlackEnv>;
-  /** Teams, when configured (Microsoft* or the explicit insecure development setting). */
-  teams?: Readonly<TeamsEnv>;
-  /** Test knob: where inbound Bot Framework tokens' signing keys are published. */
-  teamsAdapter?: TeamsAdapterOptions;
+  /**
+   * The chat platforms to run, by name, with their settings (readChatPlatformSettings reads them
+   * from the environment: `{ slack: SlackEnv, teams: TeamsEnv }`). At least one.
+   */
+  platforms: ChatPlatformSettings;
   now?: () => Date;
   /** Test knobs passed to the queue (short paces, lock timings). */
   scheduling?: Pick<JobsOptions, 'outbox' | 'timings' | 'run'>;
   /** Replaces the real cluster connections (tests point them at the fake API server the same way). */
   checks?: Partial<RunChecksDeps>;
-  /** Extra HTTP routes on the same port (Teams `/api/messages`, `/metrics`). */
+  /** Extra HTTP routes on the same port as the platforms' own (`/metrics`). */
   routes?: HttpRoute[];
 }
 
@@ -62,8 +55,10 @@ const CHECK_ANSWER_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * The composition root of `vigil serve` (ARCHITECTURE.md): builds every adapter from config and
- * environment and wires them; no logic of its own. Start order: Redis, stores, queue (schedulers,
- * workers, watchdog), then HTTP, so that /readyz only says ready once schedulers are registered.
+ * environment and wires them; no logic of its own. Chat platforms are looped over
+ * (src/chat/platforms.ts), never named here. Start order: Redis, stores, the platforms and their
+ * credential checks, queue (schedulers, workers, watchdog), then HTTP, so that /readyz only says
+ * ready once schedulers are registered.
  */
 export function createApp(options: AppOptions): App {
   const { config, serve } = options;
@@ -87,37 +82,41 @@ export function createApp(options: AppOptions): App {
     lazyConnect: true,
   });
   const stores = createRedisStores(storeConn, config.alerts);
-  const { slack, teams: teamsEnv } = options;
-  if (!slack && !teamsEnv) {
+  const configured = configuredPlatforms(options.platforms);
+  if (configured.length === 0) {
     throw new VigilError(
       'no-chat-platform',
-      'vigil serve needs a chat platform: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (Teams)',
+      `vigil serve needs a chat platform: set ${chatPlatforms.map((p) => p.env.setup).join(', or ')}`,
     );
   }
   const platforms = new Map<ChatPlatformName, ChatPlatform>();
-  const slackPlatform = slack
-    ? createSlackPlatform({ botToken: slack.botToken, apiUrl: slack.apiUrl })
-    : undefined;
-  if (slackPlatform) platforms.set('slack', slackPlatform);
   const enabled = planSchedules(config);
   let scheduling: Jobs | undefined;
 
-  const requestCheck: HandlerDeps['requestCheck'] = async (cluster, check, answer, platform = 'slack') => {
+  const requestCheck: HandlerDeps['requestCheck'] = async (
+    cluster,
+    check,
+    answer,
+    platform = chatPlatforms[0].name,
+  ) => {
     const s = scheduling;
-    if (!s) throw new Error('vigil is still starting; try again in a few seconds');
+    if (!s) throw stillStarting();
     const checks = enabled
       .filter((p) => p.cluster === cluster && (check === undefined || p.check === check))
       .map((p) => p.check);
     const runs = await Promise.all(checks.map(async (c) => ({ check: c, id: await s.runNow(cluster, c) })));
-    // The answer takes longer than Slack's 3 s: it is delivered through the response URL later.
+    // The answer takes longer than any platform's answer window: it is delivered through `answer` later.
     void (async () => {
       const outcomes = await Promise.all(
         runs.map(async (r) => {
           const o = await s.waitForRun(r.id, CHECK_ANSWER_TIMEOUT_MS);
+          // A job's failure reason is an internal error message: it goes to the log, not to chat.
+          if (o.state === 'failed')
+            log.warn({ cluster, check: r.check, reason: o.reason }, 'a /k8s check run failed');
           return {
             check: r.check as Exclude<CheckName, 'cluster'>,
             state: o.state as RunState,
-            ...(o.state === 'failed' ? { reason: o.reason } : {}),
+            ...(o.state === 'failed' ? { reason: 'the reason is in vigil’s log' } : {}),
           };
         }),
       );
@@ -132,7 +131,7 @@ export function createApp(options: AppOptions): App {
     snapshots: stores.snapshots,
     now,
     notify: async (transitions) => {
-      if (!scheduling) throw new Error('vigil is still starting; try again in a few seconds');
+      if (!scheduling) throw stillStarting();
       await scheduling.outbox.notify(transitions);
     },
     requestCheck,
@@ -151,42 +150,18 @@ export function createApp(options: AppOptions): App {
     return { ready: true };
   };
 
-  // Teams: one CloudAdapter for the inbound route and the outbound platform. Pressing a card button
-  // answers the presser with the alert as it now is; the outbox edits everyone else's copy.
-  let teams: Teams | undefined;
-  if (teamsEnv) {
-    teams = createTeams({
-      env: teamsEnv,
-      conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix),
-      now,
-      onCommand: (req) => handleCommand(req, handlerDeps),
-      onAction: (req) => handleAction(req, handlerDeps),
-      loadAlert: async (id) => {
-        const alert = await stores.alerts.get(id);
-        return alert ? buildAlertMessage(alert) : null;
-      },
-      ...(options.teamsAdapter ? { adapter: options.teamsAdapter } : {}),
-    });
-    platforms.set('teams', teams.platform);
-  }
-  const routes = [...(teams ? [teams.route] : []), ...(options.routes ?? [])];
-
-  const slackGroupIds = permissionGroupIds(config.permissions, 'slack');
-  const groups = slack
-    ? createSlackGroupLookup({ botToken: slack.botToken, apiUrl: slack.apiUrl })
-    : undefined;
-  const server = slack
-    ? createSlackServer({
-        env: slack,
-        onCommand: (req) => handleCommand(req, handlerDeps),
-        onAction: (req) => handleAction(req, handlerDeps),
-        ...(groups && slackGroupIds.length > 0
-          ? { resolveUserGroups: (userId: string) => groups.memberOfGroups(userId, slackGroupIds) }
-          : {}),
-        readiness,
-        routes,
-      })
-    : createHttpServer(routes, readiness);
+  const platformContext = (name: ChatPlatformName): ChatPlatformContext => ({
+    onCommand: (request) => handleCommand(request, handlerDeps),
+    onAction: (request) => handleAction(request, handlerDeps),
+    loadAlert: async (id) => {
+      const alert = await stores.alerts.get(id);
+      return alert ? buildAlertMessage(alert) : null;
+    },
+    conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix, name),
+    userGroupIds: permissionGroupIds(config.permissions, name),
+    now,
+  });
+  let server: HttpServer | undefined;
 
   return {
     get scheduling() {
@@ -205,14 +180,14 @@ export function createApp(options: AppOptions): App {
           { retryable: true, cause: err },
         );
       }
-      // Wrong credentials are a start-up error, not something to discover at the first alert.
-      await slackPlatform?.checkAuth();
-      if (teamsEnv && !teamsEnv.authDisabled) await teams?.checkCredentials();
-      if (teamsEnv?.authDisabled) {
-        log.error(
-          'VIGIL_TEAMS_INSECURE_DEV is set: Bot Framework authentication is OFF in both directions; never run this in production',
-        );
+      const running: RunningChatPlatform[] = [];
+      for (const { module, settings } of configured) {
+        const created = await module.create(settings, platformContext(module.name));
+        running.push(created);
+        platforms.set(module.name, created.platform);
       }
+      // Wrong credentials are a start-up error, not something to discover at the first alert.
+      for (const p of running) await p.checkAuth();
       scheduling = await startJobs({
         config,
         redis: { bullmq: queueConn.redis, store: storeConn.redis },
@@ -232,6 +207,10 @@ export function createApp(options: AppOptions): App {
         now,
         ...options.scheduling,
       });
+      server = createHttpServer({
+        routes: [...running.flatMap((p) => p.routes), ...(options.routes ?? [])],
+        readiness,
+      });
       const bound = await server.start(serve.port, serve.host);
       log.info(
         {
@@ -245,11 +224,16 @@ export function createApp(options: AppOptions): App {
       return bound;
     },
     async stop() {
-      await server.stop().catch(() => undefined);
+      await server?.stop().catch(() => undefined);
       await scheduling?.stop();
       await Promise.allSettled([storeConn.close(), queueConn.close()]);
     },
   };
+}
+
+/** A command that needs the queue, asked in the seconds before it runs: worth a retry, not a bug report. */
+function stillStarting(): VigilError {
+  return new VigilError('still-starting', 'vigil is still starting.', { retryable: true });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runCheckCommand, writeChunks, type CheckCommandOptions } from './cli/check-command.js';
 import { defaultConfigPath, loadConfig } from './config/load-config.js';
-import { ConfigError } from './config/config-error.js';
+import { ConfigError } from './domain/config-error.js';
 import { VigilError } from './domain/vigil-error.js';
 
 const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts for Slack and Teams

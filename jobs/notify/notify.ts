@@ -1,3 +1,4 @@
+import { knownPlatform, type PerPlatform } from '../../src/chat/platforms.js';
 import type { AlertStore } from '../../src/alerts/alert-store.js';
 import { buildAlertMessage, threadLineFor } from '../../src/chat/build-alert-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
@@ -21,7 +22,7 @@ export interface NotifyJobData {
 
 export interface NotifyPacing {
   /** Minimum gap between two messages to one destination, per platform (Slack: about 1 per second per channel). */
-  minIntervalMs: Record<ChatPlatformName, number>;
+  minIntervalMs: PerPlatform<number>;
   retryInitialMs: number;
   retryMaxMs: number;
   orderWaitMs: number;
@@ -96,7 +97,11 @@ export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps)
   if (gate === 'wait')
     return { kind: 'wait', reason: 'order', delayMs: deps.pacing.orderWaitMs, data: keep(data) };
 
-  const slot = await deps.state.reserveSlot(target, deps.pacing.minIntervalMs[data.platform], data.slotAt);
+  const slot = await deps.state.reserveSlot(
+    target,
+    deps.pacing.minIntervalMs[knownPlatform(data.platform)],
+    data.slotAt,
+  );
   if (!slot.go) {
     return {
       kind: 'wait',

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { ConfigError } from '../../src/config/config-error.js';
+import { ConfigError } from '../../src/domain/config-error.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import {
   defaultCheckPatterns,

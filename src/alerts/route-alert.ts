@@ -1,8 +1,9 @@
+import { chatPlatformNames } from '../chat/platforms.js';
 import type { AlertRoute, RouteDestinations } from '../config/alerts-config.js';
 import type { Alert, ChatPlatformName } from '../domain/alert.js';
 import { compareSeverity, type Severity } from '../domain/severity.js';
 
-/** One place an alert's message goes: a Slack channel id or a Teams conversation alias. */
+/** One place an alert's message goes: a platform and its destination (Slack channel id, Teams alias). */
 export interface Destination {
   platform: ChatPlatformName;
   destination: string;
@@ -26,11 +27,8 @@ export function routeAlert(alert: RoutableAlert, routing: Routing): Destination[
   const out: Destination[] = [];
   const seen = new Set<string>();
   const add = (targets: Partial<RouteDestinations>) => {
-    for (const [platform, list] of [
-      ['slack', targets.slack ?? []],
-      ['teams', targets.teams ?? []],
-    ] as const) {
-      for (const destination of list) {
+    for (const platform of chatPlatformNames) {
+      for (const destination of targets[platform] ?? []) {
         const key = `${platform}\u0000${destination}`;
         if (seen.has(key)) continue;
         seen.add(key);

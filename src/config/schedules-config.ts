@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
+import { perPlatform } from '../chat/platforms.js';
 
 /** The checks `vigil serve` schedules, in a fixed order (the `cluster` pseudo-check is never scheduled). */
 export const scheduledChecks = ['certificates', 'statefulsets', 'registries'] as const;
@@ -139,16 +140,13 @@ export type SchedulesConfig = z.infer<typeof schedulesConfigSchema>;
 
 /**
  * `outbox:` (proposed top-level key, not wired into config-schema yet): pacing and retries of chat
- * delivery. Slack allows about one message per second per channel (DOMAIN.md section 5); Teams throttles
- * per thread and reuses the same pacing until measured otherwise.
+ * delivery. `minIntervalMs.<platform>` defaults to the pace each platform's module declares
+ * (src/chat/<platform>/<platform>-yaml.ts).
  */
 export const outboxConfigSchema = z
   .strictObject({
     minIntervalMs: z
-      .strictObject({
-        slack: z.number().int().min(0).max(60_000).default(1000),
-        teams: z.number().int().min(0).max(60_000).default(1000),
-      })
+      .strictObject(perPlatform((p) => z.number().int().min(0).max(60_000).default(p.yaml.minIntervalMs)))
       .prefault({}),
     /** Outage retries (5xx, timeouts) back off from this delay... */
     retryInitialMs: z.number().int().min(10).max(600_000).default(2000),

@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 
 /** What `vigil serve` reads from the environment besides the chat secrets. */
 export interface ServeEnv {

@@ -97,7 +97,7 @@ describe('Slack alert story (vigil serve end to end)', () => {
     app = createApp({
       config,
       serve: { redisUrl: redis.url, redisPrefix: 'e2e', port: 0, host: '127.0.0.1' },
-      slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+      platforms: { slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } },
       scheduling: { outbox: { ...config.outbox, minIntervalMs: { slack: 50, teams: 50 } } },
     });
     const { port } = await app.start();

@@ -110,8 +110,10 @@ describe('Teams and Slack alert story (one incident on two platforms)', () => {
     app = createApp({
       config,
       serve: { redisUrl: redis.url, redisPrefix: 'teams-e2e', port: 0, host: '127.0.0.1' },
-      slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
-      teams: { authDisabled: true },
+      platforms: {
+        slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
+        teams: { authDisabled: true },
+      },
       scheduling: { outbox: { ...config.outbox, minIntervalMs: { slack: 50, teams: 50 } } },
     });
     base = `http://127.0.0.1:${(await app.start()).port}`;

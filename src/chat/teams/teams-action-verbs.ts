@@ -1,4 +1,4 @@
-import type { ActionRequest } from '../command-request.js';
+import type { ActionRequest } from '../chat-message.js';
 import type { CardAction } from './adaptive-card.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
-import { defaultSlackApiUrl, readSlackEnv, slackEnvPresent } from '../../../src/config/slack-env.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
+import { defaultSlackApiUrl, readSlackEnv, slackEnvPresent } from '../../../src/chat/slack/slack-env.js';
 
 const good = {
   SLACK_BOT_TOKEN: 'xoxb-123-456-abcdef',

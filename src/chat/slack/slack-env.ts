@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from '../../domain/config-error.js';
 
 /** The Slack secrets and endpoint, read from the environment only (ARCHITECTURE.md: secrets never live in vigil.yaml). */
 export interface SlackEnv {

@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from '../../domain/config-error.js';
 
 /** How the bot proves itself to the Bot Framework (Azure Bot resource, "Configuration" blade). */
 export type TeamsAppType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';

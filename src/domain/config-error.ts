@@ -1,4 +1,4 @@
-import { VigilError } from '../domain/vigil-error.js';
+import { VigilError } from './vigil-error.js';
 
 export interface ConfigProblem {
   /** Dotted key such as `clusters[0].name`, or the file itself. */
