@@ -11,7 +11,16 @@ import {
   rbacModes,
   secretNamespaces,
 } from './chart-combinations.js';
-import { envOf, lintChart, only, renderChart, vigilContainer, type K8sObject } from './render-chart.js';
+import {
+  chartDir as chartDirPath,
+  envOf,
+  lintChart,
+  only,
+  renderChart,
+  runHelm,
+  vigilContainer,
+  type K8sObject,
+} from './render-chart.js';
 import { k8sObjectProblems } from './validate-k8s-object.js';
 
 /*
@@ -273,5 +282,25 @@ describe('the object checks themselves', () => {
       `spec.groups[0].rules[${(rule.spec.groups[0]?.rules.length ?? 0) - 1}] needs exactly one of alert and record`,
       `spec.groups[0].rules[${(rule.spec.groups[0]?.rules.length ?? 0) - 1}].expr must be a PromQL string`,
     ]);
+  });
+});
+
+describe('the post-install notes', () => {
+  const notes = (v: object) => {
+    const run = runHelm(['install', 'vigil', chartDirPath, '--dry-run=client', '--namespace', 'vigil'], v);
+    expect(run.ok, run.stderr).toBe(true);
+    return run.stdout.slice(run.stdout.indexOf('NOTES:'));
+  };
+
+  it("give each platform's request URL and Secret, only for the platforms that are on", () => {
+    const slack = notes({ ingress: { enabled: true } });
+    expect(slack).toContain('https://vigil.example.com/slack/events');
+    expect(slack).toContain('Secret vigil-slack must hold SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+    expect(slack).not.toContain('/api/messages');
+    const teams = notes({ ...combination('noSecrets', 'teams'), ingress: { enabled: true } });
+    expect(teams).toContain('https://vigil.example.com/api/messages');
+    expect(teams).toContain('Secret vigil-teams must hold MicrosoftAppId');
+    expect(teams).toContain('rbac.mode=noSecrets');
+    expect(teams).not.toContain('slack');
   });
 });
