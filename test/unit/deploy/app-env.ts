@@ -5,22 +5,34 @@ export const repoRoot = join(import.meta.dirname, '../../..');
 export const readRepoFile = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
 /**
- * Every environment variable the app reads, found in src/, handlers/ and jobs/ as `env.NAME` or
- * `env['NAME']` (process.env or an injected env object). Lower-case property reads such as
- * `env.botToken` are fields of vigil's own parsed env objects, not variables.
+ * Every environment variable the app reads, found in src/, handlers/ and jobs/: `env.NAME` and
+ * `env['NAME']` (process.env or an injected env object), and, in files that take an environment
+ * (`process.env` or `NodeJS.ProcessEnv`), every string literal shaped like a variable name, since
+ * readers such as src/config/teams-env.ts look names up through a helper (`read('MicrosoftAppId')`)
+ * or a list of keys. Lower-case property reads such as `env.botToken` are fields of vigil's own
+ * parsed env objects, not variables.
  */
 export function envVarsReadByApp(): Map<string, string[]> {
   const found = new Map<string, string[]>();
+  const add = (name: string, file: string) => {
+    const files = found.get(name) ?? [];
+    if (!files.includes(file)) found.set(name, [...files, file]);
+  };
   for (const dir of ['src', 'handlers', 'jobs']) {
     const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter((f) =>
       f.endsWith('.ts'),
     );
     for (const file of files) {
-      const text = readRepoFile(`${dir}/${file}`);
+      const path = `${dir}/${file}`;
+      const text = readRepoFile(path);
       for (const m of text.matchAll(/\benv(?:\.([A-Za-z_]\w*)|\[\s*['"]([A-Za-z_]\w*)['"]\s*\])/g)) {
         const name = m[1] ?? m[2] ?? '';
-        if (!/^[A-Z]/.test(name)) continue;
-        found.set(name, [...(found.get(name) ?? []), `${dir}/${file}`]);
+        if (/^[A-Z]/.test(name)) add(name, path);
+      }
+      if (!/process\.env|NodeJS\.ProcessEnv/.test(text)) continue;
+      // SCREAMING_SNAKE_CASE with an underscore, or the Bot Framework's own Microsoft* names.
+      for (const m of text.matchAll(/['"]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|Microsoft[A-Z][A-Za-z]+)['"]/g)) {
+        add(m[1] as string, path);
       }
     }
   }
@@ -34,4 +46,15 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   HOME: 'only locates ~/.kube/config; in a pod kubeconfigs are named in vigil.yaml',
   KUBECONFIG: 'in a pod kubeconfigs are named in vigil.yaml (clusters[].kubeconfig)',
   NO_COLOR: "colours of `vigil check`'s table; serve prints no table",
+};
+
+/**
+ * Variables the chart sets for vigil features whose reading side is being added to the app; each is
+ * allowed to be set before the app reads it (an unread variable changes nothing).
+ */
+export const setAheadOfApp: Readonly<Record<string, string>> = {
+  SLACK_APP_TOKEN: 'Slack Socket Mode app-level token (xapp-...)',
+  VIGIL_HEARTBEAT_URL: "dead man's switch URL vigil pings while healthy",
+  VIGIL_RBAC_MODE: 'rbac.mode: full, namespaced or noSecrets',
+  VIGIL_RBAC_NAMESPACES: 'rbac.namespaces, comma-separated, with rbac.mode=namespaced',
 };
