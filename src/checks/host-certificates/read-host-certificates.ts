@@ -69,7 +69,24 @@ function looksLikeKubeconfig(data: Buffer): boolean {
   return !data.includes('-----BEGIN') && (data.includes('client-certificate') || data.includes('users:'));
 }
 
+/** Whatever goes wrong with one file stays with that file: the rest of the node is still reported. */
 async function observe(hostRoot: string, entry: LayoutEntry): Promise<EntryOutcome> {
+  try {
+    return await observeFile(hostRoot, entry);
+  } catch (err) {
+    // Only the error's class and code: a message could quote data.
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+    const kind = err instanceof Error ? err.name : typeof err;
+    return {
+      status: 'unreadable',
+      reason: `cannot read ${entry.path} (${[kind, code].filter((s) => s.length > 0).join(' ')})`,
+      access: false,
+      links: [],
+    };
+  }
+}
+
+async function observeFile(hostRoot: string, entry: LayoutEntry): Promise<EntryOutcome> {
   const file = await readHostFile(hostRoot, entry.path);
   if (!file.ok) {
     return file.missing
