@@ -150,9 +150,11 @@ export const kubeadmLayout: HostLayout = {
       controlPlane &&
       ((await probe.exists(`${pki}/etcd`)) || (await probe.exists(`${dir}/manifests/etcd.yaml`)));
     const met: Record<Needs, boolean> = { always: true, 'control-plane': controlPlane, etcd, never: false };
-    const entries = specs.map(({ needs, listedByKubeadm, ...s }): LayoutEntry => ({
+    // CA keys only ever live on control-plane nodes: a worker without ca.key has no external CA.
+    const entries = specs.map(({ needs, listedByKubeadm, keyPath, ...s }): LayoutEntry => ({
       layout: 'kubeadm',
       ...s,
+      ...(keyPath && controlPlane ? { keyPath } : {}),
       required: met[needs],
       listedByKubeadm: listedByKubeadm ?? true,
     }));

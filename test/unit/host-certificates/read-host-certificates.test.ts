@@ -89,8 +89,13 @@ describe('readHostCertificates: layouts', () => {
       path: '/etc/kubernetes/pki',
       message: 'no control-plane certificates: a worker node (only ca.crt and kubelet.conf)',
     });
-    // ca.key is not on a worker: kubeadm would call that an external CA too.
-    expect(o.entries[0]).toMatchObject({ keyPresent: false });
+    // ca.key is never on a worker, and that does not make the CA external.
+    expect(o.entries[0]?.keyPresent).toBeUndefined();
+    expect(hostCertificateRows(o, now)[0]).toMatchObject({
+      name: 'ca',
+      externallyManaged: false,
+      severity: 'ok',
+    });
   });
 
   it('expects no etcd certificates without pki/etcd (external etcd), as kubeadm', async () => {
