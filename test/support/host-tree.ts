@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { daysFrom, issueCert, type IssuedCert } from '../fixtures/certs/cert-factory.js';
+import { daysFrom, issueCert, type IssuedCert } from '../../src/simulator/cert-factory.js';
 
 /**
  * A node's filesystem in a temp directory: the host root that `readHostCertificates` gets, with node

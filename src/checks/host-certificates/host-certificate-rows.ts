@@ -1,7 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import type { CertificateFacts } from '../../domain/finding.js';
 import { compareSeverity, type Severity } from '../../domain/severity.js';
-import { describeExpiry, shortUtc } from '../certificates/certificate-finding.js';
+import { describeExpiry } from '../certificates/certificate-finding.js';
+import { isoUtcMinute } from '../../time/utc-minute.js';
 import { evaluateBundle, type BundleEvaluation } from '../certificates/evaluate-bundle.js';
 import {
   defaultThresholds,
@@ -198,7 +199,7 @@ export function hostCertificateRows(
     if (outcome.privateKeyInFile) evidence.push('the file also holds a private key, which vigil skipped');
     for (const s of evaluation.superseded) {
       evidence.push(
-        `ignored ${s.subject} (expires ${shortUtc(s.notAfter)}): superseded by a newer certificate in the same file`,
+        `ignored ${s.subject} (expires ${isoUtcMinute(s.notAfter)}): superseded by a newer certificate in the same file`,
       );
     }
     let severity = severityOfExpiry(shown.expiry);

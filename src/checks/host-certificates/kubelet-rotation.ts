@@ -1,5 +1,5 @@
 import type { CertificateFacts } from '../../domain/finding.js';
-import { shortUtc } from '../certificates/certificate-finding.js';
+import { isoUtcMinute } from '../../time/utc-minute.js';
 
 export interface RotationAssessment {
   evidence: string[];
@@ -44,6 +44,6 @@ export function assessKubeletRotation(
   return {
     evidence,
     stalled: true,
-    problem: `rotation is overdue: past 90% of its lifetime (${shortUtc(deadline.toISOString())}), when the kubelet should have replaced it`,
+    problem: `rotation is overdue: past 90% of its lifetime (${isoUtcMinute(deadline.toISOString())}), when the kubelet should have replaced it`,
   };
 }

@@ -3,7 +3,7 @@ import { nextStepFor } from '../../../src/checks/certificates/next-steps.js';
 import { formatKubeadmTable } from '../../../src/checks/host-certificates/format-kubeadm-table.js';
 import { hostCertificateRows } from '../../../src/checks/host-certificates/host-certificate-rows.js';
 import { readHostCertificates } from '../../../src/checks/host-certificates/read-host-certificates.js';
-import { daysFrom } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom } from '../../../src/simulator/cert-factory.js';
 import { HostTree, writeKubeadmTree, writeKubeletTree } from '../../support/host-tree.js';
 
 /**

@@ -3,7 +3,7 @@ import { fingerprint } from '../../../src/domain/fingerprint.js';
 import { hostCertificateFindings } from '../../../src/checks/host-certificates/host-certificate-findings.js';
 import { hostCertificateRows } from '../../../src/checks/host-certificates/host-certificate-rows.js';
 import { readHostCertificates } from '../../../src/checks/host-certificates/read-host-certificates.js';
-import { daysFrom } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom } from '../../../src/simulator/cert-factory.js';
 import { HostTree, writeKubeadmTree, writeKubeletTree, writeRancherTree } from '../../support/host-tree.js';
 
 const now = new Date('2026-03-10T12:00:00Z');

@@ -12,7 +12,7 @@ import {
   issueCert,
   issueLeaf,
   type IssuedCert,
-} from '../../fixtures/certs/cert-factory.js';
+} from '../../../src/simulator/cert-factory.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
 

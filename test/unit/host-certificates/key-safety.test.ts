@@ -7,7 +7,7 @@ import { hostCertificateFindings } from '../../../src/checks/host-certificates/h
 import { hostCertificateRows } from '../../../src/checks/host-certificates/host-certificate-rows.js';
 import { readHostCertificates } from '../../../src/checks/host-certificates/read-host-certificates.js';
 import { unobservableCoverage } from '../../../src/checks/host-certificates/unobservable-coverage.js';
-import { daysFrom, issueLeaf, type IssuedCert } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom, issueLeaf, type IssuedCert } from '../../../src/simulator/cert-factory.js';
 import {
   HostTree,
   keyWithMarker,

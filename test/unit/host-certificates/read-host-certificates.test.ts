@@ -6,7 +6,7 @@ import { hostCertificateFindings } from '../../../src/checks/host-certificates/h
 import { hostCertificateRows } from '../../../src/checks/host-certificates/host-certificate-rows.js';
 import type { HostObservation } from '../../../src/checks/host-certificates/host-observation.js';
 import { readHostCertificates } from '../../../src/checks/host-certificates/read-host-certificates.js';
-import { daysFrom, issueCa, issueLeaf, toDer } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom, issueCa, issueLeaf, toDer } from '../../../src/simulator/cert-factory.js';
 import {
   HostTree,
   keyWithMarker,

@@ -6,7 +6,7 @@ import {
   redactKubeconfigSecrets,
   redactPrivateKeyBlocks,
 } from '../../../src/checks/host-certificates/redact-secrets.js';
-import { issueLeaf } from '../../fixtures/certs/cert-factory.js';
+import { issueLeaf } from '../../../src/simulator/cert-factory.js';
 import { keyWithMarker } from '../../support/host-tree.js';
 
 const now = new Date('2026-05-01T00:00:00Z');

@@ -6,7 +6,7 @@ import {
   stillUnobserved,
   unobservableCoverage,
 } from '../../../src/checks/host-certificates/unobservable-coverage.js';
-import { daysFrom, issueCa } from '../../fixtures/certs/cert-factory.js';
+import { daysFrom, issueCa } from '../../../src/simulator/cert-factory.js';
 import { HostTree, writeKubeadmTree, writeKubeletTree, writeRancherTree } from '../../support/host-tree.js';
 
 const now = new Date('2026-03-10T12:00:00Z');
