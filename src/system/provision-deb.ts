@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { aptIndexes, type AptIndexes } from './apt-indexes.js';
 import { launcherScript } from './launcher-script.js';
 import { libraryPath } from './library-dirs.js';
+import { linkMachineSiblings } from './link-machine-siblings.js';
 import { planAptPackages, type PlannedPackage } from './plan-apt-packages.js';
 import { runTool } from './run-tool.js';
 import type { SystemBinary } from './system-binaries.js';
@@ -93,6 +94,7 @@ export async function provisionDeb(
     if (!existsSync(join(stagingRoot, binary.debPath))) {
       throw new Error(`${binary.deb} unpacked, but it has no /${binary.debPath}`);
     }
+    linkMachineSiblings(stagingRoot, binary.debPath);
     const libs = libraryPath(stagingRoot, finalRoot);
     const defaults: Record<string, string> = {};
     if (existsSync(join(stagingRoot, 'usr/share/fonts'))) {
