@@ -64,7 +64,7 @@ export async function aptIndexes(
   }
   // apt-get update refuses to start without the partial directory.
   mkdirSync(join(lists, 'partial'), { recursive: true });
-  opts.log(`apt-get update into ${lists} (no root needed)`);
+  opts.log(`apt-get update into ${lists} (own package indexes; no root needed)`);
   await runTool('apt-get', ['update', ...options], { timeoutMs: 180_000 });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
   return { options, private: true, updated: true };
