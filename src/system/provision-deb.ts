@@ -57,6 +57,7 @@ function fontsConf(finalRoot: string): string {
  * system untouched), unpacks them into `<platformCache>/<deb>/root` and writes a launcher that runs
  * the program with LD_LIBRARY_PATH pointing there. Everything is built in a temporary directory that
  * is renamed into place last, so a cache directory that exists is complete. Returns the launcher.
+ * The caller holds the cache's provisioning lock (src/system/resolve-system-binary.ts).
  */
 export async function provisionDeb(
   binary: SystemBinary,
@@ -68,6 +69,10 @@ export async function provisionDeb(
   const launcher = cachedLauncher(binary, platformCache);
   const launcherName = binary.commands[0] ?? binary.deb;
   mkdirSync(platformCache, { recursive: true });
+  // Left by a run that was killed midway; callers hold the provisioning lock, so none is in use.
+  for (const leftover of readdirSync(platformCache).filter((f) => f.startsWith(`.${binary.deb}-`))) {
+    rmSync(join(platformCache, leftover), { recursive: true, force: true });
+  }
   const staging = mkdtempSync(join(platformCache, `.${binary.deb}-`));
   const started = Date.now();
   try {
