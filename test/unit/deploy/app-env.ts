@@ -7,13 +7,15 @@ export const readRepoFile = (path: string) => readFileSync(join(repoRoot, path),
 /**
  * Every environment variable the app reads, found in src/, handlers/ and jobs/ as `env.NAME` or
  * `env['NAME']` (process.env or an injected env object). Lower-case property reads such as
- * `env.botToken` are fields of vigil's own parsed env objects, not variables.
+ * `env.botToken` are fields of vigil's own parsed env objects, not variables. src/system is left out:
+ * it finds redis-server, chromium and the like for the tests and the demo
+ * (src/system/resolve-system-binary.ts), and a deployment never configures it.
  */
 export function envVarsReadByApp(): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const dir of ['src', 'handlers', 'jobs']) {
-    const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.ts'),
+    const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !(dir === 'src' && f.startsWith('system/')),
     );
     for (const file of files) {
       const text = readRepoFile(`${dir}/${file}`);
