@@ -10,7 +10,9 @@ export const readRepoFile = (path: string) => readFileSync(join(repoRoot, path),
  * (`process.env` or `NodeJS.ProcessEnv`), every string literal shaped like a variable name, since
  * readers such as src/config/teams-env.ts look names up through a helper (`read('MicrosoftAppId')`)
  * or a list of keys. Lower-case property reads such as `env.botToken` are fields of vigil's own
- * parsed env objects, not variables.
+ * parsed env objects, not variables. src/system is left out: it finds redis-server, chromium and
+ * the like for the tests and the demo (src/system/resolve-system-binary.ts), and a deployment never
+ * configures it.
  */
 export function envVarsReadByApp(): Map<string, string[]> {
   const found = new Map<string, string[]>();
@@ -19,8 +21,8 @@ export function envVarsReadByApp(): Map<string, string[]> {
     if (!files.includes(file)) found.set(name, [...files, file]);
   };
   for (const dir of ['src', 'handlers', 'jobs']) {
-    const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.ts'),
+    const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !(dir === 'src' && f.startsWith('system/')),
     );
     for (const file of files) {
       const path = `${dir}/${file}`;

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { resolveSystemBinary } from '../../../src/system/resolve-system-binary.js';
 import { readRepoFile, repoRoot } from './app-env.js';
 import { only, renderChart } from './render-chart.js';
 
@@ -23,37 +22,24 @@ interface Rule {
 }
 const groups = (parse(readRepoFile(rulesPath)) as { groups: { name: string; rules: Rule[] }[] }).groups;
 
-/** promtool from PATH (Debian's `prometheus` package ships it). */
-function promtool(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'promtool');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  throw new Error(
-    'promtool is not on PATH; it comes with Prometheus: `apt-get install prometheus` (Debian/Ubuntu) or a Prometheus release',
-  );
-}
+/** promtool: VIGIL_PROMTOOL, PATH, or Debian's `prometheus` package unpacked into the project's cache. */
+const promtool = async () => (await resolveSystemBinary('promtool')).path;
 
-function runPromtool(args: string[]) {
-  const run = spawnSync(promtool(), args, { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+async function runPromtool(args: string[]) {
+  const run = spawnSync(await promtool(), args, { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
   if (run.error) throw run.error;
   return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
 describe('Prometheus rules (promtool)', () => {
-  it(`${rulesPath} passes promtool check rules`, () => {
-    const run = runPromtool(['check', 'rules', rulesPath]);
+  it(`${rulesPath} passes promtool check rules`, async () => {
+    const run = await runPromtool(['check', 'rules', rulesPath]);
     expect(run.output).toContain('SUCCESS');
     expect(run.ok).toBe(true);
   });
 
-  it(`${rulesTestPath} passes promtool test rules`, () => {
-    const run = runPromtool(['test', 'rules', rulesTestPath]);
+  it(`${rulesTestPath} passes promtool test rules`, async () => {
+    const run = await runPromtool(['test', 'rules', rulesTestPath]);
     expect(run.output).toContain('SUCCESS');
     expect(run.ok).toBe(true);
   });
