@@ -2,7 +2,7 @@ import type { ClusterConfig, VigilConfig } from '../config/config-schema.js';
 import type { ClusterReport, Finding } from '../domain/finding.js';
 import { fingerprint } from '../domain/fingerprint.js';
 import { VigilError } from '../domain/vigil-error.js';
-import type { Check, ClusterTarget, ProbeTls } from './check.js';
+import type { Check, CheckResult, ClusterTarget, ProbeTls } from './check.js';
 import { checkClusterAccess } from './cluster-access.js';
 
 /** The slice of a structured logger the runner needs (pino satisfies it). */
@@ -90,10 +90,22 @@ async function runCluster(
   const findings: Finding[] = access.finding ? [access.finding] : [];
   const unobserved: ClusterReport['unobserved'] = [];
   const results = await Promise.all(
-    checks.map((check) =>
-      check
-        .run({ cluster, config, target, apiReachable: access.reachable, now, probeTls: deps.probeTls })
-        .catch((err: unknown) => ({
+    checks.map(async (check): Promise<CheckResult> => {
+      try {
+        const reader = check.reader({ cluster, config, target });
+        const ctx = {
+          cluster,
+          config,
+          target,
+          reader,
+          apiReachable: access.reachable,
+          now,
+          probeTls: deps.probeTls,
+        };
+        const result = await check.run(ctx);
+        return { findings: result.findings, unobserved: [...check.unobserved(ctx), ...result.unobserved] };
+      } catch (err) {
+        return {
           findings: [
             {
               cluster: cluster.name,
@@ -107,8 +119,9 @@ async function runCluster(
             },
           ],
           unobserved: [],
-        })),
-    ),
+        };
+      }
+    }),
   );
   for (const r of results) {
     findings.push(...r.findings);
