@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { listedChecks } from './checks/check-names.js';
 import { runCheckCommand, writeChunks, type CheckCommandOptions } from './cli/check-command.js';
 import { defaultConfigPath, loadConfig } from './config/load-config.js';
 import { ConfigError } from './domain/config-error.js';
 import { VigilError } from './domain/vigil-error.js';
 
-const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts for Slack and Teams
+const usage = `vigil: Kubernetes ${listedChecks('one')} alerts for Slack and Teams
 
 Usage:
   vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]

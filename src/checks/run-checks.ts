@@ -1,8 +1,9 @@
-import type { ClusterConfig, VigilConfig } from '../config/config-schema.js';
+import type { ChecksConfig } from './checks-config.js';
+import type { ClusterConfig } from './cluster-config.js';
 import type { ClusterReport, Finding } from '../domain/finding.js';
 import { fingerprint } from '../domain/fingerprint.js';
 import { VigilError } from '../domain/vigil-error.js';
-import type { Check, ClusterTarget, ProbeTls } from './check.js';
+import type { Check, CheckResult, ClusterTarget, ProbeTls } from './check.js';
 import { checkClusterAccess } from './cluster-access.js';
 
 /** The slice of a structured logger the runner needs (pino satisfies it). */
@@ -34,7 +35,7 @@ export interface CheckReport {
  * kubeconfig, unreachable API) yields findings that say why and never hides the other clusters.
  */
 export async function runChecks(
-  config: Readonly<VigilConfig>,
+  config: Readonly<ChecksConfig>,
   options: RunChecksOptions,
   deps: RunChecksDeps,
 ): Promise<CheckReport> {
@@ -54,7 +55,7 @@ export async function runChecks(
  * findings that say why.
  */
 export async function runClusterChecks(
-  config: Readonly<VigilConfig>,
+  config: Readonly<ChecksConfig>,
   cluster: ClusterConfig,
   options: { only?: readonly string[]; now?: Date },
   deps: RunChecksDeps,
@@ -97,10 +98,22 @@ export async function runClusterChecks(
   const findings: Finding[] = access.finding ? [access.finding] : [];
   const unobserved: ClusterReport['unobserved'] = [];
   const results = await Promise.all(
-    checks.map((check) =>
-      check
-        .run({ cluster, config, target, apiReachable: access.reachable, now, probeTls: deps.probeTls })
-        .catch((err: unknown) => ({
+    checks.map(async (check): Promise<CheckResult> => {
+      try {
+        const reader = check.reader({ cluster, config, target });
+        const ctx = {
+          cluster,
+          config,
+          target,
+          reader,
+          apiReachable: access.reachable,
+          now,
+          probeTls: deps.probeTls,
+        };
+        const result = await check.run(ctx);
+        return { findings: result.findings, unobserved: [...check.unobserved(ctx), ...result.unobserved] };
+      } catch (err) {
+        return {
           findings: [
             {
               cluster: cluster.name,
@@ -114,8 +127,9 @@ export async function runClusterChecks(
             },
           ],
           unobserved: [],
-        })),
-    ),
+        };
+      }
+    }),
   );
   for (const r of results) {
     findings.push(...r.findings);

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { chatPlatformNames, chatPlatforms, perPlatform } from '../chat/platforms.js';
+import { allChecks } from '../checks/index.js';
 import type { CheckName } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 
 /** Severities a route can select; `ok` findings never become alerts, so never route. */
 export const routableSeverities = ['warning', 'unknown', 'critical'] as const satisfies readonly Severity[];
-export const routableChecks = [
-  'certificates',
-  'statefulsets',
-  'registries',
-  'cluster',
-] as const satisfies readonly CheckName[];
+/** Every registered check (src/checks/index.ts), then `cluster`: access failures route like findings. */
+export const routableChecks: readonly CheckName[] = [...allChecks.map((c) => c.name), 'cluster'];
 
 const globHint = 'letters, digits, ".", "_", "-" and "*" as a wildcard, e.g. "prod-*"';
 const glob = z

@@ -7,7 +7,7 @@ import {
   CustomObjectsApi,
   DiscoveryV1Api,
 } from '@kubernetes/client-node';
-import type { KubeConfig, V1Node } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import type {
   CaBundleKind,
   CaBundleRef,
@@ -18,7 +18,7 @@ import type {
   TlsSecret,
 } from '../checks/certificates/certificate-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
-import type { KubeErrorContext } from './explain-kube-error.js';
+import type { KubeConnection } from './kube-connection.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
 import { releaseGarbage } from '../runtime/release-garbage.js';
@@ -27,7 +27,7 @@ import { releaseGarbage } from '../runtime/release-garbage.js';
 const LIST_PAGE_SIZE = 100;
 const DEFAULT_KUBELET_PORT = 10250;
 
-type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
+type Scope = KubeConnection['scope'];
 
 /**
  * Reads what the certificate check needs through client-node's typed APIs and hands back plain data.
@@ -41,12 +41,12 @@ export class KubeCertificateReader implements CertificateReader {
   private readonly apiRegistration: ApiregistrationV1Api;
   private readonly apiExtensions: ApiextensionsV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly scope: Scope;
 
-  constructor(
-    kc: KubeConfig,
-    private readonly scope: Scope,
-  ) {
-    const timeoutMs = scope.timeoutMs ?? 10_000;
+  constructor(kube: KubeConnection) {
+    const kc = kube.kubeConfig;
+    this.scope = kube.scope;
+    const timeoutMs = this.scope.timeoutMs ?? 10_000;
     this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
     this.discovery = makeApiClient(kc, DiscoveryV1Api, timeoutMs);
     this.admission = makeApiClient(kc, AdmissionregistrationV1Api, timeoutMs);

@@ -3,14 +3,9 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { CertificateReader } from '../checks/certificates/certificate-reader.js';
-import type { RegistryReader } from '../checks/registries/registry-reader.js';
-import type { StatefulSetReader } from '../checks/statefulsets/statefulset-reader.js';
 import { VigilError } from '../domain/vigil-error.js';
 import { explainKubeError } from './explain-kube-error.js';
-import { KubeCertificateReader } from './kube-certificate-reader.js';
-import { KubeRegistryReader } from './kube-registry-reader.js';
-import { KubeStatefulSetReader } from './kube-statefulset-reader.js';
+import type { KubeConnection } from './kube-connection.js';
 import { makeApiClient } from './make-api-client.js';
 
 export interface ClusterAccessConfig {
@@ -30,9 +25,8 @@ export interface ClusterConnection {
   insecureSkipTlsVerify: boolean;
   /** Client certificate PEM from the kubeconfig user (certificate only, never the key), when the user authenticates with one. */
   clientCertificatePem?: string;
-  reader: CertificateReader;
-  statefulSetReader: StatefulSetReader;
-  registryReader: RegistryReader;
+  /** What the readers of this folder open their clients from (each check names its reader). */
+  kube: KubeConnection;
   /** GET /version: proves the API answers and our credentials work; throws KubeAccessError. */
   ping(): Promise<void>;
 }
@@ -169,9 +163,7 @@ export function loadClusterConnection(
     ...(caPem !== undefined ? { caPem } : {}),
     insecureSkipTlsVerify: cluster.skipTLSVerify,
     ...(clientCertificatePem !== undefined ? { clientCertificatePem } : {}),
-    reader: new KubeCertificateReader(kc, errCtx),
-    statefulSetReader: new KubeStatefulSetReader(kc, errCtx),
-    registryReader: new KubeRegistryReader(kc, errCtx),
+    kube: { kubeConfig: kc, scope: errCtx },
     async ping() {
       try {
         await versionApi.getCode();
