@@ -46,14 +46,27 @@ function validPort(endpoint: string): boolean {
   return port >= 1 && port <= 65535;
 }
 
+const requestTimeoutHint = { error: 'must be a number of seconds above 0 and at most 120, e.g. 10' };
+
 const cluster = z
   .strictObject({
     // Names appear in chat commands (`/k8s certs prod`), so keep them short and shell-friendly.
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
       error: 'must be a lower-case DNS label such as "prod" or "eu-west-1"',
     }),
-    kubeconfig: z.string().min(1).optional(),
-    context: z.string().min(1).optional(),
+    kubeconfig: z
+      .string()
+      .min(1, {
+        error: 'must be the path of a kubeconfig file, e.g. ~/.kube/config (or leave it out for $KUBECONFIG)',
+      })
+      .optional(),
+    context: z
+      .string()
+      .min(1, {
+        error:
+          'must name a context of the kubeconfig (kubectl config get-contexts), or be left out for its current-context',
+      })
+      .optional(),
     inCluster: z.boolean().optional(),
     tlsEndpoints: z
       .array(
@@ -63,7 +76,7 @@ const cluster = z
           .refine(validPort, { error: 'port must be between 1 and 65535' }),
       )
       .default([]),
-    requestTimeoutSeconds: z.number().positive().max(120).default(10),
+    requestTimeoutSeconds: z.number().positive(requestTimeoutHint).max(120, requestTimeoutHint).default(10),
   })
   .refine((c) => !(c.inCluster && (c.kubeconfig || c.context)), {
     error:
