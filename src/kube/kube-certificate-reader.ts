@@ -59,7 +59,7 @@ export class KubeCertificateReader implements CertificateReader {
   async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
     const pages = listInPages((token) =>
       this.core.listSecretForAllNamespaces({
-        // Server-side filter: never download every Secret to keep the TLS ones (DOMAIN.md "Scale").
+        // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
         fieldSelector: 'type=kubernetes.io/tls',
         limit: pageSize,
         ...(token !== undefined ? { _continue: token } : {}),

@@ -32,7 +32,8 @@ export const defaultListLimits: ListLimits = {
 
 /**
  * Walks a paginated list with `limit`/`continue`, yielding each page as it arrives so the caller never
- * holds the whole collection (DOMAIN.md "Scale": listing every Secret at once OOMed other tools).
+ * holds the whole collection (listing every Secret at once OOMed other tools; BENCHMARKS.md "TLS
+ * Secret scan at scale").
  * A continue token expires after a few minutes (410 Gone); a slow consumer can hit that mid-walk, so the
  * list restarts once from the beginning and objects already yielded (by namespace/name) are skipped.
  * Only the keys are kept, not the objects.
