@@ -51,8 +51,22 @@ function problemsFrom(issues: readonly z.core.$ZodIssue[], raw: unknown): Config
   });
 }
 
+export interface ParseConfigOptions {
+  /**
+   * Refuse schedules firing more often than their check's minimum (schedule-frequency-problems.ts).
+   * loadConfig, the path of every operator's file, turns it on; tests that drive the schedulers with
+   * per-second patterns call parseConfig without it.
+   */
+  enforceScheduleMinimum?: boolean;
+}
+
 /** Validates an already-parsed document; paths to kubeconfigs are resolved against `baseDir`. */
-export function parseConfig(raw: unknown, file: string, baseDir: string): Readonly<VigilConfig> {
+export function parseConfig(
+  raw: unknown,
+  file: string,
+  baseDir: string,
+  options: ParseConfigOptions = {},
+): Readonly<VigilConfig> {
   const input = resolveCaFiles(raw, baseDir);
   const result = configSchema.safeParse(input);
   // Checked beside the schema, not inside it: zod skips refinements once a field has failed, and
@@ -61,7 +75,11 @@ export function parseConfig(raw: unknown, file: string, baseDir: string): Readon
     ...(result.success ? [] : problemsFrom(result.error.issues, input)),
     ...duplicateNames(raw),
   ];
-  if (result.success) for (const p of crossReferenceProblems(result.data)) problems.push(p);
+  if (result.success) {
+    for (const p of crossReferenceProblems(result.data)) problems.push(p);
+    if (options.enforceScheduleMinimum)
+      for (const p of scheduleFrequencyProblems(result.data)) problems.push(p);
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   const cfg = result.data;
   for (const c of cfg.clusters) {
@@ -96,7 +114,7 @@ function crossReferenceProblems(cfg: VigilConfig): ConfigProblem[] {
       key: `schedules.clusters.${name}`,
       message: `names no cluster in clusters[]; use one of ${known.map((n) => `"${n}"`).join(', ')}`,
     }));
-  return [...permissionsProblems(cfg), ...schedules, ...scheduleFrequencyProblems(cfg)];
+  return [...permissionsProblems(cfg), ...schedules];
 }
 
 /** Larger than any real vigil.yaml by orders of magnitude; a file this big is the wrong file. */
@@ -192,7 +210,7 @@ export function loadConfig(path: string): Readonly<VigilConfig> {
       },
     ]);
   }
-  return parseConfig(raw, path, dirname(resolve(path)));
+  return parseConfig(raw, path, dirname(resolve(path)), { enforceScheduleMinimum: true });
 }
 
 function duplicateNames(raw: unknown): ConfigProblem[] {

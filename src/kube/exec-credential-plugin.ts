@@ -170,19 +170,24 @@ export class ExecCredentialPlugin {
 
   /** client-go's contract: the kubeconfig's `env` entries, and KUBERNETES_EXEC_INFO saying no one can answer a prompt. */
   private env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...(this.opts.env ?? process.env) };
+    const fromKubeconfig: NodeJS.ProcessEnv = {};
     if (Array.isArray(this.exec.env)) {
       for (const e of this.exec.env as { name?: unknown; value?: unknown }[]) {
-        if (typeof e?.name === 'string' && typeof e.value === 'string') env[e.name] = e.value;
+        if (typeof e?.name === 'string' && typeof e.value === 'string') fromKubeconfig[e.name] = e.value;
       }
     }
-    env['KUBERNETES_EXEC_INFO'] = JSON.stringify({
-      apiVersion:
-        typeof this.exec.apiVersion === 'string' ? this.exec.apiVersion : 'client.authentication.k8s.io/v1',
-      kind: 'ExecCredential',
-      spec: { interactive: false },
-    });
-    return env;
+    const apiVersion =
+      typeof this.exec.apiVersion === 'string' ? this.exec.apiVersion : 'client.authentication.k8s.io/v1';
+    return {
+      ...(this.opts.env ?? process.env),
+      ...fromKubeconfig,
+      // Written for the plugin, never read by vigil.
+      KUBERNETES_EXEC_INFO: JSON.stringify({
+        apiVersion,
+        kind: 'ExecCredential',
+        spec: { interactive: false },
+      }),
+    };
   }
 }
 
