@@ -45,8 +45,8 @@ const areas = {
   /** The registry and each check's entry: they open the check's reader, so they sit above src/kube. */
   'checks-registry': '^src/checks/(index|check-names|[^/]+/[^/]+-check)[.]ts$',
   /** What a check hands its reader: the cluster's connection and the errors readers raise. */
-  'kube-connection': '^src/kube/(kube-connection|explain-kube-error|kube-access-error)[.]ts$',
-  kube: '^src/kube/(?!(kube-connection|explain-kube-error|kube-access-error)[.]ts$)',
+  'kube-connection': '^src/kube/(kube-connection|[a-z-]+-error)[.]ts$',
+  kube: '^src/kube/(?!(kube-connection|[a-z-]+-error)[.]ts$)',
   output: '^src/output/',
   alerts: '^src/alerts/',
   http: '^src/http/',

@@ -12,6 +12,8 @@ function validPort(endpoint: string): boolean {
   return port >= 1 && port <= 65535;
 }
 
+const requestTimeoutHint = { error: 'must be a number of seconds above 0 and at most 120, e.g. 10' };
+
 /** One entry of `clusters:` in vigil.yaml: how to reach it and what to probe besides the API. */
 export const clusterConfigSchema = z
   .strictObject({
@@ -19,8 +21,19 @@ export const clusterConfigSchema = z
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
       error: 'must be a lower-case DNS label such as "prod" or "eu-west-1"',
     }),
-    kubeconfig: z.string().min(1).optional(),
-    context: z.string().min(1).optional(),
+    kubeconfig: z
+      .string()
+      .min(1, {
+        error: 'must be the path of a kubeconfig file, e.g. ~/.kube/config (or leave it out for $KUBECONFIG)',
+      })
+      .optional(),
+    context: z
+      .string()
+      .min(1, {
+        error:
+          'must name a context of the kubeconfig (kubectl config get-contexts), or be left out for its current-context',
+      })
+      .optional(),
     inCluster: z.boolean().optional(),
     tlsEndpoints: z
       .array(
@@ -30,7 +43,7 @@ export const clusterConfigSchema = z
           .refine(validPort, { error: 'port must be between 1 and 65535' }),
       )
       .default([]),
-    requestTimeoutSeconds: z.number().positive().max(120).default(10),
+    requestTimeoutSeconds: z.number().positive(requestTimeoutHint).max(120, requestTimeoutHint).default(10),
   })
   .refine((c) => !(c.inCluster && (c.kubeconfig || c.context)), {
     error:

@@ -14,6 +14,7 @@ import { explainKubeError } from './explain-kube-error.js';
 import type { KubeConnection } from './kube-connection.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
+import { requireStringData } from './require-string-data.js';
 
 type Scope = KubeConnection['scope'];
 
@@ -130,7 +131,11 @@ export class KubeRegistryReader implements RegistryReader {
   async pullSecret(namespace: string, name: string): Promise<PullSecretData> {
     try {
       const s = await this.core.readNamespacedSecret({ namespace, name });
-      return { found: true, type: s.type ?? '', data: s.data ?? {} };
+      return {
+        found: true,
+        type: s.type ?? '',
+        data: requireStringData(s.data, `Secret ${namespace}/${name}`, 'base64 text'),
+      };
     } catch (err) {
       // The kubelet skips a missing pull secret and pulls without it; the check says so.
       if (err instanceof ApiException && err.code === 404) return { found: false };

@@ -59,8 +59,9 @@ function renderSection(section: Section, rows: Finding[], nowIso: string, color:
   const header = section.columns.map(([h]) => h);
   const table = rows.map((f) => section.columns.map(([, cell]) => cell(f, nowIso, color)));
   // The last column is free text: it sets no width, so one long summary does not pad every row.
+  // reduce, not Math.max(...spread): one argument per row overflows the stack on 200,000 rows.
   const widths = header.map((h, i) =>
-    i === header.length - 1 ? 0 : Math.max(h.length, ...table.map((r) => visible(r[i] ?? ''))),
+    i === header.length - 1 ? 0 : table.reduce((w, r) => Math.max(w, visible(r[i] ?? '')), h.length),
   );
   const fmt = (r: string[]) =>
     r
@@ -101,7 +102,9 @@ export function renderTable(
     const rows = c.findings.filter((f) => !opts.problemsOnly || f.severity !== 'ok');
     for (const [check, section] of sections) {
       const inSection = rows.filter((f) => f.check === check);
-      if (inSection.length > 0) lines.push(...renderSection(section, inSection, report.generatedAt, color));
+      if (inSection.length > 0)
+        for (const line of renderSection(section, inSection, report.generatedAt, color))
+          lines.push(line);
     }
     if (c.unobserved.length > 0) {
       lines.push('  Not observed in this mode:');

@@ -61,7 +61,7 @@ export async function tlsSecretFindings(ctx: CheckContext<CertificateReader>): P
   const findings: Finding[] = [];
   const cache = new BundleCache();
   for await (const page of ctx.reader.tlsSecretPages(ctx.config.certificates.secretPageSize)) {
-    for (const s of page) findings.push(...secretFindings(ctx, s, cache));
+    for (const s of page) for (const f of secretFindings(ctx, s, cache)) findings.push(f);
   }
   return findings;
 }
