@@ -9,17 +9,22 @@
  * Which vendor SDK may be imported where is eslint's business (eslint.config.js `sdkHomes`); npm
  * packages and Node built-ins are allowed everywhere as far as this file is concerned.
  *
- * The layering, bottom up:
- * - src/domain (alerts, findings, errors) imports nothing of ours; src/config (the vigil.yaml and
- *   environment schemas) only the domain. src/logger.ts (pino) and src/runtime/ (server shutdown,
- *   garbage release) import nothing of ours either.
+ * The layering, bottom up (ARCHITECTURE.md "The allowed arrows" reads this table):
+ * - src/domain (alerts, findings, VigilError, ConfigError) imports nothing of ours; src/logger.ts,
+ *   src/runtime/ and src/system/ (finding redis-server, chromium and the like) neither; src/time/
+ *   and src/simulator/ only the domain.
+ * - src/http is the one HTTP server; src/chat (the neutral model and ports) sits on it, the platform
+ *   folders (src/chat/slack, src/chat/teams) on that, and src/chat/platforms.ts, the one list of
+ *   platforms, on them.
+ * - src/config composes vigil.yaml from its own sections, the platforms' ids (the list) and the
+ *   checks' own sections and registry.
  * - src/checks decide findings from what their reader ports return (src/checks/.../*-reader.ts and
- *   check.ts); src/kube implements those ports with @kubernetes/client-node, src/probe reaches TLS
- *   endpoints and registries for them. src/output renders check reports for the CLI.
+ *   check.ts); src/kube implements those ports with @kubernetes/client-node, and src/probe reaches
+ *   TLS endpoints and registries. The registry and each check's entry (index.ts, <check>-check.ts)
+ *   open the readers, so they sit above src/kube; what a check hands a reader (the connection type
+ *   and the errors readers raise) sits below the checks. src/output renders reports for the CLI.
  * - src/alerts is the alert lifecycle and its storage ports (alert, audit, snapshot stores, the
- *   transition relay, check failures); src/chat the platform-neutral chat model and ports (messages,
- *   ChatPlatform, command requests, conversation store, outbox state), with src/chat/slack and
- *   src/chat/teams as its two adapters.
+ *   transition relay, check failures).
  * - src/redis implements the storage ports of src/alerts and src/chat; it is the only home of ioredis.
  * - handlers/ answer chat commands from the alerts, the chat model, the checks' registry and config.
  * - jobs/ are the BullMQ jobs: jobs/queue (names, schedule plan) at the bottom, then one folder per
