@@ -207,7 +207,12 @@ describe('notify outbox on BullMQ (real redis-server, real workers)', () => {
       expect(slack.postedFor('C0PROD', id), id).toHaveLength(1);
       expect(slack.postedFor('C0PROD', id)[0]?.thread).toEqual(['acknowledged by Maria']);
     }
-    expect(await harness.jobState('adown1-2', 'slack', 'C0PROD')).toBe('completed');
+    // The reply is on the wire a moment before BullMQ records the job as completed.
+    const h = harness;
+    await waitFor(
+      'the job recorded as completed',
+      async () => (await h.jobState('adown1-2', 'slack', 'C0PROD')) === 'completed',
+    );
     expect(harness.log.lines.filter((l) => l.message.includes('will retry')).length).toBeGreaterThanOrEqual(
       3,
     );
