@@ -1,10 +1,12 @@
 import { checkResultReply, type RunState } from '../handlers/check-result-reply.js';
+import { verbFor } from '../handlers/command-specs.js';
 import { handleAction } from '../handlers/handle-action.js';
 import { handleCommand } from '../handlers/handle-command.js';
 import type { HandlerDeps } from '../handlers/handler-deps.js';
 import { permissionGroupIds } from '../handlers/permissions.js';
 import { buildAlertMessage } from './chat/build-alert-message.js';
 import type { ChatPlatform } from './chat/chat-platform.js';
+import type { ActionRequest, CommandRequest } from './chat/command-request.js';
 import {
   createSlackGroupLookup,
   createSlackPlatform,
@@ -23,6 +25,7 @@ import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
+import { createMetrics } from './metrics/create-metrics.js';
 import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './redis/redis-connection.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
@@ -45,7 +48,7 @@ export interface AppOptions {
   scheduling?: Pick<JobsOptions, 'outbox' | 'timings' | 'run'>;
   /** Replaces the real cluster connections (tests point them at the fake API server the same way). */
   checks?: Partial<RunChecksDeps>;
-  /** Extra HTTP routes on the same port (Teams `/api/messages`, `/metrics`). */
+  /** Extra HTTP routes on the same port, besides `/metrics` and Teams' `/api/messages`. */
   routes?: HttpRoute[];
 }
 
@@ -101,6 +104,15 @@ export function createApp(options: AppOptions): App {
   if (slackPlatform) platforms.set('slack', slackPlatform);
   const enabled = planSchedules(config);
   let scheduling: Jobs | undefined;
+  const metrics = createMetrics({
+    config,
+    snapshots: stores.snapshots,
+    alerts: stores.alerts,
+    outbox: () => scheduling?.outboxStats(),
+    schedules: enabled,
+    platforms: [...(slack ? (['slack'] as const) : []), ...(teamsEnv ? (['teams'] as const) : [])],
+    now,
+  });
 
   const requestCheck: HandlerDeps['requestCheck'] = async (cluster, check, answer, platform = 'slack') => {
     const s = scheduling;
@@ -138,6 +150,22 @@ export function createApp(options: AppOptions): App {
     requestCheck,
     log,
   };
+  // Timed for /metrics (vigil_command_duration_seconds); the verb from the first word, bounded.
+  const timed = async <R>(platform: ChatPlatformName, verb: string, answer: () => Promise<R>) => {
+    const started = performance.now();
+    try {
+      return await answer();
+    } finally {
+      metrics.commands.answered(platform, verb, (performance.now() - started) / 1000);
+    }
+  };
+  const onCommand = (req: CommandRequest) => {
+    const word = req.text.trim().split(/\s+/)[0] ?? '';
+    const verb = word === '' ? 'help' : (verbFor(word) ?? 'unknown');
+    return timed(req.platform, verb, () => handleCommand(req, handlerDeps));
+  };
+  const onAction = (req: ActionRequest) =>
+    timed(req.platform, `${req.action.kind}-button`, () => handleAction(req, handlerDeps));
 
   const readiness = async () => {
     if (!scheduling?.schedulers) return { ready: false, detail: 'schedulers not registered yet' };
@@ -159,8 +187,8 @@ export function createApp(options: AppOptions): App {
       env: teamsEnv,
       conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix),
       now,
-      onCommand: (req) => handleCommand(req, handlerDeps),
-      onAction: (req) => handleAction(req, handlerDeps),
+      onCommand,
+      onAction,
       loadAlert: async (id) => {
         const alert = await stores.alerts.get(id);
         return alert ? buildAlertMessage(alert) : null;
@@ -169,7 +197,7 @@ export function createApp(options: AppOptions): App {
     });
     platforms.set('teams', teams.platform);
   }
-  const routes = [...(teams ? [teams.route] : []), ...(options.routes ?? [])];
+  const routes = [...(teams ? [teams.route] : []), metrics.route, ...(options.routes ?? [])];
 
   const slackGroupIds = permissionGroupIds(config.permissions, 'slack');
   const groups = slack
@@ -178,8 +206,8 @@ export function createApp(options: AppOptions): App {
   const server = slack
     ? createSlackServer({
         env: slack,
-        onCommand: (req) => handleCommand(req, handlerDeps),
-        onAction: (req) => handleAction(req, handlerDeps),
+        onCommand,
+        onAction,
         ...(groups && slackGroupIds.length > 0
           ? { resolveUserGroups: (userId: string) => groups.memberOfGroups(userId, slackGroupIds) }
           : {}),
@@ -230,6 +258,12 @@ export function createApp(options: AppOptions): App {
         platforms,
         log,
         now,
+        observe: {
+          runs: metrics.runs,
+          notifications: metrics.notifications,
+          housekeeping: metrics.housekeeping,
+        },
+        ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
         ...options.scheduling,
       });
       const bound = await server.start(serve.port, serve.host);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertsConfigSchema } from './alerts-config.js';
+import { metricsConfigSchema } from './metrics-config.js';
 import { permissionsConfigSchema } from './permissions-config.js';
 import { registriesConfigSchema } from './registries-config.js';
 import { outboxConfigSchema, schedulesConfigSchema } from './schedules-config.js';
@@ -102,6 +103,7 @@ export const configSchema = z.strictObject({
   outbox: outboxConfigSchema,
   alerts: alertsConfigSchema,
   permissions: permissionsConfigSchema,
+  metrics: metricsConfigSchema,
 });
 
 export type VigilConfig = z.infer<typeof configSchema>;

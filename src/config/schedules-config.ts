@@ -94,6 +94,12 @@ export const schedulesConfigSchema = z
         graceSeconds: z.number().int().min(0).max(86_400).default(300),
       })
       .prefault({}),
+    /**
+     * Cron pattern of the housekeeping job (jobs/housekeeping/): ends acknowledgements and snoozes and
+     * sends reminders on time, between check runs. A BullMQ job scheduler, so one run per tick across
+     * replicas; read with cron-parser like the check patterns.
+     */
+    housekeeping: z.string().min(1).default('* * * * *'),
   })
   .prefault({})
   .superRefine((s, ctx) => {
@@ -124,6 +130,14 @@ export const schedulesConfigSchema = z
     for (const check of scheduledChecks) checkOne(s.checks[check], ['checks', check], check);
     for (const [cluster, patterns] of Object.entries(s.clusters)) {
       for (const check of scheduledChecks) checkOne(patterns[check], ['clusters', cluster, check], check);
+    }
+    const housekeeping = cronPatternProblem(s.housekeeping, tz);
+    if (housekeeping) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['housekeeping'],
+        message: `invalid cron pattern "${s.housekeeping}": ${housekeeping}; e.g. "* * * * *" (every minute)`,
+      });
     }
     const watchdog = validateDetailed(s.watchdog.pattern);
     if (!watchdog.valid) {
