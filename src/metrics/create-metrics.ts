@@ -4,7 +4,7 @@ import type { AlertStore } from '../alerts/alert-store.js';
 import type { SnapshotStore } from '../alerts/snapshot-store.js';
 import type { MetricsConfig } from '../config/metrics-config.js';
 import type { ChatPlatformName } from '../domain/alert.js';
-import { certificateLabelNames } from './certificate-series.js';
+import { CertificateExposition } from './certificate-exposition.js';
 import { StoredState, type OutboxBacklog } from './stored-state.js';
 
 export interface MetricsDeps {
@@ -46,10 +46,9 @@ export interface MetricsRoute {
 }
 
 export interface VigilMetrics {
-  registry: Registry;
   /** `GET /metrics` for vigil serve's HTTP port. */
   route: MetricsRoute;
-  /** The exposition text, as a scrape gets it. */
+  /** The exposition text, as a scrape gets it: reads the stores (or the cache) first. */
   render(): Promise<string>;
   /** Implements jobs/run-check's RunObserver. */
   runs: { runEnded(run: RunEndedEvent): void };
@@ -104,34 +103,10 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
   });
 
   new Gauge({
-    name: 'vigil_cert_not_after_timestamp_seconds',
-    help: 'When the certificate expires (notAfter), Unix seconds; from the latest stored run of each cluster and check. Metadata only.',
-    labelNames: certificateLabelNames,
-    registers,
-    async collect() {
-      await state.refresh();
-      this.reset();
-      for (const s of state.certificateSeries().kept) this.set(s.labels, s.notAfter);
-    },
-  });
-  new Gauge({
-    name: 'vigil_cert_expires_in_seconds',
-    help: 'Seconds until the certificate expires, negative once expired, as of the scrape.',
-    labelNames: certificateLabelNames,
-    registers,
-    async collect() {
-      await state.refresh();
-      this.reset();
-      const nowSeconds = Math.floor(now().getTime() / 1000);
-      for (const s of state.certificateSeries().kept) this.set(s.labels, s.notAfter - nowSeconds);
-    },
-  });
-  new Gauge({
     name: 'vigil_cert_series_dropped',
     help: 'Certificates left out of vigil_cert_* because of metrics.maxCertificateSeries (those expiring last).',
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       this.set(state.certificateSeries().dropped);
     },
   });
@@ -140,8 +115,7 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
     help: 'When the latest run of a scheduled check completed and stored its result (whether or not the cluster answered: see vigil_check_reachable), Unix seconds.',
     labelNames: ['cluster', 'check'],
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       this.reset();
       for (const [k, run] of state.runs) {
         const [cluster = '', check = ''] = k.split('/');
@@ -154,8 +128,7 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
     help: '1 when the latest run of the check reached the cluster, 0 when it could not (its findings are then missing).',
     labelNames: ['cluster', 'check'],
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       this.reset();
       for (const [k, run] of state.runs) {
         const [cluster = '', check = ''] = k.split('/');
@@ -168,8 +141,7 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
     help: 'Open alerts by cluster, state and severity.',
     labelNames: ['cluster', 'state', 'severity'],
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       this.reset();
       for (const [k, count] of state.alertCounts) {
         const [cluster = '', s = '', severity = ''] = k.split('\u0000');
@@ -181,8 +153,7 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
     name: 'vigil_outbox_depth',
     help: 'Notifications not delivered yet (waiting, delayed, active), over every replica.',
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       if (state.outbox) this.set(state.outbox.depth);
     },
   });
@@ -190,8 +161,7 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
     name: 'vigil_outbox_oldest_age_seconds',
     help: 'Age of the oldest notification not delivered yet, 0 when there is none.',
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       if (state.outbox) this.set(state.outbox.oldestAgeSeconds);
     },
   });
@@ -200,8 +170,7 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
     help: '1 when the last scrape-time read of the source (snapshots, alerts, outbox) succeeded in time; 0 means its metrics are from an earlier read.',
     labelNames: ['source'],
     registers,
-    async collect() {
-      await state.refresh();
+    collect() {
       for (const [source, up] of Object.entries(state.up)) this.set({ source }, up ? 1 : 0);
     },
   });
@@ -258,9 +227,14 @@ export function createMetrics(deps: MetricsDeps): VigilMetrics {
   }
   for (const platform of deps.platforms ?? []) rateLimited.inc({ platform }, 0);
 
-  const render = () => registry.metrics();
+  const certificates = new CertificateExposition();
+  const render = async () => {
+    await state.refresh();
+    const text = await registry.metrics();
+    const nowSeconds = Math.floor(now().getTime() / 1000);
+    return `${text}${certificates.render(state.certificateSeries().kept, nowSeconds)}`;
+  };
   return {
-    registry,
     render,
     route: {
       method: 'GET',

@@ -35,6 +35,8 @@ export interface StoredRun {
   series: CertificateSeries[];
 }
 
+const SNAPSHOT_READERS = 4;
+
 const openStates = ['firing', 'acknowledged', 'snoozed'] as const satisfies readonly AlertState[];
 const alertSeverities = ['warning', 'unknown', 'critical'] as const satisfies readonly Severity[];
 
@@ -122,13 +124,18 @@ export class StoredState {
     for (const k of [...this.runs.keys()]) {
       if (!wanted.has(k)) this.drop(k);
     }
-    for (const run of latest) {
-      const k = key(run.cluster, run.check);
-      if (this.runs.get(k)?.at === run.at) continue;
-      const snapshot = await this.deps.snapshots.get(run.cluster, run.check as CheckName);
-      if (snapshot) this.replace(k, snapshot);
-      else this.drop(k);
-    }
+    const changed = latest.filter((r) => this.runs.get(key(r.cluster, r.check))?.at !== r.at);
+    // A few at a time: gunzip runs on libuv's threads while JSON.parse holds this one.
+    const next = changed.values();
+    const reader = async () => {
+      for (const run of next) {
+        const k = key(run.cluster, run.check);
+        const snapshot = await this.deps.snapshots.get(run.cluster, run.check as CheckName);
+        if (snapshot) this.replace(k, snapshot);
+        else this.drop(k);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SNAPSHOT_READERS, changed.length) }, reader));
   }
 
   /** A new run replaces every series of its cluster and check: what it no longer saw is gone. */
