@@ -104,9 +104,11 @@ describe('/metrics (vigil serve, two replicas, promtool)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reports the certificates, runs, alerts, notifications and commands of a real check run', async () => {
+  it('reports the certificates, runs, alerts, notifications, 429s and commands of a real check run', async () => {
     const s = worker.scheduling;
     if (!s) throw new Error('not started');
+    // The first post meets a 429: the outbox waits its Retry-After and posts; both are counted.
+    slack.rateLimit({ method: 'chat.postMessage', times: 1, retryAfterSeconds: 1 });
     const id = await s.runNow('prod', 'certificates');
     expect((await s.waitForRun(id, 20_000)).state).toBe('completed');
     await waitFor('the alert message', () => slack.messages(CHANNEL).length === 1, 15_000);
@@ -130,7 +132,9 @@ describe('/metrics (vigil serve, two replicas, promtool)', () => {
       check: 'certificates',
       source: 'tls-secret',
       namespace: 'shop',
-      name: 'secret shop/web-tls tls.crt',
+      name: 'web-tls',
+      key: 'tls.crt',
+      object: 'secret shop/web-tls tls.crt',
     };
     expect(samplesOf(text, 'vigil_cert_not_after_timestamp_seconds', cert)[0]?.labels).toMatchObject({
       subject_CN: 'shop.example.com',
@@ -158,7 +162,10 @@ describe('/metrics (vigil serve, two replicas, promtool)', () => {
     expect(valueOf(text, 'vigil_command_duration_seconds_count', { platform: 'slack', verb: 'certs' })).toBe(
       1,
     );
-    expect(valueOf(text, 'vigil_chat_rate_limited_total', { platform: 'slack' })).toBe(0);
+    expect(valueOf(text, 'vigil_chat_rate_limited_total', { platform: 'slack' })).toBe(1);
+    expect(
+      valueOf(text, 'vigil_notifications_total', { platform: 'slack', outcome: 'wait_rate_limited' }),
+    ).toBe(1);
     for (const source of ['snapshots', 'alerts', 'outbox']) {
       expect(valueOf(text, 'vigil_metrics_source_up', { source }), source).toBe(1);
     }
@@ -186,7 +193,7 @@ describe('/metrics (vigil serve, two replicas, promtool)', () => {
     // The apiserver's serving certificate and the Secret's.
     expect(
       samplesOf(other, 'vigil_cert_not_after_timestamp_seconds')
-        .map((x) => `${x.labels['source']} ${x.labels['name']}`)
+        .map((x) => `${x.labels['source']} ${x.labels['object']}`)
         .sort(),
     ).toEqual([
       'apiserver apiserver https://127.0.0.1:' + new URL(kube.url).port,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { capSeries, certificateSeriesOf, MAX_LABEL_CHARS } from '../../../src/metrics/certificate-series.js';
+import {
+  capSeries,
+  certificateSeriesOf,
+  MAX_LABEL_CHARS,
+  objectName,
+} from '../../../src/metrics/certificate-series.js';
 import { commonName } from '../../../src/metrics/common-name.js';
 import { certFinding, snapshotOf } from './certificate-fixtures.js';
 
@@ -37,7 +42,9 @@ describe('certificate series', () => {
           check: 'certificates',
           source: 'tls-secret',
           namespace: 'shop',
-          name: 'secret shop/web-tls tls.crt',
+          name: 'web-tls',
+          key: 'tls.crt',
+          object: 'secret shop/web-tls tls.crt',
           subject: 'CN=shop.example.com, O=Shop',
           subject_CN: 'shop.example.com',
           issuer_CN: 'shop-ca',
@@ -50,7 +57,9 @@ describe('certificate series', () => {
           check: 'certificates',
           source: 'cert-manager',
           namespace: 'shop',
-          name: 'certificate.cert-manager.io shop/web',
+          name: 'web',
+          key: '',
+          object: 'certificate.cert-manager.io shop/web',
           subject: '',
           subject_CN: '',
           issuer_CN: '',
@@ -74,6 +83,40 @@ describe('certificate series', () => {
     expect(series[0]?.labels.subject_CN.endsWith('…')).toBe(true);
   });
 
+  it("names the object as a dashboard would: the Secret's name and key, the node, the endpoint, the owner", () => {
+    expect(objectName('secret shop/web-tls tls.crt', 'shop')).toEqual({ name: 'web-tls', key: 'tls.crt' });
+    expect(
+      objectName('configmap kube-system/extension-apiserver-authentication client-ca-file', 'kube-system'),
+    ).toEqual({
+      name: 'extension-apiserver-authentication',
+      key: 'client-ca-file',
+    });
+    expect(objectName('certificate.cert-manager.io shop/web', 'shop')).toEqual({ name: 'web', key: '' });
+    expect(objectName('kubelet node-01', undefined)).toEqual({ name: 'node-01', key: '' });
+    expect(objectName('apiserver endpoint 10.0.0.1:6443', undefined)).toEqual({
+      name: '10.0.0.1:6443',
+      key: '',
+    });
+    expect(objectName('apiserver https://10.0.0.1:6443', undefined)).toEqual({
+      name: 'https://10.0.0.1:6443',
+      key: '',
+    });
+    expect(objectName('service policy/webhook:443 serving certificate', 'policy')).toEqual({
+      name: 'webhook:443',
+      key: '',
+    });
+    expect(
+      objectName(
+        'validatingwebhookconfiguration/policy-0 webhook validate.policy-0.example.com caBundle',
+        'policy',
+      ),
+    ).toEqual({ name: 'validatingwebhookconfiguration/policy-0', key: '' });
+    expect(objectName('registry registry.corp.example:5000', undefined)).toEqual({
+      name: 'registry.corp.example:5000',
+      key: '',
+    });
+  });
+
   it('reads the CN out of a one-line DN, escaped commas included', () => {
     expect(commonName('O=Acme\\, Inc., CN=api.acme.test, C=DE')).toBe('api.acme.test');
     expect(commonName('CN=Acme\\, Inc. Root CA')).toBe('Acme\\, Inc. Root CA');
@@ -90,7 +133,7 @@ describe('certificate series', () => {
     const b = certificateSeriesOf(snapshotOf('b', [certFinding('b', 'z', '2026-03-01T00:00:00.000Z')]));
     const capped = capSeries([a, b], 2);
     expect(capped.dropped).toBe(1);
-    expect(capped.kept.map((s) => `${s.labels.cluster}/${s.labels.name}`)).toEqual(['a/y', 'b/z']);
+    expect(capped.kept.map((s) => `${s.labels.cluster}/${s.labels.object}`)).toEqual(['a/y', 'b/z']);
     expect(capSeries([a, b], 10)).toMatchObject({ dropped: 0 });
     expect(capSeries([a, b], 0)).toEqual({ kept: [], dropped: 3 });
   });

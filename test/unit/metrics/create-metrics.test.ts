@@ -69,7 +69,9 @@ describe('createMetrics: read from the stores at scrape time', () => {
       check: 'certificates',
       source: 'tls-secret',
       namespace: 'shop',
-      name: webTls,
+      name: 'web-tls',
+      key: 'tls.crt',
+      object: webTls,
     };
     expect(valueOf(text, 'vigil_cert_not_after_timestamp_seconds', labels)).toBe(
       Date.parse('2026-01-11T12:00:00.000Z') / 1000,
@@ -102,16 +104,16 @@ describe('createMetrics: read from the stores at scrape time', () => {
     );
     await snapshots.put(renewed);
     expect(
-      samplesOf(await metrics.render(), 'vigil_cert_not_after_timestamp_seconds', { name: webTls }),
+      samplesOf(await metrics.render(), 'vigil_cert_not_after_timestamp_seconds', { object: webTls }),
     ).toHaveLength(1);
     advance(5_000);
     const text = await metrics.render();
     expect(
       samplesOf(text, 'vigil_cert_not_after_timestamp_seconds')
-        .map((s) => s.labels['name'])
+        .map((s) => s.labels['object'])
         .sort(),
     ).toEqual(['endpoint dev:443', 'secret shop/api-tls tls.crt']);
-    expect(valueOf(text, 'vigil_cert_expires_in_seconds', { name: 'endpoint dev:443' })).toBe(
+    expect(valueOf(text, 'vigil_cert_expires_in_seconds', { object: 'endpoint dev:443' })).toBe(
       (Date.parse('2026-06-01T00:00:00.000Z') - Date.parse('2026-01-01T12:00:05.000Z')) / 1000,
     );
   });
@@ -139,10 +141,10 @@ describe('createMetrics: read from the stores at scrape time', () => {
     const text = await metrics.render();
     expect(
       samplesOf(text, 'vigil_cert_expires_in_seconds')
-        .map((s) => s.labels['name'])
+        .map((s) => s.labels['object'])
         .sort(),
     ).toEqual(['expired', 'soon']);
-    expect(valueOf(text, 'vigil_cert_expires_in_seconds', { name: 'expired' })).toBeLessThan(0);
+    expect(valueOf(text, 'vigil_cert_expires_in_seconds', { object: 'expired' })).toBeLessThan(0);
     expect(valueOf(text, 'vigil_cert_series_dropped')).toBe(1);
   });
 
@@ -302,9 +304,10 @@ describe('createMetrics: exposition', () => {
     metrics.housekeeping.housekept({ heartbeat: 'off' });
     const text = await metrics.render();
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
-    expect(samplesOf(text, 'vigil_cert_not_after_timestamp_seconds')[0]?.labels['name']).toBe(
-      'secret "quoted"\\name\nnewline',
-    );
+    expect(samplesOf(text, 'vigil_cert_not_after_timestamp_seconds')[0]?.labels).toMatchObject({
+      object: 'secret "quoted"\\name\nnewline',
+      name: '"quoted"\\name\nnewline',
+    });
     const lint = await promtoolCheckMetrics(text);
     expect(lint).toEqual({ code: 0, output: '' });
   });
