@@ -26,10 +26,12 @@
  * - src/alerts is the alert lifecycle and its storage ports (alert, audit, snapshot stores, the
  *   transition relay, check failures).
  * - src/redis implements the storage ports of src/alerts and src/chat; it is the only home of ioredis.
+ * - src/metrics is /metrics (prom-client): it reads the stores' ports at scrape time and implements
+ *   the jobs' observer ports by shape, without importing jobs/ (src/app.ts wires the two).
  * - handlers/ answer chat commands from the alerts, the chat model, the checks' registry and config.
  * - jobs/ are the BullMQ jobs: jobs/queue (names, schedule plan) at the bottom, then one folder per
- *   job (notify: the outbox; run-check; watchdog), and jobs/*.ts (start-jobs, create-queues) wiring
- *   them with the Redis implementations. A job folder sees Redis only as the client type it hands
+ *   job (notify: the outbox; run-check; watchdog; housekeeping: timers and the heartbeat), and
+ *   jobs/*.ts (start-jobs, create-queues) wiring them with the Redis implementations. A job folder sees Redis only as the client type it hands
  *   to BullMQ, and the other jobs only through jobs/notify's TransitionSink.
  * - Composition roots build the adapters and may import anything of ours: src/app.ts (`vigil serve`),
  *   src/serve/, src/cli/, src/demo/, src/main.ts and bin/.
@@ -60,11 +62,13 @@ const areas = {
   'chat-slack': '^src/chat/slack/',
   'chat-teams': '^src/chat/teams/',
   redis: '^src/redis/',
+  metrics: '^src/metrics/',
   handlers: '^handlers/',
   'jobs-queue': '^jobs/queue/',
   'jobs-notify': '^jobs/notify/',
   'jobs-run-check': '^jobs/run-check/',
   'jobs-watchdog': '^jobs/watchdog/',
+  'jobs-housekeeping': '^jobs/housekeeping/',
   jobs: '^jobs/[^/]+$',
   roots: '^(src/(app[.]ts|main[.]ts|serve/|cli/|demo/)|bin/)',
   tests: '^(test|bench)/',
@@ -102,6 +106,7 @@ const arrows = {
   'chat-slack': ['http', 'chat', 'domain', 'logger', 'runtime', 'time'],
   'chat-teams': ['http', 'chat', 'domain', 'logger', 'time'],
   redis: ['alerts', 'chat', 'config', 'domain', 'time'],
+  metrics: ['alerts', 'config', 'domain'],
   handlers: ['alerts', 'chat', 'chat-list', 'checks-api', 'config', 'domain', 'time'],
   'jobs-queue': ['config', 'domain', 'time'],
   'jobs-notify': ['jobs-queue', 'redis-client', 'alerts', 'chat', 'chat-list', 'domain', 'time'],
@@ -116,11 +121,13 @@ const arrows = {
     'time',
   ],
   'jobs-watchdog': ['jobs-notify', 'jobs-queue', 'alerts', 'chat', 'domain', 'time'],
+  'jobs-housekeeping': ['jobs-notify', 'jobs-queue', 'redis-client', 'alerts', 'domain'],
   jobs: [
     'jobs-queue',
     'jobs-notify',
     'jobs-run-check',
     'jobs-watchdog',
+    'jobs-housekeeping',
     'redis',
     'alerts',
     'chat',

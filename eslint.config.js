@@ -13,6 +13,7 @@ const sdkHomes = [
   { name: 'botbuilder', home: 'src/chat/teams/' },
   { name: 'bullmq', home: 'jobs/' },
   { name: 'ioredis', home: 'src/redis/' },
+  { name: 'prom-client', home: 'src/metrics/' },
 ];
 
 export default tseslint.config(

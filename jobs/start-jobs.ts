@@ -13,9 +13,15 @@ import type { RedisClient } from '../src/redis/redis-connection.js';
 import { RedisOutboxState } from '../src/redis/redis-outbox-state.js';
 import { RedisTransitionRelay } from '../src/redis/redis-transition-relay.js';
 import { createQueues, type VigilQueues } from './create-queues.js';
+import { createHeartbeat } from './housekeeping/heartbeat.js';
+import type { HousekeepingObserver } from './housekeeping/housekeeping.js';
+import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler.js';
+import { startHousekeepingWorker } from './housekeeping/housekeeping-worker.js';
 import type { NotifyLog } from './notify/notify.js';
+import type { NotifyObserver } from './notify/notify-observer.js';
 import { startNotifyWorker } from './notify/notify-worker.js';
 import { Outbox } from './notify/outbox.js';
+import { readOutboxStats, type OutboxStats } from './notify/outbox-stats.js';
 import { jobNames } from './queue/queue-names.js';
 import { planSchedules } from './queue/schedule-plan.js';
 import {
@@ -25,7 +31,8 @@ import {
   type SyncResult,
 } from './run-check/check-schedulers.js';
 import { startRunCheckWorker } from './run-check/run-check-worker.js';
-import { runWatchdog } from './watchdog/watchdog.js';
+import type { RunObserver } from './run-check/run-observer.js';
+import { assessSchedules, runWatchdog } from './watchdog/watchdog.js';
 import { startWatchdogTimer } from './watchdog/watchdog-timer.js';
 
 export interface JobsOptions {
@@ -46,8 +53,20 @@ export interface JobsOptions {
   platforms: ReadonlyMap<ChatPlatformName, ChatPlatform>;
   log: NotifyLog;
   now(): Date;
-  /** Which parts this process runs; all by default. */
-  run?: Partial<Record<'schedulers' | 'startupRuns' | 'checkWorker' | 'notifyWorker' | 'watchdog', boolean>>;
+  /**
+   * Which parts this process runs; all by default. `housekeeping`: its worker, and (with
+   * `schedulers`) its cluster-wide scheduler.
+   */
+  run?: Partial<
+    Record<
+      'schedulers' | 'startupRuns' | 'checkWorker' | 'notifyWorker' | 'watchdog' | 'housekeeping',
+      boolean
+    >
+  >;
+  /** Told about every run, notification attempt and housekeeping cycle (src/metrics). */
+  observe?: { runs?: RunObserver; notifications?: NotifyObserver; housekeeping?: HousekeepingObserver };
+  /** Pinged after every healthy housekeeping cycle (VIGIL_HEARTBEAT_URL). */
+  heartbeat?: { url: string; method: 'GET' | 'POST' };
   /** Lifecycle policy; from `config.alerts` by default. */
   policy?: LifecyclePolicy;
   /** Test knobs: BullMQ lock and stall timings. */
@@ -76,14 +95,16 @@ export interface Jobs {
   waitForRun(id: string, timeoutMs: number): Promise<RunOutcome>;
   /** This replica's watchdog, for /readyz: when it last ticked, what it found, its last error. */
   watchdogStatus(): WatchdogStatus;
+  /** The notify queue's backlog, cluster-wide (for /metrics). */
+  outboxStats(): Promise<OutboxStats>;
   /** Stops the watchdog, lets running jobs finish, closes workers and queues (not the Redis clients). */
   stop(): Promise<void>;
 }
 
 /**
  * Everything `vigil serve` needs from the jobs, in start order: validate the schedules, upsert and
- * prune the job schedulers, queue the start-up runs, start the run-check and notify workers and the
- * watchdog. Any number of replicas may call it with the same config.
+ * prune the job schedulers, queue the start-up runs, start the run-check, notify and housekeeping
+ * workers and the watchdog. Any number of replicas may call it with the same config.
  */
 export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const { config, prefix } = options;
@@ -93,6 +114,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     checkWorker: true,
     notifyWorker: true,
     watchdog: true,
+    housekeeping: true,
     ...options.run,
   };
   const plan = planSchedules(config);
@@ -114,6 +136,13 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
 
   let schedulers: SyncResult | undefined;
   if (run.schedulers) schedulers = await syncCheckSchedulers(queues.checks, plan, retry);
+  if (run.schedulers && run.housekeeping) {
+    await syncHousekeepingScheduler(
+      queues.housekeeping,
+      config.schedules.housekeeping,
+      config.schedules.timezone,
+    );
+  }
   if (run.startupRuns && config.schedules.runOnStart) {
     await enqueueStartupRuns(queues.checks, plan, {
       dedupeSeconds: config.schedules.startupDedupeSeconds,
@@ -136,6 +165,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
           outbox,
         },
         failures,
+        ...(options.observe?.runs ? { observer: options.observe.runs } : {}),
         log: options.log,
         ...options.timings,
       }),
@@ -155,11 +185,43 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
           pacing: outboxConfig,
           log: options.log,
         },
+        ...(options.observe?.notifications ? { observer: options.observe.notifications } : {}),
         ...options.timings,
       }),
     );
   }
   const startedAt = options.now();
+  if (run.housekeeping) {
+    workers.push(
+      startHousekeepingWorker({
+        connection,
+        prefix,
+        deps: {
+          alerts: options.alerts,
+          policy,
+          outbox,
+          now: options.now,
+          staleClusters: async (at) =>
+            assessSchedules({
+              plan,
+              lastRuns: await options.snapshots.lastRuns(),
+              failures: new Map(),
+              now: at,
+              startedAt,
+              tolerance: config.schedules.watchdog,
+            })
+              .filter((f) => f.severity !== 'ok')
+              .map((f) => f.cluster),
+          ...(options.heartbeat
+            ? { heartbeat: createHeartbeat({ ...options.heartbeat, log: options.log }) }
+            : {}),
+        },
+        ...(options.observe?.housekeeping ? { observer: options.observe.housekeeping } : {}),
+        log: options.log,
+        ...options.timings,
+      }),
+    );
+  }
   let status: WatchdogStatus = { stale: [] };
   const watchdogDeps = {
     plan,
@@ -211,6 +273,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
       }
     },
     watchdogStatus: () => status,
+    outboxStats: () => readOutboxStats(queues.notify, Date.now()),
     async stop() {
       await watchdog?.stop();
       await Promise.all(workers.map((w) => w.close()));

@@ -1,10 +1,12 @@
 import { checkResultReply, type RunState } from '../handlers/check-result-reply.js';
+import { verbFor } from '../handlers/command-specs.js';
 import { handleAction } from '../handlers/handle-action.js';
 import { handleCommand } from '../handlers/handle-command.js';
 import type { HandlerDeps } from '../handlers/handler-deps.js';
 import { permissionGroupIds } from '../handlers/permissions.js';
 import { buildAlertMessage } from './chat/build-alert-message.js';
 import type { ChatPlatform } from './chat/chat-platform.js';
+import type { ActionRequest, CommandRequest } from './chat/chat-message.js';
 import type { ChatPlatformContext, RunningChatPlatform } from './chat/platform-module.js';
 import { chatPlatforms, configuredPlatforms, type ChatPlatformSettings } from './chat/platforms.js';
 import { allChecks } from './checks/index.js';
@@ -18,6 +20,7 @@ import { createHttpServer, type HttpServer } from './http/create-http-server.js'
 import type { HttpRoute } from './http/http-route.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
+import { createMetrics } from './metrics/create-metrics.js';
 import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './redis/redis-connection.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
@@ -38,7 +41,7 @@ export interface AppOptions {
   scheduling?: Pick<JobsOptions, 'outbox' | 'timings' | 'run'>;
   /** Replaces the real cluster connections (tests point them at the fake API server the same way). */
   checks?: Partial<RunChecksDeps>;
-  /** Extra HTTP routes on the same port as the platforms' own (`/metrics`). */
+  /** Extra HTTP routes on the same port, besides the platforms' own and `/metrics`. */
   routes?: HttpRoute[];
 }
 
@@ -92,6 +95,15 @@ export function createApp(options: AppOptions): App {
   const platforms = new Map<ChatPlatformName, ChatPlatform>();
   const enabled = planSchedules(config);
   let scheduling: Jobs | undefined;
+  const metrics = createMetrics({
+    config,
+    snapshots: stores.snapshots,
+    alerts: stores.alerts,
+    outbox: () => scheduling?.outboxStats(),
+    schedules: enabled,
+    platforms: configured.map((c) => c.module.name),
+    now,
+  });
 
   const requestCheck: HandlerDeps['requestCheck'] = async (
     cluster,
@@ -150,9 +162,26 @@ export function createApp(options: AppOptions): App {
     return { ready: true };
   };
 
+  // Timed for /metrics (vigil_command_duration_seconds); the verb from the first word, bounded.
+  const timed = async <R>(platform: ChatPlatformName, verb: string, answer: () => Promise<R>) => {
+    const started = performance.now();
+    try {
+      return await answer();
+    } finally {
+      metrics.commands.answered(platform, verb, (performance.now() - started) / 1000);
+    }
+  };
+  const onCommand = (req: CommandRequest) => {
+    const word = req.text.trim().split(/\s+/)[0] ?? '';
+    const verb = word === '' ? 'help' : (verbFor(word) ?? 'unknown');
+    return timed(req.platform, verb, () => handleCommand(req, handlerDeps));
+  };
+  const onAction = (req: ActionRequest) =>
+    timed(req.platform, `${req.action.kind}-button`, () => handleAction(req, handlerDeps));
+
   const platformContext = (name: ChatPlatformName): ChatPlatformContext => ({
-    onCommand: (request) => handleCommand(request, handlerDeps),
-    onAction: (request) => handleAction(request, handlerDeps),
+    onCommand,
+    onAction,
     loadAlert: async (id) => {
       const alert = await stores.alerts.get(id);
       return alert ? buildAlertMessage(alert) : null;
@@ -205,10 +234,16 @@ export function createApp(options: AppOptions): App {
         platforms,
         log,
         now,
+        observe: {
+          runs: metrics.runs,
+          notifications: metrics.notifications,
+          housekeeping: metrics.housekeeping,
+        },
+        ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
         ...options.scheduling,
       });
       server = createHttpServer({
-        routes: [...running.flatMap((p) => p.routes), ...(options.routes ?? [])],
+        routes: [...running.flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
         readiness,
       });
       const bound = await server.start(serve.port, serve.host);

@@ -1,7 +1,8 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { RedisClient } from '../../src/redis/redis-connection.js';
 import { queueNames } from '../queue/queue-names.js';
-import { deliverNotification, type NotifyDeps, type NotifyJobData } from './notify.js';
+import { deliverNotification, type NotifyDeps, type NotifyJobData, type NotifyOutcome } from './notify.js';
+import { notifyAttempt, type NotifyObserver } from './notify-observer.js';
 import { notifyJobId } from './outbox.js';
 
 export interface NotifyWorkerOptions {
@@ -10,6 +11,7 @@ export interface NotifyWorkerOptions {
   /** The notify queue, to wake a job whose predecessor was just delivered. */
   queue: Queue<NotifyJobData>;
   deps: NotifyDeps;
+  observer?: NotifyObserver;
   /** Jobs in flight per replica; pacing is per destination, so many channels proceed in parallel. */
   concurrency?: number;
   /** BullMQ lock and stall timings; tests shorten them to see a killed worker's job picked up. */
@@ -28,7 +30,14 @@ export function startNotifyWorker(options: NotifyWorkerOptions): Worker<NotifyJo
   const worker = new Worker<NotifyJobData>(
     queueNames.notify,
     async (job: Job<NotifyJobData>, token?: string) => {
-      const outcome = await deliverNotification(job.data, deps);
+      let outcome: NotifyOutcome;
+      try {
+        outcome = await deliverNotification(job.data, deps);
+      } catch (err) {
+        options.observer?.attempted(notifyAttempt(job.data.platform, 'error'));
+        throw err;
+      }
+      options.observer?.attempted(notifyAttempt(job.data.platform, outcome));
       switch (outcome.kind) {
         case 'delivered':
           await wake(queue, job.data, outcome.next);

@@ -1,17 +1,21 @@
 /**
  * BullMQ queue and job names. Keys live under the connection's prefix (src/redis/redis-connection.ts), as
- * `<prefix>:checks:*` and `<prefix>:notify:*`; the outbox keeps its own under `<prefix>:outbox:*`.
+ * `<prefix>:checks:*`, `<prefix>:notify:*` and `<prefix>:housekeeping:*`; the outbox keeps its own under
+ * `<prefix>:outbox:*`.
  */
 export const queueNames = {
   /** run-check jobs: scheduled ticks, start-up runs and `/k8s check` requests. */
   checks: 'checks',
   /** notify jobs: the outbox, one job per transition and destination. */
   notify: 'notify',
+  /** housekeeping jobs: one per tick of `schedules.housekeeping`, whatever the replica count. */
+  housekeeping: 'housekeeping',
 } as const;
 
 export const jobNames = {
   runCheck: 'run-check',
   notify: 'notify',
+  housekeeping: 'housekeeping',
 } as const;
 
 /**

@@ -4,12 +4,14 @@ import { VigilError } from '../../src/domain/vigil-error.js';
 import type { RedisClient } from '../../src/redis/redis-connection.js';
 import { queueNames } from '../queue/queue-names.js';
 import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from './run-check.js';
+import { runEnded, type RunObserver } from './run-observer.js';
 
 export interface RunCheckWorkerOptions {
   connection: RedisClient;
   prefix: string;
   deps: Omit<RunCheckDeps, 'saveData'>;
   failures: CheckFailures;
+  observer?: RunObserver;
   log: { warn(fields: object, message: string): void; error(fields: object, message: string): void };
   /** Checks running at once per replica; each holds Kubernetes list pages and TLS probes. */
   concurrency?: number;
@@ -28,12 +30,17 @@ export function startRunCheckWorker(options: RunCheckWorkerOptions): Worker<RunC
     queueNames.checks,
     async (job: Job<RunCheckJobData>) => {
       if (!job.id) throw new UnrecoverableError('run-check job without an id');
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
-        return await runCheckJob(job.data, job.id, {
+        const result = await runCheckJob(job.data, job.id, {
           ...options.deps,
           saveData: (data) => job.updateData(data),
         });
+        options.observer?.runEnded(runEnded(job.data, seconds(), { result }));
+        return result;
       } catch (err) {
+        options.observer?.runEnded(runEnded(job.data, seconds(), { error: err }));
         if (err instanceof VigilError && !err.retryable) throw new UnrecoverableError(err.userMessage);
         throw err;
       }

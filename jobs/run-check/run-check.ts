@@ -32,7 +32,15 @@ export interface RunCheckDeps {
 }
 
 export type RunCheckResult =
-  { ran: true; findings: number; reachable: boolean; transitions: number } | { ran: false; reason: string };
+  | {
+      ran: true;
+      findings: number;
+      reachable: boolean;
+      transitions: number;
+      /** Checks that threw inside the run (each became a `check-error` finding). */
+      failedChecks: number;
+    }
+  | { ran: false; reason: string };
 
 /**
  * One check on one cluster: run it, store the snapshot that slash commands answer from, reconcile
@@ -94,6 +102,7 @@ export async function runCheckJob(
     findings: result.findings.length,
     reachable: result.reachable,
     transitions: changes.transitions.length,
+    failedChecks: result.findings.filter((f) => f.source === 'check-error').length,
   };
 }
 

@@ -4,6 +4,7 @@ import { clusterConfigSchema } from '../checks/cluster-config.js';
 import { registriesConfigSchema } from '../checks/registries/registries-config.js';
 import { statefulSetsConfigSchema } from '../checks/statefulsets/statefulsets-config.js';
 import { alertsConfigSchema } from './alerts-config.js';
+import { metricsConfigSchema } from './metrics-config.js';
 import { permissionsConfigSchema } from './permissions-config.js';
 import { outboxConfigSchema, schedulesConfigSchema } from './schedules-config.js';
 
@@ -18,6 +19,7 @@ export const configSchema = z.strictObject({
   outbox: outboxConfigSchema,
   alerts: alertsConfigSchema,
   permissions: permissionsConfigSchema,
+  metrics: metricsConfigSchema,
 });
 
 export type VigilConfig = z.infer<typeof configSchema>;

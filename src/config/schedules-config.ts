@@ -97,6 +97,12 @@ export function schedulesConfigSchemaFor(checks: readonly Pick<Check<string>, 'n
           graceSeconds: z.number().int().min(0).max(86_400).default(300),
         })
         .prefault({}),
+      /**
+       * Cron pattern of the housekeeping job (jobs/housekeeping/): ends acknowledgements and snoozes
+       * and sends reminders on time, between check runs. A BullMQ job scheduler, so one run per tick
+       * across replicas; read with cron-parser like the check patterns.
+       */
+      housekeeping: z.string().min(1).default('* * * * *'),
     })
     .prefault({})
     .superRefine((s, ctx) => {
@@ -123,6 +129,14 @@ export function schedulesConfigSchemaFor(checks: readonly Pick<Check<string>, 'n
       for (const { name } of checks) checkOne(s.checks[name], ['checks', name], name);
       for (const [cluster, patterns] of Object.entries(s.clusters)) {
         for (const { name } of checks) checkOne(patterns[name], ['clusters', cluster, name], name);
+      }
+      const housekeeping = cronPatternProblem(s.housekeeping, tz);
+      if (housekeeping) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['housekeeping'],
+          message: `invalid cron pattern "${s.housekeeping}": ${housekeeping}; e.g. "* * * * *" (every minute)`,
+        });
       }
       const watchdog = validateDetailed(s.watchdog.pattern);
       if (!watchdog.valid) {

@@ -48,6 +48,8 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   HOME: 'only locates ~/.kube/config; in a pod kubeconfigs are named in vigil.yaml',
   KUBECONFIG: 'in a pod kubeconfigs are named in vigil.yaml (clusters[].kubeconfig)',
   NO_COLOR: "colours of `vigil check`'s table; serve prints no table",
+  VIGIL_HEARTBEAT_URL: 'optional dead-man switch URL, a secret; not wired by the chart yet',
+  VIGIL_HEARTBEAT_METHOD: 'optional, with VIGIL_HEARTBEAT_URL; not wired by the chart yet',
 };
 
 /**

@@ -106,6 +106,27 @@ describe('schedules config', () => {
     ]);
   });
 
+  it('runs housekeeping every minute by default; its pattern is read as BullMQ reads it', () => {
+    expect(parseConfig({ clusters }, 'vigil.yaml', '/').schedules.housekeeping).toBe('* * * * *');
+    const every30s = parseConfig(
+      { clusters, schedules: { housekeeping: '*/30 * * * * *' } },
+      'vigil.yaml',
+      '/',
+    );
+    expect(every30s.schedules.housekeeping).toBe('*/30 * * * * *');
+    expect(problemsOf({ clusters, schedules: { housekeeping: '* * *' } })).toEqual([
+      {
+        key: 'schedules.housekeeping',
+        message: expect.stringMatching(
+          /^invalid cron pattern "\* \* \*": has 3 field\(s\).*e\.g\. "\* \* \* \* \*" \(every minute\)$/,
+        ),
+      },
+    ]);
+    expect(problemsOf({ clusters, schedules: { housekeeping: false } })[0]?.key).toBe(
+      'schedules.housekeeping',
+    );
+  });
+
   it('refuses overrides for clusters that are not configured', () => {
     const raw = { clusters, schedules: { clusters: { staging: { statefulsets: false as const } } } };
     // At load, with every other problem...
