@@ -159,9 +159,9 @@ describe('/metrics (vigil serve, two replicas, promtool)', () => {
       valueOf(text, 'vigil_check_run_duration_seconds_count', { cluster: 'prod', check: 'certificates' }),
     ).toBe(1);
     expect(valueOf(text, 'vigil_alerts', { cluster: 'prod', state: 'firing', severity: 'warning' })).toBe(1);
-    expect(valueOf(text, 'vigil_command_duration_seconds_count', { platform: 'slack', verb: 'certs' })).toBe(
-      1,
-    );
+    expect(
+      valueOf(text, 'vigil_command_duration_seconds_count', { platform: 'slack', verb: 'certificates' }),
+    ).toBe(1);
     expect(valueOf(text, 'vigil_chat_rate_limited_total', { platform: 'slack' })).toBe(1);
     expect(
       valueOf(text, 'vigil_notifications_total', { platform: 'slack', outcome: 'wait_rate_limited' }),
