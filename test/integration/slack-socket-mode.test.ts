@@ -83,6 +83,7 @@ beforeEach(() => {
   web.clearFaults();
 });
 afterEach(async () => {
+  slack.reset();
   await Promise.all(started.splice(0).map((s) => s.stop()));
   await connection.close();
 });
@@ -126,6 +127,31 @@ describe('connecting', () => {
     expect(socket.status().detail).toMatch(/Socket Mode/);
     await waitFor('connected after three refusals', () => socket.status().ready);
     expect(opensSoFar() - before).toBe(4);
+  });
+
+  it('drains on stop: the envelope in hand is answered, one arriving meanwhile is left to another replica', async () => {
+    // Slower than nothing, quicker than the ack deadline (400 ms here): the answer rides on the ack.
+    onCommand.mockImplementationOnce(async () => {
+      await sleep(250);
+      return reply({ title: 'Answered while stopping' });
+    });
+    onCommand.mockResolvedValue(reply({ title: 'Answered elsewhere' }));
+    const stopping = await startSocket();
+    const mine = slack.connections.at(-1)!;
+    await startSocket();
+    const inHand = slack.deliver('slash_commands', command('certs prod'), { to: mine.id });
+    await waitFor('the command in hand', () => onCommand.mock.calls.length === 1);
+    const stopped = stopping.stop();
+    expect(stopping.status()).toEqual({ ready: false, detail: 'Socket Mode stopping' });
+    const meanwhile = slack.deliver('slash_commands', command('alerts'), { to: mine.id });
+    expect((await inHand.acked).payload).toMatchObject({ text: 'Answered while stopping' });
+    await stopped;
+    await waitFor('the drained connection closed', () => mine.state === 'closed');
+    const elsewhere = await meanwhile.acked;
+    expect(elsewhere.connection).not.toBe(mine.id);
+    expect(elsewhere.payload).toMatchObject({ text: 'Answered elsewhere' });
+    expect(meanwhile.acks.filter((a) => a.connection === mine.id)).toHaveLength(0);
+    expect(onCommand).toHaveBeenCalledTimes(2);
   });
 
   it('closes the connection on stop and does not come back', async () => {

@@ -14,7 +14,7 @@ export interface SlackSocketOptions extends SlackInboundHandlers, SocketModeConn
   envelopes: EnvelopeDedupe;
   /** Slash command name as registered in the app manifest. */
   commandName?: string;
-  /** When a command's answer must be ready to ride on the ack (Slack's limit is 3 s, minus the network). */
+  /** When a command's answer must be ready to ride on the ack, counted after the claim (Slack allows 3 s). */
   ackDeadlineMs?: number;
   /** Timeout for posting to a response_url. */
   respondTimeoutMs?: number;
@@ -24,14 +24,27 @@ export interface SlackSocketOptions extends SlackInboundHandlers, SocketModeConn
   clientPingTimeoutMs?: number;
   /** How long Slack's pings may pause (once they started) before the connection counts as dead. */
   serverPingTimeoutMs?: number;
+  /** How long stop() lets envelopes in hand finish (their acks need the connection) before closing it. */
+  drainMs?: number;
 }
 
 export interface SlackSocket {
   /** Connects; rejects only when Slack refuses the app-level token (SocketModeConnection.start). */
   start(): Promise<void>;
+  /**
+   * Drains, then closes: envelopes in hand finish and are acked; envelopes arriving meanwhile are
+   * left unclaimed and unacked, so Slack redelivers them to another replica.
+   */
   stop(): Promise<void>;
   status(): ChatPlatformStatus;
 }
+
+/**
+ * The claim and the answer share Slack's 3 s: at most 250 ms waiting on Redis, then 2250 ms for the
+ * answer, the same 2.5 s the HTTP route gives a command (create-slack-route.ts).
+ */
+export const defaultClaimTimeoutMs = 250;
+export const defaultSocketAckDeadlineMs = 2250;
 
 /** Where the receiver puts the envelope id in Bolt's context (customPropertiesExtractor). */
 const envelopeIdKey = 'socketEnvelopeId';
@@ -48,7 +61,8 @@ const log = logger.child({ component: 'slack-socket' });
  * Envelopes are handled once across replicas: a global middleware claims each envelope id
  * (EnvelopeDedupe, in Redis) before any listener runs; a copy (Slack's retry of an envelope whose ack
  * it missed, or the same envelope on another replica) is acknowledged, so Slack stops retrying, and
- * dropped. The connection itself is SocketModeConnection's.
+ * dropped. Stopping drains first (SlackSocket.stop), so a rolling restart loses no answer. The
+ * connection itself is SocketModeConnection's.
  */
 export function createSlackSocket(options: SlackSocketOptions): SlackSocket {
   const receiver = new SocketModeReceiver({
@@ -87,18 +101,27 @@ export function createSlackSocket(options: SlackSocketOptions): SlackSocket {
     log.error({ err: error }, 'Bolt reported an error');
   });
 
-  const claimTimeoutMs = options.claimTimeoutMs ?? 500;
+  const claimTimeoutMs = options.claimTimeoutMs ?? defaultClaimTimeoutMs;
+  const drain = new Drain();
   app.use(async (args) => {
     const envelopeId = args.context[envelopeIdKey];
-    if (typeof envelopeId !== 'string' || envelopeId === '' || (await claim(envelopeId))) {
-      await args.next();
+    // Stopping: not ours any more. Unacked, Slack redelivers it to another connection. (Events API
+    // envelopes are acked by Bolt before this runs; vigil's app subscribes to none.)
+    if (drain.closed) {
+      log.info({ envelopeId }, 'stopping: left an envelope for another replica');
       return;
     }
-    log.info(
-      { envelopeId, retryNum: args.context.retryNum },
-      'envelope already claimed (a retry, or another replica has it): acknowledged, not handled',
-    );
-    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    await drain.run(async () => {
+      if (typeof envelopeId !== 'string' || envelopeId === '' || (await claim(envelopeId))) {
+        await args.next();
+        return;
+      }
+      log.info(
+        { envelopeId, retryNum: args.context.retryNum },
+        'envelope already claimed (a retry, or another replica has it): acknowledged, not handled',
+      );
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    });
   });
 
   /** Redis trouble must not cost the answer: an unclaimable envelope is handled (a rare double beats silence). */
@@ -116,7 +139,7 @@ export function createSlackSocket(options: SlackSocketOptions): SlackSocket {
     onAction: options.onAction,
     ...(options.resolveUserGroups ? { resolveUserGroups: options.resolveUserGroups } : {}),
     commandName: options.commandName ?? '/k8s',
-    ackDeadlineMs: options.ackDeadlineMs ?? 2500,
+    ackDeadlineMs: options.ackDeadlineMs ?? defaultSocketAckDeadlineMs,
     respond: {
       slackApiUrl: options.env.apiUrl,
       ...(options.respondTimeoutMs ? { timeoutMs: options.respondTimeoutMs } : {}),
@@ -124,11 +147,46 @@ export function createSlackSocket(options: SlackSocketOptions): SlackSocket {
   });
 
   const connection = new SocketModeConnection(receiver.client, options);
+  let stopped = false;
   return {
     start: () => connection.start(),
-    stop: () => connection.stop(),
-    status: () => connection.status(),
+    async stop() {
+      await drain.close(options.drainMs ?? 3_000);
+      await connection.stop();
+      stopped = true;
+    },
+    status: () =>
+      drain.closed && !stopped ? { ready: false, detail: 'Socket Mode stopping' } : connection.status(),
   };
+}
+
+/** Counts envelopes in hand, so stopping can wait for them (bounded) before the connection closes. */
+class Drain {
+  closed = false;
+  private inHand = 0;
+  private idle: (() => void) | undefined;
+
+  async run(work: () => Promise<void>): Promise<void> {
+    this.inHand += 1;
+    try {
+      await work();
+    } finally {
+      this.inHand -= 1;
+      if (this.inHand === 0) this.idle?.();
+    }
+  }
+
+  /** Takes no more work and resolves once the work in hand is done, or after `ms`. */
+  async close(ms: number): Promise<void> {
+    this.closed = true;
+    if (this.inHand === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.idle = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -206,9 +206,15 @@ export class FakeSocketMode implements SocketModeEndpoint {
     }
   }
 
-  async close(): Promise<void> {
+  /** Stops every pending redelivery and forgets queued envelopes (between tests). */
+  reset(): void {
     for (const entry of [...this.pending.values()].flat()) clearTimeout(entry.timer);
     this.pending.clear();
+    this.queued.length = 0;
+  }
+
+  async close(): Promise<void> {
+    this.reset();
     for (const c of this.live) {
       c.state = 'closed';
       c.raw.destroy();
