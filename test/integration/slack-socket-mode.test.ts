@@ -278,6 +278,22 @@ describe('reconnecting', () => {
     expect(ack.payload).toMatchObject({ text: 'Certificates on prod' });
   });
 
+  it('takes link_disabled (Socket Mode turned off) as a failure: says so, and backs off before trying again', async () => {
+    const socket = await startSocket({ reconnect: { minDelayMs: 600, maxDelayMs: 600 } });
+    const old = slack.connections.at(-1)!;
+    slack.disconnect('link_disabled', old.id);
+    const down = await waitFor('not ready', () => {
+      const s = socket.status();
+      return s.ready ? undefined : s;
+    });
+    expect(down.detail).toMatch(/link_disabled/);
+    await waitFor('the old connection closed', () => old.state === 'closed');
+    const closedAt = Date.now();
+    await waitFor('a new connection', () => socket.status().ready && slack.open.some((c) => c.id > old.id));
+    // At least half the delay (the jitter takes up to the other half off), minus some slack.
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(150);
+  });
+
   it('reconnects after the server drops the connection without a close frame', async () => {
     onCommand.mockResolvedValue(reply());
     const socket = await startSocket();
