@@ -24,6 +24,7 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './redis/redis-connection.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
 import { createRedisStores } from './redis/redis-stores.js';
 import { planSchedules } from '../jobs/queue/schedule-plan.js';
 import { startJobs, type Jobs, type JobsOptions } from '../jobs/start-jobs.js';
@@ -60,8 +61,9 @@ const CHECK_ANSWER_TIMEOUT_MS = 5 * 60_000;
  * The composition root of `vigil serve` (ARCHITECTURE.md): builds every adapter from config and
  * environment and wires them; no logic of its own. Chat platforms are looped over
  * (src/chat/platforms.ts), never named here. Start order: Redis, stores, the platforms and their
- * credential checks, queue (schedulers, workers, watchdog), then HTTP, so that /readyz only says
- * ready once schedulers are registered.
+ * credential checks, queue (schedulers, workers, watchdog), the platforms' connections out (Slack
+ * Socket Mode), then HTTP, so that /readyz only says ready once schedulers are registered; it also
+ * says not ready while a platform's connection is down.
  */
 export function createApp(options: AppOptions): App {
   const { config, serve } = options;
@@ -93,6 +95,8 @@ export function createApp(options: AppOptions): App {
     );
   }
   const platforms = new Map<ChatPlatformName, ChatPlatform>();
+  /** The created platforms, by name, in list order: /readyz asks each, stop() closes each. */
+  const running = new Map<ChatPlatformName, RunningChatPlatform>();
   const enabled = planSchedules(config);
   let scheduling: Jobs | undefined;
   const metrics = createMetrics({
@@ -154,6 +158,12 @@ export function createApp(options: AppOptions): App {
     if (!scheduling?.schedulers) return { ready: false, detail: 'schedulers not registered yet' };
     const watchdog = scheduling.watchdogStatus();
     if (watchdog.error) return { ready: false, detail: `watchdog: ${watchdog.error}` };
+    // A platform that connects out (Slack Socket Mode) takes no work while its connection is down.
+    for (const [name, p] of running) {
+      const status = p.status?.();
+      if (status && !status.ready)
+        return { ready: false, detail: `${name}: ${status.detail ?? 'not ready'}` };
+    }
     try {
       await withTimeout(storeConn.redis.ping(), 1_000);
     } catch {
@@ -188,6 +198,7 @@ export function createApp(options: AppOptions): App {
     },
     conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix, name),
     userGroupIds: permissionGroupIds(config.permissions, name),
+    envelopes: new RedisEnvelopeDedupe(storeConn.redis, serve.redisPrefix, name),
     now,
   });
   let server: HttpServer | undefined;
@@ -209,14 +220,13 @@ export function createApp(options: AppOptions): App {
           { retryable: true, cause: err },
         );
       }
-      const running: RunningChatPlatform[] = [];
       for (const { module, settings } of configured) {
         const created = await module.create(settings, platformContext(module.name));
-        running.push(created);
+        running.set(module.name, created);
         platforms.set(module.name, created.platform);
       }
       // Wrong credentials are a start-up error, not something to discover at the first alert.
-      for (const p of running) await p.checkAuth();
+      for (const p of running.values()) await p.checkAuth();
       scheduling = await startJobs({
         config,
         redis: { bullmq: queueConn.redis, store: storeConn.redis },
@@ -242,8 +252,15 @@ export function createApp(options: AppOptions): App {
         ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
         ...options.scheduling,
       });
+      // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.
+      try {
+        for (const p of running.values()) await p.start?.();
+      } catch (err) {
+        await stop();
+        throw err;
+      }
       server = createHttpServer({
-        routes: [...running.flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
+        routes: [...[...running.values()].flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
         readiness,
       });
       const bound = await server.start(serve.port, serve.host);
@@ -258,12 +275,16 @@ export function createApp(options: AppOptions): App {
       );
       return bound;
     },
-    async stop() {
-      await server?.stop().catch(() => undefined);
-      await scheduling?.stop();
-      await Promise.allSettled([storeConn.close(), queueConn.close()]);
-    },
+    stop,
   };
+
+  /** Inbound first (connections out, then HTTP), so no new work arrives while the workers drain. */
+  async function stop(): Promise<void> {
+    await Promise.allSettled([...running.values()].map((p) => p.stop?.()));
+    await server?.stop().catch(() => undefined);
+    await scheduling?.stop();
+    await Promise.allSettled([storeConn.close(), queueConn.close()]);
+  }
 }
 
 /** A command that needs the queue, asked in the seconds before it runs: worth a retry, not a bug report. */

@@ -3,6 +3,7 @@ import type { HttpRoute } from '../http/http-route.js';
 import type { ActionRequest, AlertMessage, CommandRequest, ReplyMessage } from './chat-message.js';
 import type { ChatPlatform } from './chat-platform.js';
 import type { ConversationStore } from './conversation-store.js';
+import type { EnvelopeDedupe } from './envelope-dedupe.js';
 
 /**
  * A chat platform as vigil runs it: everything about it lives in its folder (src/chat/<name>/) and
@@ -59,18 +60,43 @@ export interface ChatPlatformContext {
   conversations: ConversationStore;
   /** The user-group ids vigil.yaml's permissions name for this platform: all a platform must resolve. */
   userGroupIds: readonly string[];
+  /**
+   * Shared by every replica (in Redis, under its name): for a platform that may hand the same
+   * delivery over twice (Slack Socket Mode's retries), so only one replica handles it.
+   */
+  envelopes: EnvelopeDedupe;
   now(): Date;
 }
 
-/** A created platform: the outbound port, the inbound routes, and the start-up credential check. */
+/** Whether a running platform can take inbound work now; `/readyz` reports `detail` when it cannot. */
+export interface ChatPlatformStatus {
+  ready: boolean;
+  /** What is wrong, for an operator: `Socket Mode disconnected (refresh_requested), reconnecting`. */
+  detail?: string;
+}
+
+/**
+ * A created platform: the outbound port, the inbound routes, the start-up credential check, and for a
+ * platform that connects out itself (Slack Socket Mode) its connection's lifecycle.
+ */
 export interface RunningChatPlatform {
   /** What the outbox delivers through. */
   readonly platform: ChatPlatform;
-  /** Mounted on vigil's one HTTP server (src/http); may be empty for a platform that polls. */
+  /** Mounted on vigil's one HTTP server (src/http); empty for one that connects out (Slack Socket Mode). */
   readonly routes: readonly HttpRoute[];
   /**
    * Proves the credentials work, once before vigil serves: wrong ones are a start-up error, not
    * something to discover at the first alert. Rejects with a VigilError naming what to fix.
    */
   checkAuth(): Promise<void>;
+  /**
+   * Opens what the platform keeps open by itself (Slack Socket Mode's WebSocket), once the queue runs,
+   * since inbound work needs it. Rejects with a VigilError only for what retrying cannot fix (a
+   * refused token); anything else it keeps retrying, visible through `status()`.
+   */
+  start?(): Promise<void>;
+  /** Asked by `/readyz` on every probe. Absent: ready whenever vigil is (a route has nothing to lose). */
+  status?(): ChatPlatformStatus;
+  /** Closes what `start()` opened, first thing when vigil stops, so no new work arrives. */
+  stop?(): Promise<void>;
 }

@@ -5,6 +5,12 @@ export {
   slackEventsPath,
   type SlackRouteOptions,
 } from './create-slack-route.js';
+export { createSlackSocket, type SlackSocket, type SlackSocketOptions } from './create-slack-socket.js';
+export {
+  defaultSocketModeReconnect,
+  type SocketModeConnectionOptions,
+  type SocketModeReconnect,
+} from './socket-mode-connection.js';
 export { createSlackPlatform, SlackPlatform, type SlackPlatformOptions } from './slack-platform.js';
 export {
   createSlackGroupLookup,

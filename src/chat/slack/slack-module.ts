@@ -12,7 +12,8 @@ export const slackModule: ChatPlatformModule<'slack', Readonly<SlackEnv>> = {
   env: {
     wanted: slackEnvPresent,
     read: readSlackEnv,
-    setup: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack)',
+    setup:
+      'SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (Slack over HTTP) or with SLACK_APP_TOKEN (Slack Socket Mode)',
   },
   yaml: slackYaml,
   async create(settings, context) {
