@@ -28,10 +28,11 @@ export function startNotifyWorker(options: NotifyWorkerOptions): Worker<NotifyJo
   const worker = new Worker<NotifyJobData>(
     queueNames.notify,
     async (job: Job<NotifyJobData>, token?: string) => {
-      const outcome = await deliverNotification(job.data, deps);
+      const outcome = await deliverNotification(job.data, deps, job.id);
       switch (outcome.kind) {
         case 'delivered':
           await wake(queue, job.data, outcome.next);
+          if (outcome.released) await promoteJobs(queue, outcome.released);
           return { action: outcome.action, messageId: outcome.ref.messageId };
         case 'skipped':
           await wake(queue, job.data, outcome.next);
@@ -88,6 +89,26 @@ export function startNotifyWorker(options: NotifyWorkerOptions): Worker<NotifyJo
   });
   worker.on('error', (err) => deps.log.error({ error: err.message }, 'notify worker error'));
   return worker;
+}
+
+/**
+ * Promotes delayed jobs by id (held ones whose destination is known now), so they need not sit out
+ * their backoff. Best effort: a job that is gone or already running is left alone.
+ */
+export async function promoteJobs(queue: Queue<NotifyJobData>, ids: readonly string[]): Promise<number> {
+  let promoted = 0;
+  for (const id of ids) {
+    try {
+      const job = await queue.getJob(id);
+      if (job && (await job.isDelayed())) {
+        await job.promote();
+        promoted++;
+      }
+    } catch {
+      // It wakes by itself when its backoff ends.
+    }
+  }
+  return promoted;
 }
 
 /** Promotes the next notification of the same alert and destination, so it need not sit out its wait. */

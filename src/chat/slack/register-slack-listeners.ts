@@ -8,6 +8,7 @@ import { unescapeSlackText } from './mrkdwn.js';
 import { renderReplyMessage, type SlackReplyPage } from './render-reply-message.js';
 import { postPages, type RespondLaterOptions } from './respond-later.js';
 import { alertActionIdPattern, decodeAlertAction } from './slack-action-ids.js';
+import { payloadChannel, slackPayloadProblem } from './slack-inbound-body.js';
 
 export interface SlackInboundHandlers {
   onCommand(req: CommandRequest): Promise<ReplyMessage>;
@@ -53,6 +54,9 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
   app.action(alertActionIdPattern, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
+    // Checked before Bolt on HTTP (create-slack-route.ts); again here for any other way in.
+    const problem = slackPayloadProblem(body as unknown as Record<string, unknown>);
+    if (problem) return log.warn({ problem }, 'ignored a button press vigil cannot act on');
     const value =
       'value' in action
         ? action.value
@@ -98,8 +102,7 @@ async function actionRequest(
 ): Promise<ActionRequest> {
   const userGroups = await options.resolveUserGroups?.(body.user.id);
   // `channel` is absent for messages outside conversations; the container still names it.
-  const container = body.container as { channel_id?: unknown };
-  const channel = body.channel?.id ?? (typeof container.channel_id === 'string' ? container.channel_id : '');
+  const channel = payloadChannel(body as unknown as Record<string, unknown>) ?? '';
   return {
     platform: 'slack',
     action,
