@@ -10,10 +10,7 @@ import { blockKitLimits } from './block-kit-limits.js';
  * Bidirectional controls are removed (src/chat/clean-text.ts).
  */
 export function escapeMrkdwn(text: string): string {
-  return readable(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return readable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
