@@ -63,7 +63,8 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Sla
   if (appId && !/^A[A-Z0-9]{2,30}$/.test(appId)) {
     problems.push({
       key: 'SLACK_APP_ID',
-      message: "must be the app's ID, such as A0123ABCDEF, from the Slack app's Basic Information page (or leave it unset)",
+      message:
+        "must be the app's ID, such as A0123ABCDEF, from the Slack app's Basic Information page (or leave it unset)",
     });
   }
   const apiUrl = normaliseApiUrl(rawUrl, problems);
