@@ -11,7 +11,8 @@ export class ChatDeliveryError extends VigilError {
   readonly retryAfterMs: number | undefined;
 
   constructor(
-    code: 'rate-limited' | 'unavailable' | 'timeout' | 'not-registered' | 'not-found' | 'forbidden' | 'invalid',
+    code:
+      'rate-limited' | 'unavailable' | 'timeout' | 'not-registered' | 'not-found' | 'forbidden' | 'invalid',
     userMessage: string,
     options: { retryAfterMs?: number; cause?: unknown } = {},
   ) {
