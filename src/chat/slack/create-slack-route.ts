@@ -12,7 +12,11 @@ import type { HttpRoute } from '../../http/http-route.js';
 import { logger } from '../../logger.js';
 import { withinTime } from '../../runtime/within-time.js';
 import type { ReplayGuard } from '../replay-guard.js';
-import { registerSlackListeners, type SlackInboundHandlers } from './register-slack-listeners.js';
+import {
+  arrivedAtProperty,
+  registerSlackListeners,
+  type SlackInboundHandlers,
+} from './register-slack-listeners.js';
 import type { SlackEnv } from './slack-env.js';
 import { parseSlackBody, slackRequestOrigin } from './slack-inbound-body.js';
 import { slackLogger } from './slack-logger.js';
@@ -75,6 +79,8 @@ export function createSlackRoute(options: SlackRouteOptions): HttpRoute {
     endpoints: slackEventsPath,
     bodyLimit,
     logger: slackLogger(undefined, 'slack-receiver'),
+    // The listeners' 3-second budget counts from arrival, including the checks done here first.
+    customPropertiesExtractor: (req) => ({ [arrivedAtProperty]: arrivedAt.get(req) ?? Date.now() }),
   });
   const app = new App({
     receiver,
@@ -102,7 +108,8 @@ export function createSlackRoute(options: SlackRouteOptions): HttpRoute {
       ...(options.respondTimeoutMs ? { timeoutMs: options.respondTimeoutMs } : {}),
     },
   });
-  const replayCheckTimeoutMs = options.replayCheckTimeoutMs ?? 500;
+  const replayCheckTimeoutMs = options.replayCheckTimeoutMs ?? 300;
+  const arrivedAt = new WeakMap<IncomingMessage, number>();
 
   /** True when the request may reach Bolt; otherwise it has been answered. */
   async function admit(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -205,6 +212,7 @@ export function createSlackRoute(options: SlackRouteOptions): HttpRoute {
     path: slackEventsPath,
     bodyLimitBytes: bodyLimit,
     async handler(req, res) {
+      arrivedAt.set(req, Date.now());
       if (!(await admit(req, res))) return;
       try {
         receiver.requestListener(req, res);

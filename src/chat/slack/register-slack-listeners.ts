@@ -26,6 +26,9 @@ export interface SlackListenerOptions extends SlackInboundHandlers {
 
 const log = logger.child({ component: 'slack-inbound' });
 
+/** Bolt context property with the request's arrival time (ms), set by the HTTP route. */
+export const arrivedAtProperty = 'vigilArrivedAt';
+
 /**
  * The slash command and the alert buttons. Slack drops an interaction that is not acknowledged in
  * 3 seconds, so a command's answer rides on the ack only if it is ready in time; otherwise the ack
@@ -33,9 +36,12 @@ const log = logger.child({ component: 'slack-inbound' });
  * (Slack ignores an ack body for block_actions); their reply, if any, goes through the response_url.
  */
 export function registerSlackListeners(app: App, options: SlackListenerOptions): void {
-  app.command(options.commandName, async ({ command, ack }) => {
+  app.command(options.commandName, async ({ command, ack, context }) => {
     const work = (async () => options.onCommand(await commandRequest(command, options)))();
-    const answer = await answerWithin(work, options.ackDeadlineMs, {
+    // Time the route spent before Bolt (its checks, a slow replay check) comes off the ack's budget.
+    const arrived = typeof context[arrivedAtProperty] === 'number' ? context[arrivedAtProperty] : Date.now();
+    const deadline = Math.max(0, options.ackDeadlineMs - (Date.now() - arrived));
+    const answer = await answerWithin(work, deadline, {
       log,
       context: { what: 'command' },
       interim: () => ack(ackBody(renderReplyMessage(workingOnItReply)[0]!)),
