@@ -175,8 +175,12 @@ export function createApp(options: AppOptions): App {
     }
     // Still ready: a held destination waits for someone to add vigil there, not for this replica.
     if (held.length === 0) return { ready: true };
-    const list = held.map((h) => `${h.platform}:${h.destination} (${h.jobs} since ${h.since})`);
-    return { ready: true, detail: `alerts held for destinations not registered yet: ${list.join(', ')}` };
+    const list = held.slice(0, 10).map((h) => `${h.platform}:${h.destination} (${h.jobs} since ${h.since})`);
+    const more = held.length > 10 ? ` and ${held.length - 10} more` : '';
+    return {
+      ready: true,
+      detail: `alerts held for destinations not registered yet: ${list.join(', ')}${more}`,
+    };
   };
 
   const replayGuard = new RedisReplayGuard(storeConn.redis, serve.redisPrefix);
@@ -298,7 +302,13 @@ export function createApp(options: AppOptions): App {
     for (const p of running) {
       if (!p.unregisteredDestinations) continue;
       const routed = routedDestinations(config.alerts, p.platform.name);
-      const unknown = routed.length > 0 ? await p.unregisteredDestinations(routed) : [];
+      let unknown: string[] = [];
+      try {
+        unknown = routed.length > 0 ? await p.unregisteredDestinations(routed) : [];
+      } catch (err) {
+        // Only a warning is at stake; the alerts themselves are held either way.
+        log.warn({ err, platform: p.platform.name }, 'cannot check the routed destinations at start-up');
+      }
       if (unknown.length === 0) continue;
       log.warn(
         { platform: p.platform.name, destinations: unknown },
