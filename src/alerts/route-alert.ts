@@ -83,3 +83,10 @@ function globToRegExp(pattern: string): RegExp {
     .join('.*');
   return new RegExp(`^${body}$`);
 }
+
+/** Every destination any route (or the default route) names on one platform, de-duplicated in order. */
+export function routedDestinations(routing: Routing, platform: ChatPlatformName): string[] {
+  const key = platform as keyof RouteDestinations;
+  const all = [...routing.routes, ...(routing.defaultRoute ? [routing.defaultRoute] : [])];
+  return [...new Set(all.flatMap((targets: Partial<RouteDestinations>) => targets[key] ?? []))];
+}
