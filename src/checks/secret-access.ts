@@ -114,14 +114,14 @@ export function unreadSecrets(
   still: string,
 ): { what: string; why: string; howToObserve: string } | undefined {
   if (access.mode === 'all') return undefined;
-  const scope = access.mode === 'namespaces' ? `only in ${access.namespaces.join(', ')}` : 'no Secret';
+  const reads = access.mode === 'none' ? 'no Secret' : `Secrets only in ${access.namespaces.join(', ')}`;
   const why =
     access.setBy === 'env'
-      ? `the chart's rbac.mode (VIGIL_RBAC_MODE) lets vigil read ${access.mode === 'none' ? 'no Secret' : `Secrets ${scope}`}, so it asks for no other`
-      : `secrets in cluster ${cluster}'s entry of vigil.yaml has vigil read ${access.mode === 'none' ? 'no Secret' : `Secrets ${scope}`}`;
+      ? `the chart's rbac.mode (VIGIL_RBAC_MODE) lets vigil read ${reads}, so it asks for ${access.mode === 'none' ? 'none' : 'no other'}`
+      : `clusters[].secrets of cluster ${cluster} in vigil.yaml has vigil read ${reads}`;
   const widen =
     access.setBy === 'env'
-      ? `to read them, add their namespaces to the chart's rbac.namespaces or set rbac.mode full (deploy/README.md "Access: least privilege")`
+      ? `to read them, ${access.mode === 'none' ? 'set rbac.mode namespaced (with their namespaces in rbac.namespaces)' : "add their namespaces to the chart's rbac.namespaces"} or set rbac.mode full (deploy/README.md "Access: least privilege")`
       : `to read them, grant vigil get/list on secrets there and widen clusters[].secrets of ${cluster}`;
   return {
     what: `${what}${unread(access)} (${describeSecretAccess(access)})`,

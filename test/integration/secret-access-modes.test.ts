@@ -298,7 +298,7 @@ describe('the chart rbac modes, through the real client against the fake API ser
     it('reports the mode in the unobserved list and still reads the CA ConfigMaps', () => {
       expect(run.report.unobserved.find((u) => u.what.startsWith('TLS Secrets'))).toMatchObject({
         what: 'TLS Secrets (rbac mode noSecrets)',
-        why: "the chart's rbac.mode (VIGIL_RBAC_MODE) lets vigil read no Secret, so it asks for no other",
+        why: "the chart's rbac.mode (VIGIL_RBAC_MODE) lets vigil read no Secret, so it asks for none",
       });
       expect(unobservedWhat(run)).toContain('pull-secret credentials (rbac mode noSecrets)');
       expect(run.report.findings.find((f) => f.source === 'cluster-ca')).toMatchObject({ severity: 'ok' });
