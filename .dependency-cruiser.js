@@ -20,7 +20,11 @@
  *   transition relay, check failures); src/chat the platform-neutral chat model and ports (messages,
  *   ChatPlatform, command requests, conversation store, outbox state), with src/chat/slack and
  *   src/chat/teams as its two adapters.
- * - src/redis implements the storage ports of src/alerts and src/chat; it is the only home of ioredis.
+ * - src/redis implements the storage ports of src/alerts and src/chat, and the checks' NodeReports
+ *   (what node agents reported); it is the only home of ioredis.
+ * - src/agent is `vigil agent`, the node agent: it reads the node's files with the host-certificates
+ *   check's reader and writes the report to Redis. It needs no Kubernetes API and imports no SDK but
+ *   through src/redis.
  * - handlers/ answer chat commands from the alerts, the chat model, the checks' registry and config.
  * - jobs/ are the BullMQ jobs: jobs/queue (names, schedule plan) at the bottom, then one folder per
  *   job (notify: the outbox; run-check; watchdog), and jobs/*.ts (start-jobs, create-queues) wiring
@@ -55,6 +59,7 @@ const areas = {
   'chat-slack': '^src/chat/slack/',
   'chat-teams': '^src/chat/teams/',
   redis: '^src/redis/',
+  agent: '^src/agent/',
   handlers: '^handlers/',
   'jobs-queue': '^jobs/queue/',
   'jobs-notify': '^jobs/notify/',
@@ -96,7 +101,8 @@ const arrows = {
   chat: ['domain', 'http', 'time'],
   'chat-slack': ['http', 'chat', 'domain', 'logger', 'runtime', 'time'],
   'chat-teams': ['http', 'chat', 'domain', 'logger', 'time'],
-  redis: ['alerts', 'chat', 'config', 'domain', 'time'],
+  redis: ['alerts', 'chat', 'checks-ports', 'config', 'domain', 'time'],
+  agent: ['checks', 'checks-registry', 'redis', 'config', 'domain', 'logger', 'time'],
   handlers: ['alerts', 'chat', 'chat-list', 'checks-api', 'config', 'domain', 'time'],
   'jobs-queue': ['config', 'domain', 'time'],
   'jobs-notify': ['jobs-queue', 'redis-client', 'alerts', 'chat', 'chat-list', 'domain', 'time'],

@@ -21,6 +21,7 @@ import { logger } from './logger.js';
 import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './redis/redis-connection.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { RedisNodeReports } from './redis/redis-node-reports.js';
 import { createRedisStores } from './redis/redis-stores.js';
 import { planSchedules } from '../jobs/queue/schedule-plan.js';
 import { startJobs, type Jobs, type JobsOptions } from '../jobs/start-jobs.js';
@@ -198,6 +199,8 @@ export function createApp(options: AppOptions): App {
           now,
           checks: allChecks,
           log: logger,
+          // What `vigil agent` wrote from each node, for the host-certificates check.
+          nodeReports: new RedisNodeReports(storeConn.redis, serve.redisPrefix, now),
           ...options.checks,
         },
         alerts: stores.alerts,
