@@ -64,7 +64,8 @@ export function hostReportsResult(input: HostReportsInput): HostReportsResult {
     } catch (err) {
       const problem = err instanceof ReportError ? err.message : 'its certificates cannot be evaluated';
       findings.push(unreadableReportFinding(cluster, node, problem));
-      silent.push({ node, why: `sent a report vigil cannot read (${isoUtcMinute(report.observedAt)})` });
+      const when = report.observedAt ? ` (${isoUtcMinute(report.observedAt)})` : '';
+      silent.push({ node, why: `sent a report vigil cannot read${when}` });
       continue;
     }
     const observation = parsed.observation;

@@ -85,8 +85,9 @@ export function emptyReportFinding(cluster: string, node: string, notes: readonl
     severity: 'unknown',
     summary: `no certificate file found on node ${node}`,
     nextStep:
-      'Check that the node directories are mounted under the host root (the agent needs /etc/kubernetes, ' +
-      '/var/lib/kubelet/pki and /var/lib/rancher under /host), or list the files in hostCertificates.extraPaths.',
+      "Check that the node's directories are under the host root (`--host-root`: the directory holding the " +
+      "node's /; the agent's DaemonSet: /etc/kubernetes, /var/lib/kubelet/pki and /var/lib/rancher mounted " +
+      'under /host), or list the files in hostCertificates.extraPaths.',
     evidence: notes.map((n) => `${n.path}: ${n.message}`),
   });
 }
