@@ -36,7 +36,7 @@ function reportFinding(
 }
 
 const agentPods =
-  'kubectl get pods -A -o wide -l app.kubernetes.io/component=agent --field-selector spec.nodeName=';
+  'kubectl get pods -A -o wide -l app.kubernetes.io/name=vigil-agent --field-selector spec.nodeName=';
 
 /**
  * How long a node may stay silent: `staleAfterMinutes`, or else two of the intervals it says it
