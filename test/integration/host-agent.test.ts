@@ -31,7 +31,8 @@ import { makeDeps, slackCommand, textOf } from '../unit/handlers/handler-fixture
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
 const tsxLoader = import.meta.resolve('tsx');
-const marker = 'KEY-MARKER-agent-3c1d9e-never-store-me';
+// The marker of test/unit/host-certificates/key-safety.test.ts, inside every private key written below.
+const marker = 'KEY-MARKER-7f3a9c1e-never-print-me';
 
 async function agentOnce(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   try {
@@ -165,13 +166,25 @@ describe('vigil agent → Redis → host-certificates check in vigil serve', () 
   }
 
   it('stores each node report as plain JSON under the prefix, with a TTL', async () => {
-    const [a, b] = await Promise.all([agentOnce(agentEnv(cp, 'cp-1')), agentOnce(agentEnv(worker, 'w-1'))]);
+    // cp-1 also globs its whole pki directory, keys included (they are skipped, never opened).
+    const [a, b] = await Promise.all([
+      agentOnce({
+        ...agentEnv(cp, 'cp-1'),
+        VIGIL_HOST_CERTIFICATES: '{"extraPaths":["/etc/kubernetes/pki/*"]}',
+      }),
+      agentOnce(agentEnv(worker, 'w-1')),
+    ]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const keys = nodeReportKeys(clients.prefix);
     const stored = JSON.parse(
       (await clients.store.get(keys.report('prod', 'host-certificates', 'cp-1'))) ?? '',
     );
     expect(stored).toMatchObject({ node: 'cp-1', intervalMinutes: 60, body: { node: 'cp-1' } });
+    expect(stored.body.notes).toContainEqual({
+      layout: 'extra',
+      path: '/etc/kubernetes/pki/apiserver-etcd-client.key',
+      message: 'a private key file: not read',
+    });
     expect(Date.parse(stored.observedAt)).toBeGreaterThan(clock.getTime() - 60_000);
     const ttl = await clients.store.pttl(keys.report('prod', 'host-certificates', 'cp-1'));
     expect(ttl).toBeGreaterThan(6.9 * 24 * HOUR_MS);
