@@ -21,8 +21,10 @@ Usage:
                                the host-certificates check only (no API, no kubeconfig needed)
   vigil demo  [--only CHECK]... [--output table|json] [--problems-only]
   vigil serve [--config FILE]  the bot: scheduled checks, alerts and commands in Slack and Teams
-  vigil agent [--once]         on each node: reports its certificate files to the Redis of vigil serve
-                               (VIGIL_CLUSTER, NODE_NAME, REDIS_URL; VIGIL_HOST_ROOT default /host)
+  vigil agent [--once] [--host-root DIR]
+                               on each node: reports its certificate files to the Redis of vigil serve
+                               (VIGIL_CLUSTER, NODE_NAME, REDIS_URL; the host root defaults to
+                               VIGIL_HOST_ROOT, else /host)
   vigil teams conversations    the Teams conversations vigil knows, with the aliases routes use
 
 Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.
@@ -167,9 +169,19 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'agent': {
         // Loaded lazily: only the agent needs it. It reads no config file: its environment says all.
+        if (parsed.values.config !== undefined) {
+          throw new VigilError(
+            'cli-agent-config',
+            'vigil agent reads no config file: its environment says everything (VIGIL_CLUSTER, NODE_NAME, REDIS_URL, VIGIL_HOST_CERTIFICATES; README.md "Host certificates")',
+          );
+        }
         const { readAgentEnv } = await import('./agent/agent-env.js');
         const { runAgent } = await import('./agent/run-agent.js');
-        return await runAgent(readAgentEnv(), { once: parsed.values.once ?? false });
+        const hostRoot = parsed.values['host-root'];
+        const env = readAgentEnv(
+          hostRoot !== undefined ? { ...process.env, VIGIL_HOST_ROOT: hostRoot } : process.env,
+        );
+        return await runAgent(env, { once: parsed.values.once ?? false });
       }
       case 'teams': {
         const sub = parsed.positionals[1];

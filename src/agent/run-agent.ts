@@ -140,6 +140,8 @@ export async function runAgent(env: Readonly<AgentEnv>, options: { once: boolean
   };
   planNext();
   await done;
-  await connection.close();
+  // QUIT would wait for a Redis that is down; a shut-down agent has nothing left to flush then.
+  if (connection.redis.status === 'ready') await connection.close();
+  else connection.redis.disconnect();
   return 0;
 }

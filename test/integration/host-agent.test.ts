@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -17,7 +17,13 @@ import { daysFrom } from '../../src/simulator/cert-factory.js';
 import { HOUR_MS } from '../../src/time/time-units.js';
 import { startJobs, type Jobs } from '../../jobs/start-jobs.js';
 import { HostTree, writeKubeadmTree, writeKubeletTree } from '../support/host-tree.js';
-import { queueClients, recordingLog, uniquePrefix, type QueueClients } from '../support/queue-harness.js';
+import {
+  queueClients,
+  recordingLog,
+  uniquePrefix,
+  waitFor,
+  type QueueClients,
+} from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { makeDeps, slackCommand, textOf } from '../unit/handlers/handler-fixtures.js';
 
@@ -34,11 +40,14 @@ const tsxLoader = import.meta.resolve('tsx');
 // The marker of test/unit/host-certificates/key-safety.test.ts, inside every private key written below.
 const marker = 'KEY-MARKER-7f3a9c1e-never-print-me';
 
-async function agentOnce(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+async function agentOnce(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number; stderr: string }> {
   try {
     const r = await run(
       process.execPath,
-      ['--import', tsxLoader, join(root, 'src/main.ts'), 'agent', '--once'],
+      ['--import', tsxLoader, join(root, 'src/main.ts'), 'agent', '--once', ...args],
       // Nothing of this process's environment (a REDIS_URL of the developer's) leaks in.
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
     );
@@ -172,7 +181,11 @@ describe('vigil agent → Redis → host-certificates check in vigil serve', () 
         ...agentEnv(cp, 'cp-1'),
         VIGIL_HOST_CERTIFICATES: '{"extraPaths":["/etc/kubernetes/pki/*"]}',
       }),
-      agentOnce(agentEnv(worker, 'w-1')),
+      // w-1 names its root on the command line instead.
+      agentOnce({ ...agentEnv(worker, 'w-1'), VIGIL_HOST_ROOT: '/nonexistent' }, [
+        '--host-root',
+        worker.root,
+      ]),
     ]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const keys = nodeReportKeys(clients.prefix);
@@ -276,11 +289,43 @@ describe('vigil agent → Redis → host-certificates check in vigil serve', () 
     expect(text).not.toContain('PRIVATE KEY');
   });
 
+  it('keeps reporting on its schedule until SIGTERM, then exits 0', async () => {
+    const keys = nodeReportKeys(clients.prefix);
+    const key = keys.report('loop', 'host-certificates', 'w-2');
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts'), 'agent'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...agentEnv(worker, 'w-2', 'loop'),
+        VIGIL_AGENT_SCHEDULE: '* * * * * *',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const observedAt = async () =>
+      (JSON.parse((await clients.store.get(key)) ?? '{}') as { observedAt?: string }).observedAt;
+    const first = await waitFor('the first report', observedAt, 30_000);
+    const second = await waitFor(
+      'a later report',
+      async () => ((await observedAt()) ?? '') > first && (await observedAt()),
+      10_000,
+    );
+    expect(JSON.parse((await clients.store.get(key)) ?? '{}')).toMatchObject({ intervalMinutes: 1 });
+    expect(second > first).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toContain('vigil agent stopping');
+  }, 60_000);
+
   it('exits 3 and says why when the environment is incomplete or Redis is unreachable', async () => {
     const missing = await agentOnce({ VIGIL_HOST_ROOT: cp.root, REDIS_URL: redis.url });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('NODE_NAME: is required');
     expect(missing.stderr).toContain('VIGIL_CLUSTER: is required');
+    const config = await agentOnce(agentEnv(cp, 'cp-1'), ['--config', 'vigil.yaml']);
+    expect(config.code).toBe(3);
+    expect(config.stderr).toContain('vigil agent reads no config file');
     const down = await agentOnce({ ...agentEnv(cp, 'cp-1'), REDIS_URL: 'redis://127.0.0.1:1' });
     expect(down.code).toBe(3);
     expect(down.stderr).toContain('the report of node cp-1 was not stored');
