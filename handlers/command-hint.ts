@@ -1,7 +1,11 @@
 import type { ChatPlatformName } from '../src/domain/alert.js';
 
-/** How a user types a command on their platform: `/k8s certs prod` in Slack, `@vigil certs prod` in Teams. */
+const prefixes: Record<ChatPlatformName, string> = { slack: '/k8s', teams: '@vigil', web: '' };
+
+/**
+ * How a user types a command on their platform: `/k8s certs prod` in Slack, `@vigil certs prod` in
+ * Teams, `certs prod` in the web chat's command box.
+ */
 export function commandHint(platform: ChatPlatformName, ...words: (string | undefined)[]): string {
-  const prefix = platform === 'slack' ? '/k8s' : '@vigil';
-  return [prefix, ...words.filter((w): w is string => w !== undefined && w !== '')].join(' ');
+  return [prefixes[platform], ...words].filter((w): w is string => w !== undefined && w !== '').join(' ');
 }

@@ -1,7 +1,12 @@
 import type { Principals, PermissionsConfig } from '../src/config/permissions-config.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
-/** Who is asking and where: the common part of CommandRequest and ActionRequest. */
+/**
+ * Who is asking and where: the common part of CommandRequest and ActionRequest. The web chat
+ * (src/chat/web) has no verified identities or channels, a name typed in a browser is nobody's id:
+ * no list in vigil.yaml names a web user, so a configured list refuses them and a restricted
+ * cluster never answers there.
+ */
 export interface Requester {
   platform: ChatPlatformName;
   user: Actor;
@@ -32,8 +37,15 @@ export function isRestricted(perms: PermissionsConfig, cluster: string): boolean
 export function mayQuery(perms: PermissionsConfig, cluster: string, who: Requester): Decision {
   const channels = perms.clusters[cluster]?.channels;
   if (!channels) return allowed;
-  const list = channels[who.platform];
+  const list = who.platform === 'web' ? [] : channels[who.platform];
   if (list.some((c) => c.toLowerCase() === who.channel.toLowerCase())) return allowed;
+  if (who.platform === 'web') {
+    return {
+      allowed: false,
+      reason: `${cluster} is restricted: its state is shown only in the channels listed for it, and the web chat cannot be listed`,
+      grant: `Ask in one of ${cluster}'s Slack or Teams channels.`,
+    };
+  }
   return {
     allowed: false,
     reason: `${cluster} is restricted: its state is shown only in the channels listed for it, and this one (${who.channel}) is not`,
@@ -81,7 +93,7 @@ export function mayChangeAlert(
 ): Decision {
   const governing = governingList(perms, permission, cluster);
   if (!governing) return allowed;
-  const list = governing.principals[who.platform];
+  const list = who.platform === 'web' ? undefined : governing.principals[who.platform];
   const ids = [who.user.id, ...(who.userPrincipalName ? [who.userPrincipalName] : [])];
   if (list?.users.some((u) => ids.some((id) => same(u, id)))) return allowed;
   if (list?.groups.some((g) => who.userGroups?.some((mine) => same(g, mine)))) return allowed;
@@ -107,5 +119,6 @@ export function permissionGroupIds(perms: PermissionsConfig, platform: ChatPlatf
     perms.snooze,
     ...Object.values(perms.clusters).flatMap((c) => [c.acknowledge, c.snooze]),
   ];
+  if (platform === 'web') return [];
   return [...new Set(lists.flatMap((p) => p?.[platform]?.groups ?? []))];
 }

@@ -20,8 +20,12 @@ export interface NotifyJobData {
 }
 
 export interface NotifyPacing {
-  /** Minimum gap between two messages to one destination, per platform (Slack: about 1 per second per channel). */
-  minIntervalMs: Record<ChatPlatformName, number>;
+  /**
+   * Minimum gap between two messages to one destination, per platform (Slack: about 1 per second per
+   * channel). A platform left out is not paced: the web chat (src/chat/web) is in-process, nothing
+   * rate-limits it.
+   */
+  minIntervalMs: Partial<Record<ChatPlatformName, number>>;
   retryInitialMs: number;
   retryMaxMs: number;
   orderWaitMs: number;
@@ -96,7 +100,11 @@ export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps)
   if (gate === 'wait')
     return { kind: 'wait', reason: 'order', delayMs: deps.pacing.orderWaitMs, data: keep(data) };
 
-  const slot = await deps.state.reserveSlot(target, deps.pacing.minIntervalMs[data.platform], data.slotAt);
+  const slot = await deps.state.reserveSlot(
+    target,
+    deps.pacing.minIntervalMs[data.platform] ?? 0,
+    data.slotAt,
+  );
   if (!slot.go) {
     return {
       kind: 'wait',

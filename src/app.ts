@@ -12,12 +12,14 @@ import {
   type HttpRoute,
 } from './chat/slack/index.js';
 import { createTeams, type Teams, type TeamsAdapterOptions } from './chat/teams/index.js';
+import { createWebChat, webRoomsOf, type WebChatOptions } from './chat/web/index.js';
 import { allChecks } from './checks/index.js';
 import type { RunChecksDeps } from './checks/run-checks.js';
 import type { VigilConfig } from './config/config-schema.js';
 import type { ServeEnv } from './config/serve-env.js';
 import type { SlackEnv } from './config/slack-env.js';
 import type { TeamsEnv } from './config/teams-env.js';
+import type { WebEnv } from './config/web-env.js';
 import type { ChatPlatformName } from './domain/alert.js';
 import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
@@ -38,6 +40,11 @@ export interface AppOptions {
   slack?: Readonly<SlackEnv>;
   /** Teams, when configured (Microsoft* or the explicit insecure development setting). */
   teams?: Readonly<TeamsEnv>;
+  /**
+   * The web chat (src/chat/web), when on (VIGIL_WEB, or the demo): served on the same port, its rooms
+   * the `web:` destinations of the routes. Listening beyond loopback requires its token.
+   */
+  web?: Readonly<WebEnv> & Pick<WebChatOptions, 'title' | 'quickCommands' | 'onMessage'>;
   /** Test knob: where inbound Bot Framework tokens' signing keys are published. */
   teamsAdapter?: TeamsAdapterOptions;
   now?: () => Date;
@@ -87,11 +94,11 @@ export function createApp(options: AppOptions): App {
     lazyConnect: true,
   });
   const stores = createRedisStores(storeConn, config.alerts);
-  const { slack, teams: teamsEnv } = options;
-  if (!slack && !teamsEnv) {
+  const { slack, teams: teamsEnv, web: webEnv } = options;
+  if (!slack && !teamsEnv && !webEnv) {
     throw new VigilError(
       'no-chat-platform',
-      'vigil serve needs a chat platform: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (Teams)',
+      'vigil serve needs a chat platform: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (Teams), or VIGIL_WEB=1 (the web chat)',
     );
   }
   const platforms = new Map<ChatPlatformName, ChatPlatform>();
@@ -169,7 +176,19 @@ export function createApp(options: AppOptions): App {
     });
     platforms.set('teams', teams.platform);
   }
-  const routes = [...(teams ? [teams.route] : []), ...(options.routes ?? [])];
+  const web = webEnv
+    ? createWebChat({
+        rooms: webRoomsOf(config.alerts),
+        bindHost: serve.host,
+        ...webEnv,
+        onCommand: (req) => handleCommand(req, handlerDeps),
+        onAction: (req) => handleAction(req, handlerDeps),
+        now,
+        log,
+      })
+    : undefined;
+  if (web) platforms.set('web', web.platform);
+  const routes = [...(teams ? [teams.route] : []), ...(web?.routes ?? []), ...(options.routes ?? [])];
 
   const slackGroupIds = permissionGroupIds(config.permissions, 'slack');
   const groups = slack

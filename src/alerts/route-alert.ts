@@ -2,7 +2,7 @@ import type { AlertRoute, RouteDestinations } from '../config/alerts-config.js';
 import type { Alert, ChatPlatformName } from '../domain/alert.js';
 import { compareSeverity, type Severity } from '../domain/severity.js';
 
-/** One place an alert's message goes: a Slack channel id or a Teams conversation alias. */
+/** One place an alert's message goes: a Slack channel id, a Teams conversation alias or a web chat room. */
 export interface Destination {
   platform: ChatPlatformName;
   destination: string;
@@ -29,6 +29,7 @@ export function routeAlert(alert: RoutableAlert, routing: Routing): Destination[
     for (const [platform, list] of [
       ['slack', targets.slack ?? []],
       ['teams', targets.teams ?? []],
+      ['web', targets.web ?? []],
     ] as const) {
       for (const destination of list) {
         const key = `${platform}\u0000${destination}`;

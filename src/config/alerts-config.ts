@@ -50,9 +50,19 @@ const teamsAlias = z
     error: 'must be a Teams conversation alias such as "oncall" (letters, digits, ".", "_", "-")',
   });
 
+// The web chat's rooms (src/chat/web): names of vigil's own choosing, shown on its page.
+const webRoom = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    error: 'must be a web chat room name such as "alerts" (lower-case letters, digits, ".", "_", "-")',
+  });
+
 const destinations = {
   slack: z.array(slackChannel).default([]),
   teams: z.array(teamsAlias).default([]),
+  /** Optional, unlike the others, so configs built in code before the web chat existed still type-check. */
+  web: z.array(webRoom).optional(),
 };
 
 const route = z
@@ -71,8 +81,9 @@ const route = z
     /** Alertmanager's `continue`: keep looking at later routes after this one matched. */
     continue: z.boolean().default(false),
   })
-  .refine((r) => r.slack.length + r.teams.length > 0, {
-    error: 'a route needs at least one destination: add slack: [C0123ABCD] and/or teams: [alias]',
+  .refine((r) => r.slack.length + r.teams.length + (r.web?.length ?? 0) > 0, {
+    error:
+      'a route needs at least one destination: add slack: [C0123ABCD], teams: [alias] and/or web: [room]',
     path: ['slack'],
   });
 

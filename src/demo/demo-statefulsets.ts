@@ -75,3 +75,44 @@ export function demoStatefulSetObjects(now: Date): Record<string, unknown>[] {
   objects.push(search.statefulSet([]));
   return objects;
 }
+
+/**
+ * db/mongo after the incident (the live demo's recovery, at `now`): mongo-0's member caught up and
+ * passes its readiness probe, so the controller went on and created mongo-2, which is Ready too.
+ */
+export function recoveredMongoObjects(now: Date): Record<string, unknown>[] {
+  const mongo = new StatefulSetFixture({
+    namespace: 'db',
+    name: 'mongo',
+    replicas: 3,
+    now,
+    container: 'mongod',
+    ageMinutes: 120 * 24 * 60,
+    statusWrittenMinutesAgo: 0,
+  });
+  const pods = [
+    mongo.pod({ ordinal: 0, node: 'node-a', readyChangedMinutesAgo: 0, ageMinutes: 50 }),
+    mongo.pod({ ordinal: 1, node: 'node-b', ageMinutes: 2 * 24 * 60 }),
+    mongo.pod({ ordinal: 2, node: 'node-b', ageMinutes: 0.2 }),
+  ];
+  return [mongo.statefulSet(pods), ...pods, mongo.revision(mongo.currentRevision, 3)];
+}
+
+/** monitoring/loki at the end of its rolling update: every pod on the new revision and Ready. */
+export function finishedLokiObjects(now: Date): Record<string, unknown>[] {
+  const loki = new StatefulSetFixture({
+    namespace: 'monitoring',
+    name: 'loki',
+    replicas: 3,
+    now,
+    currentRevision: 'loki-7f8d6c9b5',
+    generation: 8,
+    specWrittenMinutesAgo: 4,
+  });
+  const pods = [
+    loki.pod({ ordinal: 0, ageMinutes: 0.3 }),
+    loki.pod({ ordinal: 1, ageMinutes: 1.5 }),
+    loki.pod({ ordinal: 2, ageMinutes: 3.5, node: 'node-b' }),
+  ];
+  return [loki.statefulSet(pods), ...pods];
+}

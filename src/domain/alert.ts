@@ -7,7 +7,7 @@ import type { Severity } from './severity.js';
  */
 export type AlertState = 'firing' | 'acknowledged' | 'snoozed' | 'resolved';
 
-export type ChatPlatformName = 'slack' | 'teams';
+export type ChatPlatformName = 'slack' | 'teams' | 'web';
 
 /** Who did something: a chat user, the CLI, or vigil itself (transitions from check runs). */
 export interface Actor {

@@ -3,6 +3,7 @@ import type { VigilConfig } from '../config/config-schema.js';
 import { readServeEnv } from '../config/serve-env.js';
 import { readSlackEnv, slackEnvPresent } from '../config/slack-env.js';
 import { readTeamsEnv, teamsEnvPresent } from '../config/teams-env.js';
+import { readWebEnv, webEnvPresent } from '../config/web-env.js';
 import { logger } from '../logger.js';
 
 /**
@@ -16,7 +17,14 @@ export async function runServe(config: Readonly<VigilConfig>): Promise<number> {
   // Each platform is on when any of its variables is set, and then must be complete.
   const slack = slackEnvPresent() ? readSlackEnv() : undefined;
   const teams = teamsEnvPresent() ? readTeamsEnv() : undefined;
-  const app = createApp({ config, serve, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) });
+  const web = webEnvPresent() ? readWebEnv() : undefined;
+  const app = createApp({
+    config,
+    serve,
+    ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+    ...(web ? { web } : {}),
+  });
   await app.start();
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
