@@ -28,7 +28,7 @@ export interface WebChatOptions {
   now?: () => Date;
   maxMessages?: number;
   /** Test knobs for the event stream. */
-  streams?: { maxStreams?: number; heartbeatMs?: number };
+  streams?: { maxStreams?: number; heartbeatMs?: number; stallMs?: number };
   log?: { error(fields: object, message: string): void };
 }
 

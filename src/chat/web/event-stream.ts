@@ -6,19 +6,25 @@ import { webLimits } from './web-limits.js';
 interface Stream {
   id: string;
   res: ServerResponse;
+  /** When a write last found the socket full; cleared when it drains. */
+  blockedSince?: number;
 }
 
 export interface EventStreamOptions {
   maxStreams?: number;
   heartbeatMs?: number;
+  /** A stream that has not drained for this long is dropped. */
+  stallMs?: number;
+  /** ...and one holding this much unsent output, at once. */
   bufferBytes?: number;
 }
 
 /**
  * Server-Sent Events to the open pages. Every frame is one `event:` and one `data:` line of JSON
- * (JSON.stringify escapes newlines, so data never spans lines). A reader that stops reading is
- * dropped once its buffer passes `bufferBytes`, so one stalled phone cannot hold memory or delay
- * anyone else; EventSource reconnects by itself and gets a fresh snapshot.
+ * (JSON.stringify escapes newlines, so data never spans lines). A reader that stops reading (a
+ * phone that went to sleep, a stuck proxy) is dropped once its socket has not drained for
+ * `stallMs`, or at once past `bufferBytes`, so it cannot hold memory; a burst that a live reader
+ * takes a moment to read is not a stall. EventSource reconnects by itself and gets a fresh snapshot.
  */
 export class EventStreams {
   private readonly streams = new Map<string, Stream>();
@@ -26,11 +32,13 @@ export class EventStreams {
   private readonly maxStreams: number;
   private readonly heartbeatMs: number;
   private readonly bufferBytes: number;
+  private readonly stallMs: number;
 
   constructor(options: EventStreamOptions = {}) {
     this.maxStreams = options.maxStreams ?? webLimits.maxStreams;
     this.heartbeatMs = options.heartbeatMs ?? webLimits.heartbeatMs;
     this.bufferBytes = options.bufferBytes ?? webLimits.streamBufferBytes;
+    this.stallMs = options.stallMs ?? webLimits.streamStallMs;
   }
 
   get size(): number {
@@ -96,12 +104,18 @@ export class EventStreams {
   }
 
   private write(stream: Stream, text: string): void {
-    if (stream.res.writableLength > this.bufferBytes) {
+    const stalled = stream.blockedSince !== undefined && Date.now() - stream.blockedSince > this.stallMs;
+    if (stalled || stream.res.writableLength > this.bufferBytes) {
       this.streams.delete(stream.id);
       stream.res.destroy();
       return;
     }
-    stream.res.write(text);
+    if (!stream.res.write(text) && stream.blockedSince === undefined) {
+      stream.blockedSince = Date.now();
+      stream.res.once('drain', () => {
+        stream.blockedSince = undefined;
+      });
+    }
   }
 
   private startHeartbeat(): void {

@@ -1,7 +1,7 @@
 export { createWebChat, type WebChat, type WebChatOptions } from './create-web-chat.js';
 export { isLoopbackHost } from './web-access.js';
 export type { WebCard, WebThreadLine } from './message-board.js';
-export { renderWebCard, type WebAction, type WebCardBody } from './render-web-card.js';
+export { durationLabel, renderWebCard, type WebAction, type WebCardBody } from './render-web-card.js';
 export { renderWebReply, type WebReply } from './render-web-reply.js';
 export type { WebRoute } from './web-routes.js';
 export { webLimits } from './web-limits.js';

@@ -8,7 +8,10 @@ import { clip, oneLine, webLimits as limits } from './web-limits.js';
 export interface WebAction {
   kind: 'ack' | 'snooze';
   duration?: string;
+  /** What the button does, in full ("Snooze 4 h"): its accessible name. */
   label: string;
+  /** What it reads beside its group's name on the page ("4 h" after "Snooze"). */
+  short?: string;
 }
 
 /** What the page shows of an alert: plain strings, placed with textContent, never parsed as HTML. */
@@ -86,7 +89,8 @@ function actionsOf(message: AlertMessage): WebAction[] {
     if (action.kind === 'ack') out.push({ kind: 'ack', label: 'Acknowledge' });
     else {
       for (const duration of action.durations.filter((d) => durationPattern.test(d)).slice(0, 5)) {
-        out.push({ kind: 'snooze', duration, label: `Snooze ${durationLabel(duration)}` });
+        const short = durationLabel(duration);
+        out.push({ kind: 'snooze', duration, label: `Snooze ${short}`, short });
       }
     }
   }

@@ -19,20 +19,22 @@ export const webLimits = {
   statusChars: 500,
   /** A rendered card as JSON, thread included: far above what the caps above can produce. */
   cardBytes: 64 * 1024,
-  replyLines: 300,
-  replyLineChars: 500,
+  replyLines: 200,
+  replyLineChars: 900,
   replyTitleChars: 200,
   replyFooterChars: 500,
   /** A rendered answer as JSON: the caps above keep it under this. */
-  replyBytes: 192 * 1024,
+  replyBytes: 384 * 1024,
   /** Largest accepted JSON request body (a command is a line of text). */
   bodyBytes: 16 * 1024,
   commandChars: 1000,
   nameChars: 40,
   /** Open event streams (browser tabs); more are refused with 503 until one closes. */
   maxStreams: 64,
-  /** A stream whose reader stopped reading is dropped past this much buffered output. */
-  streamBufferBytes: 1024 * 1024,
+  /** A stream whose socket has not drained for this long is dropped (its reader stopped reading)... */
+  streamStallMs: 20_000,
+  /** ...or at once when this much output waits for it (a full snapshot is a few MiB at most). */
+  streamBufferBytes: 64 * 1024 * 1024,
   /** Comment lines keep proxies from closing an idle stream. */
   heartbeatMs: 15_000,
 } as const;

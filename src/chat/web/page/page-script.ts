@@ -54,12 +54,12 @@ export const pageScript = `
     const ms = Date.now() - Date.parse(iso);
     if (!Number.isFinite(ms) || ms < 0) return '';
     const min = Math.floor(ms / 60000);
-    if (min < 1) return 'just now';
-    if (min < 60) return min + ' min ago';
+    if (min < 1) return '(just now)';
+    if (min < 60) return '(' + min + ' min ago)';
     const h = Math.floor(min / 60);
-    if (h < 24) return h + ' h ' + (min % 60) + ' min ago';
+    if (h < 24) return '(' + h + ' h ' + (min % 60) + ' min ago)';
     const d = Math.floor(h / 24);
-    return d + ' d ' + (h % 24) + ' h ago';
+    return '(' + d + ' d ' + (h % 24) + ' h ago)';
   }
   function clock(iso) {
     const d = new Date(iso);
@@ -67,6 +67,7 @@ export const pageScript = `
   }
   setInterval(() => {
     for (const node of document.querySelectorAll('[data-since]')) node.textContent = ago(node.dataset.since);
+    for (const node of document.querySelectorAll('[data-ago]')) node.textContent = ago(node.dataset.ago);
   }, 30000);
 
   // ---- messages -----------------------------------------------------------------------------
@@ -98,15 +99,14 @@ export const pageScript = `
     head.append(meta);
     card.append(head, el('h2', 'title', c.title));
 
-    const facts = el('dl', 'facts');
-    const object = el('dd');
-    object.append(el('code', '', c.object));
-    const since = el('dd');
-    since.append(c.sinceText + ' ');
+    const facts = el('div', 'facts');
+    const object = el('span', 'fact');
+    object.append(el('span', 'label', 'Object'), ' ', el('code', '', c.object));
+    const since = el('span', 'fact');
     const age = el('span', 'ago', ago(c.since));
     age.dataset.since = c.since;
-    since.append(age);
-    facts.append(el('dt', '', 'Object'), object, el('dt', '', 'Since'), since);
+    since.append(el('span', 'label', 'Since'), ' ' + c.sinceText + ' ', age);
+    facts.append(object, since);
     card.append(facts);
 
     const resolved = c.state === 'resolved';
@@ -120,11 +120,21 @@ export const pageScript = `
     if (c.status) card.append(el('p', 'status', c.status));
     if (c.actions.length) {
       const actions = el('div', 'actions');
+      let snoozeGroup;
       for (const a of c.actions) {
-        const button = el('button', a.kind === 'ack' ? 'primary' : '', a.label);
+        const button = el('button', a.kind === 'ack' ? 'primary' : '', a.short || a.label);
         button.type = 'button';
+        button.ariaLabel = a.label;
+        button.title = a.label;
         button.addEventListener('click', () => press(c.id, a, card));
-        actions.append(button);
+        if (a.kind === 'snooze') {
+          if (!snoozeGroup) {
+            snoozeGroup = el('span', 'group');
+            snoozeGroup.append(el('span', 'group-label', 'Snooze'));
+            actions.append(snoozeGroup);
+          }
+          snoozeGroup.append(button);
+        } else actions.append(button);
       }
       card.append(actions);
     }
@@ -186,19 +196,22 @@ export const pageScript = `
   function refresh() {
     empty.hidden = cards.size > 0 || column.querySelector('.reply') !== null;
     const open = { critical: 0, warning: 0, unknown: 0 };
-    let handled = 0;
+    let acknowledged = 0;
+    let snoozed = 0;
     let resolved = 0;
     for (const c of cards.values()) {
       if (c.state === 'resolved') resolved++;
-      else if (c.state === 'firing') open[c.severity] = (open[c.severity] || 0) + 1;
-      else handled++;
+      else if (c.state === 'acknowledged') acknowledged++;
+      else if (c.state === 'snoozed') snoozed++;
+      else open[c.severity] = (open[c.severity] || 0) + 1;
     }
     summary.replaceChildren();
     const firing = open.critical + open.warning + open.unknown;
     for (const severity of ['critical', 'warning', 'unknown']) {
       if (open[severity]) summary.append(el('span', 'pill ' + severity, open[severity] + ' ' + severity));
     }
-    if (handled) summary.append(el('span', 'pill', handled + ' acknowledged or snoozed'));
+    if (acknowledged) summary.append(el('span', 'pill', acknowledged + ' acknowledged'));
+    if (snoozed) summary.append(el('span', 'pill', snoozed + ' snoozed'));
     if (resolved) summary.append(el('span', 'pill', resolved + ' resolved'));
     if (!firing && cards.size) summary.append(el('span', 'pill calm', 'nothing firing'));
     document.title = (firing ? '(' + firing + ') ' : '') + 'vigil web chat';

@@ -37,15 +37,16 @@ body {
 .pill.warning { background: var(--warn); color: #fff; }
 .pill.unknown { background: var(--unk); color: #fff; }
 .pill.calm { background: var(--ok); color: #fff; }
-.tools { display: flex; align-items: center; gap: 12px; font-size: 13px; color: var(--muted); }
-.tools label { display: flex; align-items: center; gap: 6px; }
-.tools input[type="text"] { width: 9.5em; }
+.tools { display: flex; align-items: center; gap: 14px; font-size: 13px; color: var(--muted); }
+.tools label { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.tools input[type="text"] { width: 9em; }
+.tools input[type="checkbox"] { margin: 0; }
 input[type="text"] {
   font: inherit; padding: 6px 9px; border: 1px solid var(--line); border-radius: 7px;
   background: var(--bg); color: var(--text); min-width: 0;
 }
 input[type="text"]:focus, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
-.need-name input[type="text"]#name { border-color: var(--warn); box-shadow: 0 0 0 2px var(--warn); }
+.need-name #name { border-color: var(--warn); box-shadow: 0 0 0 2px var(--warn); }
 .live { white-space: nowrap; }
 .live::before {
   content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 50%;
@@ -58,13 +59,13 @@ input[type="text"]:focus, button:focus-visible { outline: 2px solid var(--accent
 .card {
   --sev: var(--muted);
   background: var(--panel); border: 1px solid var(--line); border-left: 5px solid var(--sev);
-  border-radius: 9px; padding: 12px 16px;
+  border-radius: 9px; padding: 11px 16px 12px; scroll-margin-top: 12px;
 }
+.card.st-resolved .facts, .card.st-resolved .section { display: none; }
 .sev-critical { --sev: var(--crit); }
 .sev-warning { --sev: var(--warn); }
 .sev-unknown { --sev: var(--unk); }
 .card.st-resolved { --sev: var(--ok); }
-.card.st-acknowledged, .card.st-snoozed { border-left-style: double; border-left-width: 6px; }
 .head { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; font-size: 12.5px; color: var(--muted); }
 .badge {
   font-size: 11px; font-weight: 700; letter-spacing: .05em; text-transform: uppercase;
@@ -72,11 +73,11 @@ input[type="text"]:focus, button:focus-visible { outline: 2px solid var(--accent
 }
 .state { font-weight: 600; color: var(--text); }
 .meta { margin-left: auto; }
-.title { font-size: 16px; line-height: 1.35; margin: 6px 0 6px; overflow-wrap: anywhere; }
+.title { font-size: 15.5px; line-height: 1.35; margin: 5px 0 4px; overflow-wrap: anywhere; }
 .st-resolved .title { color: var(--muted); }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0 0 6px; font-size: 13.5px; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.facts { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0 0 4px; font-size: 13.5px; }
+.fact { min-width: 0; overflow-wrap: anywhere; }
+.fact .label { color: var(--muted); margin-right: 2px; }
 code {
   font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   background: var(--code); padding: 1px 5px; border-radius: 4px; overflow-wrap: anywhere;
@@ -91,12 +92,14 @@ code {
 .blast li { background: var(--code); border-radius: 5px; padding: 1px 7px; font-size: 12.5px; }
 .next p {
   margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; background: var(--code);
-  border-radius: 6px; padding: 7px 10px;
+  border-radius: 6px; padding: 6px 10px; font-size: 13px;
 }
-.status { margin: 9px 0 0; font-size: 13.5px; font-weight: 600; }
+.status { margin: 8px 0 0; font-size: 13.5px; font-weight: 600; }
 .st-acknowledged .status, .st-snoozed .status { color: var(--accent); }
 .st-resolved .status { color: var(--ok); }
-.actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 10px; }
+.actions { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; margin-top: 10px; }
+.group { display: inline-flex; align-items: center; gap: 6px; }
+.group-label { color: var(--muted); font-size: 13px; margin-right: 2px; }
 button {
   font: inherit; font-size: 13.5px; padding: 6px 13px; border-radius: 7px; cursor: pointer;
   border: 1px solid var(--line); background: var(--panel); color: var(--text);
@@ -130,10 +133,11 @@ button:disabled { opacity: .55; cursor: progress; }
 @media (max-width: 640px) {
   body { font-size: 14.5px; }
   .top { padding: 8px 12px; gap: 6px 10px; }
+  .live { order: 2; margin-left: auto; }
   .summary { order: 3; flex-basis: 100%; }
-  .tools { margin-left: auto; }
-  .tools .hide-label { display: none; }
-  .tools input[type="text"] { width: 7.5em; }
+  .tools { order: 4; flex-basis: 100%; justify-content: space-between; }
+  .tools input[type="text"] { width: 8.5em; }
+  .title { font-size: 15px; }
   #feed { padding: 10px 8px 6px; }
   .card { padding: 10px 12px; }
   .meta { margin-left: 0; flex-basis: 100%; }

@@ -53,10 +53,10 @@ export function webPage(title: string, quickCommands: readonly string[]): WebPag
   <div class="brand"><span class="dot" aria-hidden="true">●</span><strong>vigil</strong><span class="room" id="room">web chat</span></div>
   <div class="summary" id="summary" aria-live="polite"></div>
   <div class="tools">
-    <label title="Hide resolved"><input type="checkbox" id="hide-resolved" aria-label="Hide resolved"><span class="hide-label">Hide resolved</span></label>
-    <label for="name">You</label><input type="text" id="name" maxlength="40" autocomplete="nickname" placeholder="your name">
-    <span class="live" id="live">connecting…</span>
+    <label class="toggle"><input type="checkbox" id="hide-resolved">Hide resolved</label>
+    <label class="me"><span>Your name</span><input type="text" id="name" maxlength="40" autocomplete="nickname" placeholder="e.g. Maria"></label>
   </div>
+  <span class="live" id="live">connecting…</span>
 </header>
 <main id="feed"><div class="column" id="column"><p class="empty" id="empty">No alerts yet: they appear here as checks find them.</p></div></main>
 <div id="toast" role="status" hidden></div>
