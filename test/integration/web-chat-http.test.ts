@@ -103,6 +103,20 @@ describe('web chat over HTTP', () => {
     expect(other.status).toBe(403);
     const big = await fetch(`${s.base}/api/command`, json({ text: 'x'.repeat(20_000), name: 'x' }));
     expect(big.status).toBe(413);
+    // Chunked, so no Content-Length to refuse up front: reading stops at the limit.
+    const body = new TextEncoder().encode(JSON.stringify({ text: 'x'.repeat(20_000), name: 'x' }));
+    const chunked = await fetch(`${s.base}/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(body);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
     expect(commands).toHaveLength(0);
   });
 

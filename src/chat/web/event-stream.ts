@@ -41,10 +41,6 @@ export class EventStreams {
     this.stallMs = options.stallMs ?? webLimits.streamStallMs;
   }
 
-  get size(): number {
-    return this.streams.size;
-  }
-
   /**
    * Opens a stream on `res` and sends `first(id)` on it; answers 503 instead when `maxStreams` are
    * open. Returns the stream id, or undefined when refused.
@@ -94,13 +90,6 @@ export class EventStreams {
     if (!stream) return false;
     this.write(stream, frame(event, data));
     return true;
-  }
-
-  /** Ends every stream (the HTTP server is stopping). */
-  closeAll(): void {
-    for (const stream of this.streams.values()) stream.res.end();
-    this.streams.clear();
-    this.stopHeartbeat();
   }
 
   private write(stream: Stream, text: string): void {

@@ -95,13 +95,6 @@ export class MessageBoard {
     return [...this.cards.values()].sort((a, b) => a.postedAt.localeCompare(b.postedAt) || seq(a) - seq(b));
   }
 
-  count(room?: string): number {
-    if (room === undefined) return this.cards.size;
-    let n = 0;
-    for (const card of this.cards.values()) if (card.room === room) n++;
-    return n;
-  }
-
   /** Calls `listener` with every posted or changed message; returns the unsubscribe function. */
   subscribe(listener: (card: WebCard) => void): () => void {
     this.listeners.add(listener);

@@ -19,10 +19,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) {
-      req.destroy();
-      throw new BodyError(413, `request body larger than ${maxBytes} bytes`);
-    }
+    // The rest is not read: the answer says `connection: close` (web-routes.ts), which drops it.
+    if (size > maxBytes) throw new BodyError(413, `request body larger than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   let parsed: unknown;

@@ -150,6 +150,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {
+  // After a body too large, the connection is not reused: the rest of the body is never read.
+  if (status === 413) res.setHeader('connection', 'close');
   sendJson(res, status, { error: message });
 }
 
