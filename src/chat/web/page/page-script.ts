@@ -67,7 +67,6 @@ export const pageScript = `
   }
   setInterval(() => {
     for (const node of document.querySelectorAll('[data-since]')) node.textContent = ago(node.dataset.since);
-    for (const node of document.querySelectorAll('[data-ago]')) node.textContent = ago(node.dataset.ago);
   }, 30000);
 
   // ---- messages -----------------------------------------------------------------------------
