@@ -11,8 +11,9 @@ const sdkHomes = [
   { name: '@slack/bolt', home: 'src/chat/slack/' },
   { name: '@slack/web-api', home: 'src/chat/slack/' },
   { name: 'botbuilder', home: 'src/chat/teams/' },
-  { name: 'bullmq', home: 'src/queue/' },
-  { name: 'ioredis', home: 'src/queue/' },
+  { name: 'bullmq', home: 'jobs/' },
+  { name: 'ioredis', home: 'src/redis/' },
+  { name: 'prom-client', home: 'src/metrics/' },
 ];
 
 export default tseslint.config(

@@ -8,7 +8,7 @@
  *                                  [--concurrency 16] [--no-429] [--max-overhead 10]
  *
  * Everything runs on 127.0.0.1, in this process except redis-server. Each run wires the queue the
- * way `vigil serve` does (startScheduling, with only the notify worker running: no schedules, no
+ * way `vigil serve` does (startJobs, with only the notify worker running: no schedules, no
  * check worker, no watchdog): the Outbox, BullMQ, RedisOutboxState, the Redis alert store and the real
  * SlackPlatform (WebClient with rejectRateLimitedCalls) against the fake Slack Web API
  * (test/fakes/slack). The platform is wrapped only to time each call.
@@ -46,8 +46,8 @@ import type { AlertChanges } from '../src/alerts/alert-store.js';
 import { lifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
 import { createSlackPlatform } from '../src/chat/slack/index.js';
 import { parseConfig } from '../src/config/load-config.js';
-import { createRedisStores } from '../src/queue/redis-stores.js';
-import { startScheduling } from '../src/queue/start-scheduling.js';
+import { createRedisStores } from '../src/redis/redis-stores.js';
+import { startJobs } from '../jobs/start-jobs.js';
 import { FakeSlackWebApi, type FakeSlackMessage } from '../test/fakes/slack/index.js';
 import { countingCheckDeps } from '../test/support/fake-check-deps.js';
 import { queueClients } from '../test/support/queue-harness.js';
@@ -133,7 +133,7 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
   const prefix = `bench-delivery-${runNo}-${randomBytes(3).toString('hex')}`;
   const clients = queueClients(redis, prefix);
   const timers: NodeJS.Timeout[] = [];
-  let scheduling: Awaited<ReturnType<typeof startScheduling>> | undefined;
+  let scheduling: Awaited<ReturnType<typeof startJobs>> | undefined;
   try {
     const rawConfig = {
       clusters: [{ name: 'bench', kubeconfig: join(dir, 'unused.kubeconfig') }],
@@ -150,7 +150,7 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
     const stores = createRedisStores(clients.storeConnection, config.alerts);
     const platform = new TimedPlatform(createSlackPlatform({ botToken: slack.token, apiUrl: slack.apiUrl }));
     const log = countingLog();
-    scheduling = await startScheduling({
+    scheduling = await startJobs({
       config,
       redis: { bullmq: clients.bullmq, store: clients.store },
       prefix,

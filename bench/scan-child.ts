@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { tlsSecretFindings } from '../src/checks/certificates/sources/tls-secrets.js';
 import type { CheckContext } from '../src/checks/check.js';
 import type { CertificateReader, TlsSecret } from '../src/checks/certificates/certificate-reader.js';
+import { KubeCertificateReader } from '../src/kube/kube-certificate-reader.js';
 import { loadClusterConnection } from '../src/kube/load-cluster-connection.js';
 
 export interface ScanChildReport {
@@ -57,7 +58,7 @@ async function main(configPath: string): Promise<ScanChildReport> {
   let heapPeak = 0;
   let externalPeak = 0;
   let heapTotalPeak = 0;
-  const inner = target.reader;
+  const inner = new KubeCertificateReader(target.kube);
   const reader: CertificateReader = Object.assign(Object.create(inner) as CertificateReader, {
     async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
       for await (const page of inner.tlsSecretPages(pageSize)) {
@@ -73,10 +74,11 @@ async function main(configPath: string): Promise<ScanChildReport> {
       }
     },
   });
-  const ctx: CheckContext = {
+  const ctx: CheckContext<CertificateReader> = {
     cluster,
     config,
-    target: { ...target, reader },
+    target,
+    reader,
     apiReachable: true,
     now: new Date(),
     probeTls: () => Promise.reject(new Error('scan-child does no handshakes')),

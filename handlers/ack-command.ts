@@ -1,6 +1,6 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import { changeAlert } from './change-alert.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { ParsedCommand } from './parse-command.js';
 

@@ -3,7 +3,7 @@ import type { Alert } from '../src/domain/alert.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import { alertLine } from './describe-alert.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { moreLine, pageSuffix, paginate } from './paginate.js';

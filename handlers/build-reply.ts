@@ -1,5 +1,5 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import { cleanText } from './clean-text.js';
+import { cleanText } from '../src/chat/clean-text.js';
 
 /** Longest line kept: cluster data (subjects, object names) can be arbitrarily long. */
 export const MAX_LINE_CHARS = 300;

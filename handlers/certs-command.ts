@@ -6,7 +6,7 @@ import { DAY_MS } from '../src/time/time-units.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { loadSnapshots, snapshotFooter, snapshotNotes } from './load-snapshots.js';
 import { moreLine, pageSuffix, paginate } from './paginate.js';

@@ -8,7 +8,7 @@ import type { Alert } from '../src/domain/alert.js';
 import { compactDuration } from '../src/time/compact-duration.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply } from './build-reply.js';
-import { cleanText, echo } from './clean-text.js';
+import { cleanText, echo } from '../src/chat/clean-text.js';
 import { commandHint } from './command-hint.js';
 import { MAX_COMMAND_CHARS } from './parse-command.js';
 import type { HandlerDeps } from './handler-deps.js';

@@ -1,23 +1,18 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import { resolveCheckName } from '../src/checks/check-names.js';
+import { checkNamed, resolveCheckName } from '../src/checks/check-names.js';
+import { allChecks } from '../src/checks/index.js';
 import { buildReply } from './build-reply.js';
-import { echo } from './clean-text.js';
+import { echo } from '../src/chat/clean-text.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { ParsedCommand } from './parse-command.js';
 import { originOf } from './refuse.js';
 import { selectClusters } from './select-clusters.js';
 
-const checkTitle = {
-  certificates: 'certificate check',
-  statefulsets: 'StatefulSet check',
-  registries: 'registry check',
-} as const;
-
 /**
- * `/k8s check CLUSTER [certs|sts|registries]`: queues a run now and answers at once; the result comes
- * later through `request.respond`, because a run takes longer than Slack's 3 seconds.
+ * `/k8s check CLUSTER [CHECK]` (`certs`, `sts`, ...): queues a run now and answers at once; the result
+ * comes later through `request.respond`, because a run takes longer than Slack's 3 seconds.
  */
 export async function checkCommand(
   cmd: ParsedCommand,
@@ -32,7 +27,7 @@ export async function checkCommand(
       sections: [
         {
           lines: [
-            `Checks: certs, sts, registries; leave it out to run all: ${commandHint(request.platform, 'check', clusterWord?.toLowerCase())}`,
+            `Checks: ${allChecks.map((c) => c.command.short).join(', ')}; leave it out to run all: ${commandHint(request.platform, 'check', clusterWord?.toLowerCase())}`,
           ],
         },
       ],
@@ -41,7 +36,7 @@ export async function checkCommand(
   const selection = await selectClusters('check', clusterWord, request, deps);
   if (!selection.ok) return selection.reply;
   const cluster = selection.clusters[0] ?? '';
-  const what = check ? `the ${checkTitle[check]}` : 'all checks';
+  const what = check ? `the ${checkNamed(check).label.one} check` : 'all checks';
   const { respond } = request;
   const answer = async (reply: ReplyMessage): Promise<void> => {
     if (!respond) return;
@@ -61,8 +56,10 @@ export async function checkCommand(
     origin: originOf(request),
     detail: check ?? 'all checks',
   });
+  // After a run of all checks, point at the first one's listing.
+  const listing = (check ? checkNamed(check) : allChecks[0]).command.short;
   const later = respond
     ? 'The result will be posted here when it finishes.'
-    : `When it finishes, ${commandHint(request.platform, check === 'statefulsets' ? 'sts' : check === 'registries' ? 'registries' : 'certs', cluster)} shows the new results.`;
+    : `When it finishes, ${commandHint(request.platform, listing, cluster)} shows the new results.`;
   return buildReply({ title: `Running ${what} on ${cluster} now`, sections: [{ lines: [later] }] });
 }

@@ -1,23 +1,11 @@
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
+import { checkNamed, checkTitle } from '../src/checks/check-names.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
-import type { CheckName } from '../src/domain/finding.js';
+import type { RunnableCheckName } from '../src/domain/finding.js';
 import { buildReply } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import { dataAgeFooter } from './data-age-footer.js';
-
-type RunnableCheck = Exclude<CheckName, 'cluster'>;
-
-const title: Record<RunnableCheck, string> = {
-  certificates: 'Certificates',
-  statefulsets: 'StatefulSets',
-  registries: 'Registries',
-};
-const word: Record<RunnableCheck, string> = {
-  certificates: 'certs',
-  statefulsets: 'sts',
-  registries: 'registries',
-};
 
 export type RunState = 'completed' | 'failed' | 'pending';
 
@@ -28,20 +16,21 @@ export type RunState = 'completed' | 'failed' | 'pending';
  */
 export async function checkResultReply(
   cluster: string,
-  runs: { check: RunnableCheck; state: RunState; reason?: string }[],
+  runs: { check: RunnableCheckName; state: RunState; reason?: string }[],
   deps: { snapshots: Pick<SnapshotStore, 'get'>; now(): Date; platform: ChatPlatformName },
 ): Promise<ReplyMessage> {
   const lines: string[] = [];
   let oldest: string | undefined;
   for (const run of runs) {
-    const name = title[run.check];
+    const check = checkNamed(run.check);
+    const name = checkTitle(check);
     if (run.state === 'failed') {
       lines.push(`${name}: the run failed (${run.reason ?? 'no reason given'}); it is retried with backoff.`);
       continue;
     }
     if (run.state === 'pending') {
       lines.push(
-        `${name}: still running; ${commandHint(deps.platform, word[run.check], cluster)} shows it when done.`,
+        `${name}: still running; ${commandHint(deps.platform, check.command.short, cluster)} shows it when done.`,
       );
       continue;
     }
@@ -57,7 +46,7 @@ export async function checkResultReply(
     lines.push(
       problems === 0
         ? `${name}${reach}: all ${snap.findings.length} ok.`
-        : `${name}${reach}: ${count('critical')} critical, ${count('warning')} warning, ${count('unknown')} unknown, ${count('ok')} ok: ${commandHint(deps.platform, word[run.check], cluster)}`,
+        : `${name}${reach}: ${count('critical')} critical, ${count('warning')} warning, ${count('unknown')} unknown, ${count('ok')} ok: ${commandHint(deps.platform, check.command.short, cluster)}`,
     );
   }
   return buildReply({

@@ -1,15 +1,13 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
+import { allChecks } from '../src/checks/index.js';
 import type { Alert } from '../src/domain/alert.js';
-import type { CheckName } from '../src/domain/finding.js';
 import { buildReply } from './build-reply.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import { ago } from '../src/time/ago.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { ParsedCommand } from './parse-command.js';
 import { mayQuery } from './permissions.js';
-
-const checks: Exclude<CheckName, 'cluster'>[] = ['certificates', 'statefulsets', 'registries'];
 
 function alertsText(open: readonly Alert[]): string {
   if (open.length === 0) return 'no open alerts';
@@ -29,9 +27,9 @@ export async function clustersCommand(
     // Restricted clusters are named (the name is no secret) but say nothing about their state.
     if (!mayQuery(deps.config.permissions, name, request).allowed)
       return `${name} · restricted to its own channels`;
-    const checked = checks.map((check) => {
-      const at = runs.find((r) => r.cluster === name && r.check === check)?.at;
-      return `${check} ${at ? ago(at, now) : 'not run yet'}`;
+    const checked = allChecks.map((check) => {
+      const at = runs.find((r) => r.cluster === name && r.check === check.name)?.at;
+      return `${check.name} ${at ? ago(at, now) : 'not run yet'}`;
     });
     return [name, checked.join(', '), alertsText(open.filter((a) => a.cluster === name))].join(' · ');
   });

@@ -1,11 +1,12 @@
+import { chatPlatformModule } from '../src/chat/platforms.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
 
-const prefixes: Record<ChatPlatformName, string> = { slack: '/k8s', teams: '@vigil', web: '' };
-
 /**
- * How a user types a command on their platform: `/k8s certs prod` in Slack, `@vigil certs prod` in
- * Teams, `certs prod` in the web chat's command box.
+ * How a user types a command on their platform, with the prefix its module declares: `/k8s certs
+ * prod` in Slack, `@vigil certs prod` in Teams, `certs prod` where the prefix is empty (the web
+ * chat's command box).
  */
 export function commandHint(platform: ChatPlatformName, ...words: (string | undefined)[]): string {
-  return [prefixes[platform], ...words].filter((w): w is string => w !== undefined && w !== '').join(' ');
+  const prefix = chatPlatformModule(platform).commandPrefix;
+  return [prefix, ...words].filter((w): w is string => w !== undefined && w !== '').join(' ');
 }

@@ -1,6 +1,6 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import { changeAlert } from './change-alert.js';
-import type { ActionRequest } from './command-request.js';
+import type { ActionRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { unexpectedErrorReply } from './unexpected-error-reply.js';
 

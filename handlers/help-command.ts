@@ -1,8 +1,9 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
+import { listedChecks } from '../src/checks/check-names.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
-import { commandSpecs, specFor, type Verb } from './command-specs.js';
+import { commandSpecs, specFor, type CommandSpec, type Verb } from './command-specs.js';
 
 export interface HelpOptions {
   /** What was wrong with the command, already safe to show. */
@@ -15,8 +16,11 @@ export interface HelpOptions {
 }
 
 /** Every command, one line each, in the syntax of the asker's platform. */
-export function helpLines(platform: ChatPlatformName): string[] {
-  return commandSpecs.map((s) => `${commandHint(platform, s.usage)} — ${s.description}`);
+export function helpLines(
+  platform: ChatPlatformName,
+  specs: readonly CommandSpec[] = commandSpecs,
+): string[] {
+  return specs.map((s) => `${commandHint(platform, s.usage)} — ${s.description}`);
 }
 
 /** `/k8s help`, and the answer to anything vigil did not understand (always private). */
@@ -43,9 +47,7 @@ export function helpReply(platform: ChatPlatformName, options: HelpOptions = {})
     });
   }
   return buildReply({
-    title: options.problem
-      ? `Sorry, ${options.problem}`
-      : 'vigil: Kubernetes certificates, StatefulSets and registries',
+    title: options.problem ? `Sorry, ${options.problem}` : `vigil: Kubernetes ${listedChecks('many')}`,
     sections,
   });
 }

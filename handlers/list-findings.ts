@@ -1,26 +1,16 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
+import type { Check } from '../src/checks/check.js';
+import { checkTitle } from '../src/checks/check-names.js';
 import type { Finding } from '../src/domain/finding.js';
 import { compareSeverity } from '../src/domain/severity.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { loadSnapshots, snapshotFooter, snapshotNotes } from './load-snapshots.js';
 import { moreLine, pageSuffix, paginate } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
-
-export interface FindingsListing {
-  check: 'statefulsets' | 'registries';
-  /** The command word shown in hints (`sts`, `registries`). */
-  word: string;
-  /** Nouns for counts: `StatefulSet`/`StatefulSets`, `registry`/`registries`. */
-  noun: { one: string; many: string };
-  /** Title when something is wrong: `StatefulSets not ready`. */
-  problemTitle: string;
-  /** Title when all is well: `All StatefulSets ready`. */
-  quietTitle: string;
-}
 
 function worstFirst(a: Finding, b: Finding): number {
   return (
@@ -31,19 +21,27 @@ function worstFirst(a: Finding, b: Finding): number {
 }
 
 /**
- * The shape shared by `/k8s sts` and `/k8s registries`: what is not ok in the latest stored run,
- * worst first, one line each, paginated. The finding's summary already names the object and cause.
+ * `/k8s <check> [cluster]` for every check without a command of its own (`/k8s sts`,
+ * `/k8s registries`): what is not ok in the latest stored run, worst first, one line each,
+ * paginated. The finding's summary already names the object and cause. Worded from the check's
+ * registry entry: `short` in hints and audits, `label` in counts and titles.
  */
 export async function listFindings(
-  listing: FindingsListing,
+  check: Check,
   cmd: ParsedCommand,
   request: CommandRequest,
   deps: HandlerDeps,
 ): Promise<ReplyMessage> {
+  const listing = {
+    word: check.command.short,
+    noun: check.label,
+    problemTitle: `${checkTitle(check)} with problems`,
+    quietTitle: check.command.allClear ?? `All ${check.label.many} ok`,
+  };
   const selection = await selectClusters(listing.word, cmd.args[0], request, deps);
   if (!selection.ok) return selection.reply;
   const now = deps.now();
-  const loaded = await loadSnapshots(deps.snapshots, selection.clusters, listing.check);
+  const loaded = await loadSnapshots(deps.snapshots, selection.clusters, check.name);
   const all = loaded.present.flatMap((s) => s.findings);
   const problems = all.filter((f) => f.severity !== 'ok').sort(worstFirst);
   const page = paginate(problems, cmd.flags.page ?? 1);
@@ -72,7 +70,7 @@ export async function listFindings(
     if (page.items.length > 0 && page.items[0]?.nextStep) {
       sections.push({ heading: 'Next step for the first one', lines: [page.items[0].nextStep] });
     }
-    sections.push(...snapshotNotes(loaded, listing.check, request.platform));
+    sections.push(...snapshotNotes(loaded, check.name, request.platform));
     if (selection.hidden.length > 0) {
       sections.push({ lines: [`Not shown in this channel: ${selection.hidden.join(', ')} (restricted).`] });
     }

@@ -1,8 +1,9 @@
 import type { CheckSnapshot } from '../src/alerts/snapshot-store.js';
+import { checkNamed } from '../src/checks/check-names.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
-import type { CheckName } from '../src/domain/finding.js';
+import type { CheckName, RunnableCheckName } from '../src/domain/finding.js';
 import type { ReplySection } from './build-reply.js';
-import { cleanText } from './clean-text.js';
+import { cleanText } from '../src/chat/clean-text.js';
 import { commandHint } from './command-hint.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { dataAgeFooter } from './data-age-footer.js';
@@ -16,7 +17,7 @@ export interface LoadedSnapshots {
 export async function loadSnapshots(
   store: { get(cluster: string, check: CheckName): Promise<CheckSnapshot | null> },
   clusters: readonly string[],
-  check: Exclude<CheckName, 'cluster'>,
+  check: RunnableCheckName,
 ): Promise<LoadedSnapshots> {
   const found = await Promise.all(clusters.map((c) => store.get(c, check)));
   const present: CheckSnapshot[] = [];
@@ -31,21 +32,19 @@ export function snapshotFooter(present: readonly CheckSnapshot[], now: Date): st
   return oldest ? dataAgeFooter(oldest, now) : undefined;
 }
 
-const checkWord = { certificates: 'certs', statefulsets: 'sts', registries: 'registries' } as const;
-
 /**
  * What the answer cannot vouch for: clusters with no results yet, clusters unreachable at their last
  * run, and what the check cannot observe in this mode (so silence is never read as safety).
  */
 export function snapshotNotes(
   loaded: LoadedSnapshots,
-  check: Exclude<CheckName, 'cluster'>,
+  check: RunnableCheckName,
   platform: ChatPlatformName,
 ): ReplySection[] {
   const lines: string[] = [];
   for (const cluster of loaded.missing) {
     lines.push(
-      `${cluster}: no results yet. The first run happens right after vigil starts; or run it now with ${commandHint(platform, 'check', cluster, checkWord[check])}.`,
+      `${cluster}: no results yet. The first run happens right after vigil starts; or run it now with ${commandHint(platform, 'check', cluster, checkNamed(check).command.short)}.`,
     );
   }
   for (const s of loaded.present.filter((p) => !p.reachable)) {

@@ -1,4 +1,4 @@
-import { echo } from './clean-text.js';
+import { echo } from '../src/chat/clean-text.js';
 import { specFor, verbFor, type FlagName, type Verb } from './command-specs.js';
 import { CommandSyntaxError, tokenize } from './tokenize.js';
 

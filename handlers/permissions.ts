@@ -1,11 +1,11 @@
+import { chatPlatformModule, knownPlatform } from '../src/chat/platforms.js';
 import type { Principals, PermissionsConfig } from '../src/config/permissions-config.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
 /**
- * Who is asking and where: the common part of CommandRequest and ActionRequest. The web chat
- * (src/chat/web) has no verified identities or channels, a name typed in a browser is nobody's id:
- * no list in vigil.yaml names a web user, so a configured list refuses them and a restricted
- * cluster never answers there.
+ * Who is asking and where: the common part of CommandRequest and ActionRequest. On a platform that
+ * does not verify its users (`verifiesUsers: false`, src/chat/platform-module.ts) no list can name
+ * them: a configured list refuses them, and a restricted cluster never answers there.
  */
 export interface Requester {
   platform: ChatPlatformName;
@@ -37,13 +37,13 @@ export function isRestricted(perms: PermissionsConfig, cluster: string): boolean
 export function mayQuery(perms: PermissionsConfig, cluster: string, who: Requester): Decision {
   const channels = perms.clusters[cluster]?.channels;
   if (!channels) return allowed;
-  const list = who.platform === 'web' ? [] : channels[who.platform];
+  const list = channels[knownPlatform(who.platform)];
   if (list.some((c) => c.toLowerCase() === who.channel.toLowerCase())) return allowed;
-  if (who.platform === 'web') {
+  if (!verifiesUsers(who)) {
     return {
       allowed: false,
-      reason: `${cluster} is restricted: its state is shown only in the channels listed for it, and the web chat cannot be listed`,
-      grant: `Ask in one of ${cluster}'s Slack or Teams channels.`,
+      reason: `${cluster} is restricted: its state is shown only in the channels listed for it, and ${who.platform} cannot be listed (vigil cannot tell who asks there)`,
+      grant: `Ask in one of the channels permissions.clusters.${cluster}.channels lists.`,
     };
   }
   return {
@@ -93,11 +93,18 @@ export function mayChangeAlert(
 ): Decision {
   const governing = governingList(perms, permission, cluster);
   if (!governing) return allowed;
-  const list = who.platform === 'web' ? undefined : governing.principals[who.platform];
+  const list = governing.principals[knownPlatform(who.platform)];
   const ids = [who.user.id, ...(who.userPrincipalName ? [who.userPrincipalName] : [])];
   if (list?.users.some((u) => ids.some((id) => same(u, id)))) return allowed;
   if (list?.groups.some((g) => who.userGroups?.some((mine) => same(g, mine)))) return allowed;
   const verb = permission === 'acknowledge' ? 'acknowledge' : 'snooze';
+  if (!verifiesUsers(who)) {
+    return {
+      allowed: false,
+      reason: `only the people listed in ${governing.key} may ${verb} ${cluster} alerts, and ${who.platform} cannot be listed (vigil cannot tell who asks there)`,
+      grant: `Ask one of the people listed in ${governing.key} to ${verb} it where vigil knows who they are.`,
+    };
+  }
   const groupsUnknown = (list?.groups.length ?? 0) > 0 && who.userGroups === undefined;
   return {
     allowed: false,
@@ -107,6 +114,10 @@ export function mayChangeAlert(
       (groupsUnknown ? ` (${who.platform} did not tell vigil your user groups)` : ''),
     grant: `Ask ${contactOf(perms)} to add your id ${who.user.id} to ${governing.key}.${who.platform}.users (or one of your groups to ${governing.key}.${who.platform}.groups) in vigil.yaml.`,
   };
+}
+
+function verifiesUsers(who: Requester): boolean {
+  return chatPlatformModule(who.platform).verifiesUsers !== false;
 }
 
 /**
@@ -119,6 +130,5 @@ export function permissionGroupIds(perms: PermissionsConfig, platform: ChatPlatf
     perms.snooze,
     ...Object.values(perms.clusters).flatMap((c) => [c.acknowledge, c.snooze]),
   ];
-  if (platform === 'web') return [];
-  return [...new Set(lists.flatMap((p) => p?.[platform]?.groups ?? []))];
+  return [...new Set(lists.flatMap((p) => p?.[knownPlatform(platform)]?.groups ?? []))];
 }

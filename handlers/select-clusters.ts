@@ -1,8 +1,8 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { CommandRequest } from './command-request.js';
+import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { buildReply } from './build-reply.js';
-import { echo } from './clean-text.js';
+import { echo } from '../src/chat/clean-text.js';
 import { mayQuery } from './permissions.js';
 import { refuse } from './refuse.js';
 

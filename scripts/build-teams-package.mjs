@@ -4,7 +4,9 @@
 //
 //   npm run teams:package -- --domain vigil.example.com [--app-id GUID] [--app-version 1.2.3]
 //
-// Plain JavaScript with no dependencies, and no zip binary: a minimal ZIP writer is below.
+// Plain JavaScript and no zip binary (a minimal ZIP writer is below). The one dependency is tsx, to
+// read the command menu from handlers/command-menu.ts, which derives it from the commands vigil
+// parses (every check in src/checks/index.ts among them): the manifest's "{{COMMANDS}}" lists.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
@@ -133,6 +135,29 @@ function resolveValues(args, pkg) {
     PRIVACY_URL: privacyUrl,
     TERMS_URL: termsUrl,
   };
+}
+
+/** vigil's command menu, read from the TypeScript source through tsx (a devDependency). */
+async function loadCommandMenu() {
+  try {
+    const { tsImport } = await import('tsx/esm/api');
+    const { commandMenu } = await tsImport('../handlers/command-menu.ts', import.meta.url);
+    return commandMenu();
+  } catch (err) {
+    fail([
+      `cannot read the command menu from handlers/command-menu.ts (${err instanceof Error ? err.message : String(err)}); run npm install first`,
+    ]);
+  }
+}
+
+/** Puts the menu into every command list of the template that asks for it with "{{COMMANDS}}". */
+function fillCommands(template, menu) {
+  for (const bot of template.bots ?? []) {
+    for (const list of bot.commandLists ?? []) {
+      if (list.commands === '{{COMMANDS}}') list.commands = menu;
+    }
+  }
+  return template;
 }
 
 /** Replaces {{NAME}} in every string of the parsed template; values never pass through JSON text. */
@@ -305,7 +330,7 @@ function zip(entries) {
   return Buffer.concat([...locals, directory, end]);
 }
 
-function main() {
+async function main() {
   const args = readArgs();
   if (args.help) {
     console.log(usage);
@@ -321,7 +346,7 @@ function main() {
     fail([`teams/manifest.json is not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
   }
   const unknown = new Set();
-  const manifest = fillPlaceholders(template, values, unknown);
+  const manifest = fillPlaceholders(fillCommands(template, await loadCommandMenu()), values, unknown);
   const problems = [...unknown].map(
     (name) => `teams/manifest.json uses {{${name}}}, which this script does not fill in`,
   );
@@ -348,4 +373,4 @@ function main() {
   console.log('Upload it in Teams: Apps → Manage your apps → Upload an app (see teams/README.md).');
 }
 
-main();
+await main();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /* global document -- used only inside functions that run in the page (page.evaluate) */
 // Screenshots of the live demo's web chat for the README: `npm run demo:screenshots`.
-// Runs the real demo composition (src/demo/start-demo.ts) at 6x speed in headless Chromium, plays
+// Runs the real demo composition (src/demo/start-demo.ts) at 6x speed in headless Chromium (found by
+// src/system/resolve-chromium.ts, through test/support/chromium.ts), plays
 // a short story (a name, an acknowledgement, the renewal that resolves it, a question), then writes
 //   docs/demo-web-chat.png         a laptop-width view (committed, shown in README.md)
 //   docs/demo-web-chat-laptop.png  the bottom of the chat with an answer, 1280 px wide (not committed)

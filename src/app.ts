@@ -1,58 +1,49 @@
 import { checkResultReply, type RunState } from '../handlers/check-result-reply.js';
+import { verbFor } from '../handlers/command-specs.js';
 import { handleAction } from '../handlers/handle-action.js';
 import { handleCommand } from '../handlers/handle-command.js';
 import type { HandlerDeps } from '../handlers/handler-deps.js';
 import { permissionGroupIds } from '../handlers/permissions.js';
+import { routedDestinations } from './alerts/route-alert.js';
 import { buildAlertMessage } from './chat/build-alert-message.js';
 import type { ChatPlatform } from './chat/chat-platform.js';
-import {
-  createSlackGroupLookup,
-  createSlackPlatform,
-  createSlackServer,
-  type HttpRoute,
-} from './chat/slack/index.js';
-import { createTeams, type Teams, type TeamsAdapterOptions } from './chat/teams/index.js';
-import { createWebChat, webRoomsOf, type WebChatOptions } from './chat/web/index.js';
+import type { ActionRequest, CommandRequest } from './chat/chat-message.js';
+import type { ChatPlatformContext, RunningChatPlatform } from './chat/platform-module.js';
+import { chatPlatforms, configuredPlatforms, type ChatPlatformSettings } from './chat/platforms.js';
 import { allChecks } from './checks/index.js';
 import type { RunChecksDeps } from './checks/run-checks.js';
 import type { VigilConfig } from './config/config-schema.js';
 import type { ServeEnv } from './config/serve-env.js';
-import type { SlackEnv } from './config/slack-env.js';
-import type { TeamsEnv } from './config/teams-env.js';
-import type { WebEnv } from './config/web-env.js';
 import type { ChatPlatformName } from './domain/alert.js';
 import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
+import { createHttpServer, type HttpServer } from './http/create-http-server.js';
+import type { HttpRoute } from './http/http-route.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
+import { createMetrics } from './metrics/create-metrics.js';
 import { probeTls } from './probe/tls-probe.js';
-import { createRedisConnection } from './queue/redis-connection.js';
-import { RedisConversationStore } from './queue/redis-conversation-store.js';
-import { createRedisStores } from './queue/redis-stores.js';
-import { planSchedules } from './queue/schedule-plan.js';
-import { startScheduling, type Scheduling, type SchedulingOptions } from './queue/start-scheduling.js';
-import { createHttpServer } from './serve/create-http-server.js';
+import { createRedisConnection } from './redis/redis-connection.js';
+import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
+import { createRedisStores } from './redis/redis-stores.js';
+import { planSchedules } from '../jobs/queue/schedule-plan.js';
+import { startJobs, type Jobs, type JobsOptions } from '../jobs/start-jobs.js';
 
 export interface AppOptions {
   config: Readonly<VigilConfig>;
   serve: Readonly<ServeEnv>;
-  /** Slack, when configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET). At least one platform is. */
-  slack?: Readonly<SlackEnv>;
-  /** Teams, when configured (Microsoft* or the explicit insecure development setting). */
-  teams?: Readonly<TeamsEnv>;
   /**
-   * The web chat (src/chat/web), when on (VIGIL_WEB, or the demo): served on the same port, its rooms
-   * the `web:` destinations of the routes. Listening beyond loopback requires its token.
+   * The chat platforms to run, by name, with their settings (readChatPlatformSettings reads them
+   * from the environment: `{ slack: SlackEnv, teams: TeamsEnv }`). At least one.
    */
-  web?: Readonly<WebEnv> & Pick<WebChatOptions, 'title' | 'quickCommands' | 'onMessage'>;
-  /** Test knob: where inbound Bot Framework tokens' signing keys are published. */
-  teamsAdapter?: TeamsAdapterOptions;
+  platforms: ChatPlatformSettings;
   now?: () => Date;
   /** Test knobs passed to the queue (short paces, lock timings). */
-  scheduling?: Pick<SchedulingOptions, 'outbox' | 'timings' | 'run'>;
+  scheduling?: Pick<JobsOptions, 'outbox' | 'timings' | 'run'>;
   /** Replaces the real cluster connections (tests point them at the fake API server the same way). */
   checks?: Partial<RunChecksDeps>;
-  /** Extra HTTP routes on the same port (Teams `/api/messages`, `/metrics`). */
+  /** Extra HTTP routes on the same port, besides the platforms' own and `/metrics`. */
   routes?: HttpRoute[];
 }
 
@@ -61,7 +52,7 @@ export interface App {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
   /** For tests and operators: the running scheduling, once started. */
-  readonly scheduling: Scheduling | undefined;
+  readonly scheduling: Jobs | undefined;
 }
 
 /** How long `/k8s check` waits for its runs before answering "still running". */
@@ -69,8 +60,11 @@ const CHECK_ANSWER_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * The composition root of `vigil serve` (ARCHITECTURE.md): builds every adapter from config and
- * environment and wires them; no logic of its own. Start order: Redis, stores, queue (schedulers,
- * workers, watchdog), then HTTP, so that /readyz only says ready once schedulers are registered.
+ * environment and wires them; no logic of its own. Chat platforms are looped over
+ * (src/chat/platforms.ts), never named here. Start order: Redis, stores, the platforms and their
+ * credential checks, queue (schedulers, workers, watchdog), the platforms' connections out (Slack
+ * Socket Mode), then HTTP, so that /readyz only says ready once schedulers are registered; it also
+ * says not ready while a platform's connection is down.
  */
 export function createApp(options: AppOptions): App {
   const { config, serve } = options;
@@ -94,37 +88,52 @@ export function createApp(options: AppOptions): App {
     lazyConnect: true,
   });
   const stores = createRedisStores(storeConn, config.alerts);
-  const { slack, teams: teamsEnv, web: webEnv } = options;
-  if (!slack && !teamsEnv && !webEnv) {
+  const configured = configuredPlatforms(options.platforms);
+  if (configured.length === 0) {
     throw new VigilError(
       'no-chat-platform',
-      'vigil serve needs a chat platform: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (Teams), or VIGIL_WEB=1 (the web chat)',
+      `vigil serve needs a chat platform: set ${chatPlatforms.map((p) => p.env.setup).join(', or ')}`,
     );
   }
   const platforms = new Map<ChatPlatformName, ChatPlatform>();
-  const slackPlatform = slack
-    ? createSlackPlatform({ botToken: slack.botToken, apiUrl: slack.apiUrl })
-    : undefined;
-  if (slackPlatform) platforms.set('slack', slackPlatform);
+  /** The created platforms, by name, in list order: /readyz asks each, stop() closes each. */
+  const running = new Map<ChatPlatformName, RunningChatPlatform>();
   const enabled = planSchedules(config);
-  let scheduling: Scheduling | undefined;
+  let scheduling: Jobs | undefined;
+  const metrics = createMetrics({
+    config,
+    snapshots: stores.snapshots,
+    alerts: stores.alerts,
+    outbox: () => scheduling?.outboxStats(),
+    schedules: enabled,
+    platforms: configured.map((c) => c.module.name),
+    now,
+  });
 
-  const requestCheck: HandlerDeps['requestCheck'] = async (cluster, check, answer, platform = 'slack') => {
+  const requestCheck: HandlerDeps['requestCheck'] = async (
+    cluster,
+    check,
+    answer,
+    platform = chatPlatforms[0].name,
+  ) => {
     const s = scheduling;
-    if (!s) throw new Error('vigil is still starting; try again in a few seconds');
+    if (!s) throw stillStarting();
     const checks = enabled
       .filter((p) => p.cluster === cluster && (check === undefined || p.check === check))
       .map((p) => p.check);
     const runs = await Promise.all(checks.map(async (c) => ({ check: c, id: await s.runNow(cluster, c) })));
-    // The answer takes longer than Slack's 3 s: it is delivered through the response URL later.
+    // The answer takes longer than any platform's answer window: it is delivered through `answer` later.
     void (async () => {
       const outcomes = await Promise.all(
         runs.map(async (r) => {
           const o = await s.waitForRun(r.id, CHECK_ANSWER_TIMEOUT_MS);
+          // A job's failure reason is an internal error message: it goes to the log, not to chat.
+          if (o.state === 'failed')
+            log.warn({ cluster, check: r.check, reason: o.reason }, 'a /k8s check run failed');
           return {
             check: r.check as Exclude<CheckName, 'cluster'>,
             state: o.state as RunState,
-            ...(o.state === 'failed' ? { reason: o.reason } : {}),
+            ...(o.state === 'failed' ? { reason: 'the reason is in vigil’s log' } : {}),
           };
         }),
       );
@@ -139,7 +148,7 @@ export function createApp(options: AppOptions): App {
     snapshots: stores.snapshots,
     now,
     notify: async (transitions) => {
-      if (!scheduling) throw new Error('vigil is still starting; try again in a few seconds');
+      if (!scheduling) throw stillStarting();
       await scheduling.outbox.notify(transitions);
     },
     requestCheck,
@@ -150,6 +159,12 @@ export function createApp(options: AppOptions): App {
     if (!scheduling?.schedulers) return { ready: false, detail: 'schedulers not registered yet' };
     const watchdog = scheduling.watchdogStatus();
     if (watchdog.error) return { ready: false, detail: `watchdog: ${watchdog.error}` };
+    // A platform that connects out (Slack Socket Mode) takes no work while its connection is down.
+    for (const [name, p] of running) {
+      const status = p.status?.();
+      if (status && !status.ready)
+        return { ready: false, detail: `${name}: ${status.detail ?? 'not ready'}` };
+    }
     try {
       await withTimeout(storeConn.redis.ping(), 1_000);
     } catch {
@@ -158,54 +173,38 @@ export function createApp(options: AppOptions): App {
     return { ready: true };
   };
 
-  // Teams: one CloudAdapter for the inbound route and the outbound platform. Pressing a card button
-  // answers the presser with the alert as it now is; the outbox edits everyone else's copy.
-  let teams: Teams | undefined;
-  if (teamsEnv) {
-    teams = createTeams({
-      env: teamsEnv,
-      conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix),
-      now,
-      onCommand: (req) => handleCommand(req, handlerDeps),
-      onAction: (req) => handleAction(req, handlerDeps),
-      loadAlert: async (id) => {
-        const alert = await stores.alerts.get(id);
-        return alert ? buildAlertMessage(alert) : null;
-      },
-      ...(options.teamsAdapter ? { adapter: options.teamsAdapter } : {}),
-    });
-    platforms.set('teams', teams.platform);
-  }
-  const web = webEnv
-    ? createWebChat({
-        rooms: webRoomsOf(config.alerts),
-        bindHost: serve.host,
-        ...webEnv,
-        onCommand: (req) => handleCommand(req, handlerDeps),
-        onAction: (req) => handleAction(req, handlerDeps),
-        now,
-        log,
-      })
-    : undefined;
-  if (web) platforms.set('web', web.platform);
-  const routes = [...(teams ? [teams.route] : []), ...(web?.routes ?? []), ...(options.routes ?? [])];
+  // Timed for /metrics (vigil_command_duration_seconds); the verb from the first word, bounded.
+  const timed = async <R>(platform: ChatPlatformName, verb: string, answer: () => Promise<R>) => {
+    const started = performance.now();
+    try {
+      return await answer();
+    } finally {
+      metrics.commands.answered(platform, verb, (performance.now() - started) / 1000);
+    }
+  };
+  const onCommand = (req: CommandRequest) => {
+    const word = req.text.trim().split(/\s+/)[0] ?? '';
+    const verb = word === '' ? 'help' : (verbFor(word) ?? 'unknown');
+    return timed(req.platform, verb, () => handleCommand(req, handlerDeps));
+  };
+  const onAction = (req: ActionRequest) =>
+    timed(req.platform, `${req.action.kind}-button`, () => handleAction(req, handlerDeps));
 
-  const slackGroupIds = permissionGroupIds(config.permissions, 'slack');
-  const groups = slack
-    ? createSlackGroupLookup({ botToken: slack.botToken, apiUrl: slack.apiUrl })
-    : undefined;
-  const server = slack
-    ? createSlackServer({
-        env: slack,
-        onCommand: (req) => handleCommand(req, handlerDeps),
-        onAction: (req) => handleAction(req, handlerDeps),
-        ...(groups && slackGroupIds.length > 0
-          ? { resolveUserGroups: (userId: string) => groups.memberOfGroups(userId, slackGroupIds) }
-          : {}),
-        readiness,
-        routes,
-      })
-    : createHttpServer(routes, readiness);
+  const platformContext = (name: ChatPlatformName): ChatPlatformContext => ({
+    onCommand,
+    onAction,
+    loadAlert: async (id) => {
+      const alert = await stores.alerts.get(id);
+      return alert ? buildAlertMessage(alert) : null;
+    },
+    conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix, name),
+    userGroupIds: permissionGroupIds(config.permissions, name),
+    envelopes: new RedisEnvelopeDedupe(storeConn.redis, serve.redisPrefix, name),
+    destinations: routedDestinations(config.alerts, name),
+    httpHost: serve.host,
+    now,
+  });
+  let server: HttpServer | undefined;
 
   return {
     get scheduling() {
@@ -224,15 +223,14 @@ export function createApp(options: AppOptions): App {
           { retryable: true, cause: err },
         );
       }
-      // Wrong credentials are a start-up error, not something to discover at the first alert.
-      await slackPlatform?.checkAuth();
-      if (teamsEnv && !teamsEnv.authDisabled) await teams?.checkCredentials();
-      if (teamsEnv?.authDisabled) {
-        log.error(
-          'VIGIL_TEAMS_INSECURE_DEV is set: Bot Framework authentication is OFF in both directions; never run this in production',
-        );
+      for (const { module, settings } of configured) {
+        const created = await module.create(settings, platformContext(module.name));
+        running.set(module.name, created);
+        platforms.set(module.name, created.platform);
       }
-      scheduling = await startScheduling({
+      // Wrong credentials are a start-up error, not something to discover at the first alert.
+      for (const p of running.values()) await p.checkAuth();
+      scheduling = await startJobs({
         config,
         redis: { bullmq: queueConn.redis, store: storeConn.redis },
         prefix: serve.redisPrefix,
@@ -249,7 +247,24 @@ export function createApp(options: AppOptions): App {
         platforms,
         log,
         now,
+        observe: {
+          runs: metrics.runs,
+          notifications: metrics.notifications,
+          housekeeping: metrics.housekeeping,
+        },
+        ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
         ...options.scheduling,
+      });
+      // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.
+      try {
+        for (const p of running.values()) await p.start?.();
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+      server = createHttpServer({
+        routes: [...[...running.values()].flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
+        readiness,
       });
       const bound = await server.start(serve.port, serve.host);
       log.info(
@@ -263,12 +278,21 @@ export function createApp(options: AppOptions): App {
       );
       return bound;
     },
-    async stop() {
-      await server.stop().catch(() => undefined);
-      await scheduling?.stop();
-      await Promise.allSettled([storeConn.close(), queueConn.close()]);
-    },
+    stop,
   };
+
+  /** Inbound first (connections out, then HTTP), so no new work arrives while the workers drain. */
+  async function stop(): Promise<void> {
+    await Promise.allSettled([...running.values()].map((p) => p.stop?.()));
+    await server?.stop().catch(() => undefined);
+    await scheduling?.stop();
+    await Promise.allSettled([storeConn.close(), queueConn.close()]);
+  }
+}
+
+/** A command that needs the queue, asked in the seconds before it runs: worth a retry, not a bug report. */
+function stillStarting(): VigilError {
+  return new VigilError('still-starting', 'vigil is still starting.', { retryable: true });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { listedChecks } from './checks/check-names.js';
 import { runCheckCommand, writeChunks, type CheckCommandOptions } from './cli/check-command.js';
 import { defaultConfigPath, loadConfig } from './config/load-config.js';
-import { ConfigError } from './config/config-error.js';
+import { ConfigError } from './domain/config-error.js';
 import { VigilError } from './domain/vigil-error.js';
 
-const usage = `vigil: Kubernetes certificate, StatefulSet and registry alerts for Slack and Teams
+const usage = `vigil: Kubernetes ${listedChecks('one')} alerts for Slack and Teams
 
 Usage:
   vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
@@ -61,9 +62,14 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
 }
 
+/**
+ * Every way the config can fail ends here as a ConfigError (exit 3, no stack trace): an unexpected
+ * exception from reading or parsing is still a config problem, and bin/vigil.js would report an
+ * escaped one as exit 1, which monitoring reads as "warning".
+ */
 function loadConfigFrom(explicit: string | undefined) {
   const path = explicit ?? defaultConfigPath;
-  if (!explicit && !existsSync(path)) {
+  if (explicit === undefined && !existsSync(path)) {
     throw new ConfigError(path, [
       {
         key: path,
@@ -72,7 +78,25 @@ function loadConfigFrom(explicit: string | undefined) {
       },
     ]);
   }
-  return loadConfig(path);
+  if (explicit !== undefined && explicit.trim() === '') {
+    throw new ConfigError('--config', [
+      {
+        key: '--config',
+        message: 'is empty; pass the path of the config file, e.g. --config /etc/vigil/vigil.yaml',
+      },
+    ]);
+  }
+  try {
+    return loadConfig(path);
+  } catch (err) {
+    if (err instanceof VigilError) throw err;
+    throw new ConfigError(path, [
+      {
+        key: path,
+        message: `cannot be loaded: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`,
+      },
+    ]);
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@ export interface AlertChanges {
 }
 
 /**
- * Where alerts live (implemented with Redis in src/queue). Writes are atomic per call and
+ * Where alerts live (implemented with Redis in src/redis). Writes are atomic per call and
  * conditional on each alert's `seq` being unchanged since it was read, so a check run and an
  * acknowledgement racing on the same alert never lose either change: the loser re-reads and retries.
  */

@@ -1,6 +1,5 @@
-import type { AlertsConfig } from '../config/alerts-config.js';
-
-const HOUR_MS = 3_600_000;
+import { alertsConfigSchema, type AlertsConfig } from '../config/alerts-config.js';
+import { HOUR_MS } from '../time/time-units.js';
 
 /** The knobs of the lifecycle, in milliseconds and run counts (pure functions take this, not the config). */
 export interface LifecyclePolicy {
@@ -12,11 +11,10 @@ export interface LifecyclePolicy {
   reopenWindowMs: number;
 }
 
-export const defaultLifecyclePolicy: Readonly<LifecyclePolicy> = Object.freeze({
-  resolveAfterOkRuns: 2,
-  repeatIntervalMs: 4 * HOUR_MS,
-  reopenWindowMs: 24 * HOUR_MS,
-});
+/** The policy of an empty `alerts:` section: the config schema's defaults are the only source. */
+export const defaultLifecyclePolicy: Readonly<LifecyclePolicy> = Object.freeze(
+  lifecyclePolicy(alertsConfigSchema.parse({})),
+);
 
 export function lifecyclePolicy(config: Readonly<AlertsConfig>): LifecyclePolicy {
   return {

@@ -24,7 +24,7 @@ export interface ReconcileInput {
   stored: readonly Alert[];
   now: Date;
   policy: LifecyclePolicy;
-  /** A fresh, unused alert id (synchronous: reserve ids with AlertStore.newId first, see recordCheckRun). */
+  /** A fresh, unused alert id (synchronous: reserve ids with AlertStore.newId first, see applyRun). */
   newId: () => string;
 }
 

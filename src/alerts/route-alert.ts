@@ -1,8 +1,9 @@
+import { chatPlatformNames, knownPlatform } from '../chat/platforms.js';
 import type { AlertRoute, RouteDestinations } from '../config/alerts-config.js';
 import type { Alert, ChatPlatformName } from '../domain/alert.js';
 import { compareSeverity, type Severity } from '../domain/severity.js';
 
-/** One place an alert's message goes: a Slack channel id, a Teams conversation alias or a web chat room. */
+/** One place an alert's message goes: a platform and its destination (Slack channel id, Teams alias). */
 export interface Destination {
   platform: ChatPlatformName;
   destination: string;
@@ -26,12 +27,8 @@ export function routeAlert(alert: RoutableAlert, routing: Routing): Destination[
   const out: Destination[] = [];
   const seen = new Set<string>();
   const add = (targets: Partial<RouteDestinations>) => {
-    for (const [platform, list] of [
-      ['slack', targets.slack ?? []],
-      ['teams', targets.teams ?? []],
-      ['web', targets.web ?? []],
-    ] as const) {
-      for (const destination of list) {
+    for (const platform of chatPlatformNames) {
+      for (const destination of targets[platform] ?? []) {
         const key = `${platform}\u0000${destination}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -48,6 +45,13 @@ export function routeAlert(alert: RoutableAlert, routing: Routing): Destination[
   }
   if (!matched && routing.defaultRoute) add(routing.defaultRoute);
   return out;
+}
+
+/** Every destination of one platform that the routes and the default route name, each once, in order. */
+export function routedDestinations(routing: Routing, platform: ChatPlatformName): string[] {
+  const name = knownPlatform(platform);
+  const targets = [...routing.routes, ...(routing.defaultRoute ? [routing.defaultRoute] : [])];
+  return [...new Set(targets.flatMap((t) => t[name]))];
 }
 
 export function routeMatches(alert: RoutableAlert, match: AlertRoute['match']): boolean {

@@ -1,12 +1,13 @@
-import type { AlertState, ChatPlatformName } from '../domain/alert.js';
+import type { Actor, AlertState, ChatPlatformName } from '../domain/alert.js';
 import type { CheckName } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 
 /**
- * The platform-neutral messages vigil sends (ARCHITECTURE.md house rule 4): built once in
- * src/chat or handlers/, rendered to Slack blocks or a Teams Adaptive Card only inside
- * src/chat/<platform>/. All text here is plain text: renderers escape it for their markup, so
- * nothing a user or a cluster object supplies can ping a channel or inject markup.
+ * The platform-neutral chat model, in both directions: the requests a platform hands to handlers/
+ * (CommandRequest, ActionRequest) and the messages vigil sends back (ReplyMessage, AlertMessage).
+ * Messages are built once in src/chat or handlers/, rendered to Slack blocks or a Teams Adaptive
+ * Card only inside src/chat/<platform>/. All text here is plain text: renderers escape it for their
+ * markup, so nothing a user or a cluster object supplies can ping a channel or inject markup.
  */
 export interface AlertMessage {
   kind: 'alert';
@@ -60,4 +61,37 @@ export interface PostedRef {
    * reply there quotes the alert id. Absent on refs found by findPosted or stored before it existed.
    */
   alertId?: string;
+}
+
+/**
+ * A chat command, already authenticated and parsed out of its platform envelope by
+ * src/chat/<platform>. Handlers are platform-neutral: Slack's `/k8s certs prod` and Teams'
+ * `@vigil certs prod` arrive as the same request.
+ */
+export interface CommandRequest {
+  platform: ChatPlatformName;
+  /** The words after the platform's command prefix (`/k8s`, the @mention), as typed (untrusted). */
+  text: string;
+  user: Actor;
+  /** Slack user-group ids / Azure AD group ids the user belongs to, when the platform told us. */
+  userGroups?: string[];
+  /** Teams: the user's principal name (`maria@example.com`), which permissions may list instead of the object id. */
+  userPrincipalName?: string;
+  /** Where it was asked: Slack channel id, Teams conversation id. */
+  channel: string;
+  /**
+   * Answers again after the first reply (Slack: the response URL, up to 5 times within 30 min);
+   * `/k8s check` uses it to report a run that takes longer than 3 s. Absent: no later answer.
+   */
+  respond?: (reply: ReplyMessage) => Promise<void>;
+}
+
+/** A button press on an alert message. */
+export interface ActionRequest {
+  platform: ChatPlatformName;
+  action: { kind: 'ack'; alertId: string } | { kind: 'snooze'; alertId: string; duration: string };
+  user: Actor;
+  userGroups?: string[];
+  userPrincipalName?: string;
+  channel: string;
 }

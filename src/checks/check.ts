@@ -1,9 +1,9 @@
-import type { ClusterConfig, VigilConfig } from '../config/config-schema.js';
-import type { CheckName, Finding, Unobserved } from '../domain/finding.js';
+import type { ChecksConfig } from './checks-config.js';
+import type { ClusterConfig } from './cluster-config.js';
+import type { Finding, RunnableCheckName, Unobserved } from '../domain/finding.js';
+import type { KubeConnection } from '../kube/kube-connection.js';
 import type { TlsProbeResult } from '../probe/tls-probe-result.js';
-import type { CertificateReader } from './certificates/certificate-reader.js';
-import type { RegistryReader } from './registries/registry-reader.js';
-import type { StatefulSetReader } from './statefulsets/statefulset-reader.js';
+import type { TableSection } from './table-section.js';
 
 export type ProbeTls = (opts: {
   host: string;
@@ -21,16 +21,35 @@ export interface ClusterTarget {
   insecureSkipTlsVerify: boolean;
   kubeconfigPath?: string;
   clientCertificatePem?: string;
-  reader: CertificateReader;
-  statefulSetReader: StatefulSetReader;
-  registryReader: RegistryReader;
+  /** The cluster's Kubernetes API, for the reader factories in src/kube; checks never look inside. */
+  kube: KubeConnection;
   ping(): Promise<void>;
 }
 
-export interface CheckContext {
+/** What a reader factory may open its reader from: one cluster, for one run. */
+export interface ReaderSource {
   cluster: ClusterConfig;
-  config: Readonly<VigilConfig>;
+  config: Readonly<ChecksConfig>;
   target: ClusterTarget;
+}
+
+/**
+ * How a check gets the port it reads through, declared by the check itself so that a new reader
+ * edits neither ClusterTarget nor any list: a Kubernetes reader is a class in src/kube (the only
+ * importer of @kubernetes/client-node) whose constructor takes `target.kube`, and the check's entry
+ * says `reader: ({ target }) => new KubeThingReader(target.kube)`. A reader of anything else (a
+ * local directory given as `vigil check --host-root /`, or files a node agent reported to Redis) is
+ * the same kind of function that ignores `kube` and opens its source from what ReaderSource carries.
+ * Tests give a check a fake reader through CheckContext.reader.
+ */
+export type ReaderFactory<Reader> = (source: ReaderSource) => Reader;
+
+export interface CheckContext<Reader = unknown> {
+  cluster: ClusterConfig;
+  config: Readonly<ChecksConfig>;
+  target: ClusterTarget;
+  /** What the check's `reader` factory opened for this cluster and run. */
+  reader: Reader;
   /** False when the API could not be reached: checks still do what needs no API (handshakes). */
   apiReachable: boolean;
   now: Date;
@@ -42,7 +61,64 @@ export interface CheckResult {
   unobserved: Unobserved[];
 }
 
-export interface Check {
-  name: Exclude<CheckName, 'cluster'>;
-  run(ctx: CheckContext): Promise<CheckResult>;
+/** Options a check's chat command may take besides `--page` (handlers/parse-command.ts reads them). */
+export type CommandFlag = 'expiring';
+
+/** A check's `/k8s` command: `/k8s sts prod` lists what the latest run found wrong. */
+export interface CheckCommand {
+  /**
+   * Words that select the check, lower case: in chat, `/k8s check CLUSTER WORD` and `vigil check
+   * --only WORD`. The first names the command in help's error messages.
+   */
+  readonly words: readonly string[];
+  /** The one of `words` that hints suggest (`/k8s check prod sts`, `/k8s sts prod`). */
+  readonly short: string;
+  /** As help shows it after `/k8s`, e.g. `statefulsets|sts [cluster]`. */
+  readonly usage: string;
+  /** Help's line, lower case, no full stop. */
+  readonly description: string;
+  readonly flags: readonly CommandFlag[];
+  /** Reply title when nothing is wrong, e.g. `All StatefulSets ready` (default: `All <many> ok`). */
+  readonly allClear?: string;
+  /**
+   * Its entry in the Teams app's command menu (teams/manifest.json), a sentence. Teams shows at most
+   * 10 commands per menu, so a check may stay out of it; typed, its command works the same.
+   */
+  readonly menu?: string;
+}
+
+/**
+ * One check, self-describing: the registry in src/checks/index.ts lists it once, and its name,
+ * words, schedule, command, table section and reader reach every place that needs them from there
+ * (CheckName, `--only`, `schedules:`, `/k8s` help and verbs, `/k8s clusters`, the Teams menu,
+ * `vigil check`'s table), so a new check is its folder plus one line in the registry.
+ */
+export interface Check<Name extends string = RunnableCheckName, Reader = unknown> {
+  /**
+   * `Finding.check`, the key of snapshots and schedules in Redis, `schedules.checks.<name>` and a
+   * word of `--only`: lower case, and never renamed once released.
+   */
+  readonly name: Name;
+  /**
+   * What it checks, as nouns: "StatefulSet check", "12 StatefulSets checked"; capitalized, `many`
+   * titles its table section and its line in `/k8s check`'s answer ("StatefulSets").
+   */
+  readonly label: { readonly one: string; readonly many: string };
+  /** When `vigil serve` runs it unless `schedules:` says otherwise (cron-parser syntax). */
+  readonly schedule: {
+    readonly pattern: string;
+    /** The pattern in words, for config error messages: `every 6 hours`. */
+    readonly meaning: string;
+  };
+  readonly command: CheckCommand;
+  /** Its section of `vigil check`'s table (src/output/render-table.ts). */
+  readonly table: TableSection;
+  /** Opens what `run` reads through, once per cluster and run. */
+  readonly reader: ReaderFactory<Reader>;
+  /**
+   * What it cannot see in this mode, listed ahead of `run`'s own gaps after every run that did not
+   * throw, so that an empty report is never read as "all is well".
+   */
+  unobserved(ctx: CheckContext<Reader>): Unobserved[];
+  run(ctx: CheckContext<Reader>): Promise<CheckResult>;
 }

@@ -131,6 +131,8 @@ function nextStepFor(code: string): string {
       return 'Grant vigil read access with the ClusterRole in deploy/ (get/list only).';
     case 'kubeconfig-invalid':
       return 'Fix the kubeconfig named above or the cluster entry in vigil.yaml.';
+    case 'kube-credential-plugin':
+      return "The kubeconfig's credential plugin failed, not the API server: run it by hand as the user vigil runs as, then fix its login or users[].user.exec in the kubeconfig.";
     default:
       return 'Check kube-apiserver health and the kubeconfig; vigil will retry on the next run.';
   }

@@ -1,8 +1,9 @@
-import type { ClusterConfig, VigilConfig } from '../config/config-schema.js';
+import type { ChecksConfig } from './checks-config.js';
+import type { ClusterConfig } from './cluster-config.js';
 import type { ClusterReport, Finding } from '../domain/finding.js';
 import { fingerprint } from '../domain/fingerprint.js';
 import { VigilError } from '../domain/vigil-error.js';
-import type { Check, ClusterTarget, ProbeTls } from './check.js';
+import type { Check, CheckResult, ClusterTarget, ProbeTls } from './check.js';
 import { checkClusterAccess } from './cluster-access.js';
 
 /** The slice of a structured logger the runner needs (pino satisfies it). */
@@ -34,7 +35,7 @@ export interface CheckReport {
  * kubeconfig, unreachable API) yields findings that say why and never hides the other clusters.
  */
 export async function runChecks(
-  config: Readonly<VigilConfig>,
+  config: Readonly<ChecksConfig>,
   options: RunChecksOptions,
   deps: RunChecksDeps,
 ): Promise<CheckReport> {
@@ -42,20 +43,27 @@ export async function runChecks(
   const clusters = options.clusters?.length
     ? config.clusters.filter((c) => options.clusters?.includes(c.name))
     : config.clusters;
-  const checks = options.only?.length
-    ? deps.checks.filter((c) => options.only?.includes(c.name))
-    : deps.checks;
-  const reports = await Promise.all(clusters.map((c) => runCluster(config, c, checks, deps, now)));
+  const reports = await Promise.all(
+    clusters.map((c) => runClusterChecks(config, c, { only: options.only, now }, deps)),
+  );
   return { generatedAt: now.toISOString(), clusters: reports };
 }
 
-async function runCluster(
-  config: Readonly<VigilConfig>,
+/**
+ * Runs the selected checks (`only`, by name; all when empty) on one cluster, as of `now` (default
+ * `deps.now()`): what a run-check job does. A broken kubeconfig or an unreachable API yields
+ * findings that say why.
+ */
+export async function runClusterChecks(
+  config: Readonly<ChecksConfig>,
   cluster: ClusterConfig,
-  checks: readonly Check[],
+  options: { only?: readonly string[]; now?: Date },
   deps: RunChecksDeps,
-  now: Date,
 ): Promise<ClusterReport> {
+  const now = options.now ?? deps.now();
+  const checks = options.only?.length
+    ? deps.checks.filter((c) => options.only?.includes(c.name))
+    : deps.checks;
   const started = performance.now();
   let target: ClusterTarget;
   try {
@@ -90,10 +98,22 @@ async function runCluster(
   const findings: Finding[] = access.finding ? [access.finding] : [];
   const unobserved: ClusterReport['unobserved'] = [];
   const results = await Promise.all(
-    checks.map((check) =>
-      check
-        .run({ cluster, config, target, apiReachable: access.reachable, now, probeTls: deps.probeTls })
-        .catch((err: unknown) => ({
+    checks.map(async (check): Promise<CheckResult> => {
+      try {
+        const reader = check.reader({ cluster, config, target });
+        const ctx = {
+          cluster,
+          config,
+          target,
+          reader,
+          apiReachable: access.reachable,
+          now,
+          probeTls: deps.probeTls,
+        };
+        const result = await check.run(ctx);
+        return { findings: result.findings, unobserved: [...check.unobserved(ctx), ...result.unobserved] };
+      } catch (err) {
+        return {
           findings: [
             {
               cluster: cluster.name,
@@ -107,12 +127,14 @@ async function runCluster(
             },
           ],
           unobserved: [],
-        })),
-    ),
+        };
+      }
+    }),
   );
+  // Loops, not push(...spread): one argument per finding overflows the stack at 200,000 TLS Secrets.
   for (const r of results) {
-    findings.push(...r.findings);
-    unobserved.push(...r.unobserved);
+    for (const f of r.findings) findings.push(f);
+    for (const u of r.unobserved) unobserved.push(u);
   }
   deps.log?.info(
     {

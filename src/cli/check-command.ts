@@ -1,3 +1,4 @@
+import type { Check } from '../checks/check.js';
 import { resolveCheckName } from '../checks/check-names.js';
 import { allChecks } from '../checks/index.js';
 import { runChecks, type CheckReport } from '../checks/run-checks.js';
@@ -34,12 +35,11 @@ export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterabl
   stream.write('\n');
 }
 
-export const checkNames = allChecks.map((c) => c.name);
-
 /** Validates --cluster and --only against the config so a typo is an error, not an empty report. */
 export function validateSelection(
   config: Readonly<VigilConfig>,
   o: Pick<CheckCommandOptions, 'clusters' | 'only'>,
+  checks: readonly Check[] = allChecks,
 ): void {
   const known = config.clusters.map((c) => c.name);
   const unknownClusters = o.clusters.filter((c) => !known.includes(c));
@@ -49,14 +49,13 @@ export function validateSelection(
       `unknown cluster ${unknownClusters.map((c) => `"${c}"`).join(', ')}; configured clusters: ${known.join(', ')}`,
     );
   }
-  const unknownChecks = o.only.filter((c) => {
-    const name = resolveCheckName(c);
-    return name === undefined || !(checkNames as string[]).includes(name);
-  });
+  const unknownChecks = o.only.filter((c) => resolveCheckName(c, checks) === undefined);
   if (unknownChecks.length > 0) {
+    const shortWords = checks.map((c) => c.command.short).filter((w) => !checks.some((c) => c.name === w));
+    const or = shortWords.length > 0 ? ` (or ${shortWords.join(', ')})` : '';
     throw new VigilError(
       'cli-unknown-check',
-      `unknown check ${unknownChecks.map((c) => `"${c}"`).join(', ')} for --only; available: ${checkNames.join(', ')} (or certs, sts)`,
+      `unknown check ${unknownChecks.map((c) => `"${c}"`).join(', ')} for --only; available: ${checks.map((c) => c.name).join(', ')}${or}`,
     );
   }
 }

@@ -1,15 +1,13 @@
 import { z } from 'zod';
+import { chatPlatformNames, chatPlatforms, perPlatform } from '../chat/platforms.js';
+import { allChecks } from '../checks/index.js';
 import type { CheckName } from '../domain/finding.js';
 import type { Severity } from '../domain/severity.js';
 
 /** Severities a route can select; `ok` findings never become alerts, so never route. */
 export const routableSeverities = ['warning', 'unknown', 'critical'] as const satisfies readonly Severity[];
-export const routableChecks = [
-  'certificates',
-  'statefulsets',
-  'registries',
-  'cluster',
-] as const satisfies readonly CheckName[];
+/** Every registered check (src/checks/index.ts), then `cluster`: access failures route like findings. */
+export const routableChecks: readonly CheckName[] = [...allChecks.map((c) => c.name), 'cluster'];
 
 const globHint = 'letters, digits, ".", "_", "-" and "*" as a wildcard, e.g. "prod-*"';
 const glob = z
@@ -35,35 +33,8 @@ const severityMatch = z.union([z.enum(routableSeverities), z.array(z.enum(routab
   error: `must be a minimum severity (${routableSeverities.join(', ')}) or a list of exact severities`,
 });
 
-// Slack message edits (chat.update) need the channel ID; names also change when a channel is renamed.
-const slackChannel = z
-  .string()
-  .trim()
-  .regex(/^[CGD][A-Z0-9]{2,}$/, {
-    error: 'must be a Slack channel ID such as "C0123ABCD" (channel details, About tab), not a #name',
-  });
-
-const teamsAlias = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: 'must be a Teams conversation alias such as "oncall" (letters, digits, ".", "_", "-")',
-  });
-
-// The web chat's rooms (src/chat/web): names of vigil's own choosing, shown on its page.
-const webRoom = z
-  .string()
-  .trim()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
-    error: 'must be a web chat room name such as "alerts" (lower-case letters, digits, ".", "_", "-")',
-  });
-
-const destinations = {
-  slack: z.array(slackChannel).default([]),
-  teams: z.array(teamsAlias).default([]),
-  /** Optional, unlike the others, so configs built in code before the web chat existed still type-check. */
-  web: z.array(webRoom).optional(),
-};
+/** `slack: [C0123ABCD]`, `teams: [oncall]`: one list per chat platform, each checked by its module. */
+const destinations = perPlatform((p) => z.array(p.yaml.destination).default([]));
 
 const route = z
   .strictObject({
@@ -81,10 +52,9 @@ const route = z
     /** Alertmanager's `continue`: keep looking at later routes after this one matched. */
     continue: z.boolean().default(false),
   })
-  .refine((r) => r.slack.length + r.teams.length + (r.web?.length ?? 0) > 0, {
-    error:
-      'a route needs at least one destination: add slack: [C0123ABCD], teams: [alias] and/or web: [room]',
-    path: ['slack'],
+  .refine((r) => chatPlatformNames.some((name) => r[name].length > 0), {
+    error: `a route needs at least one destination: add ${chatPlatforms.map((p) => p.yaml.destinationExample).join(' and/or ')}`,
+    path: [chatPlatforms[0].name],
   });
 
 const runsHint = { error: 'must be a whole number of check runs from 1 to 20, e.g. 2' };

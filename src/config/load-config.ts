@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 import { configSchema, type VigilConfig } from './config-schema.js';
+import { describeConfigValue, wrongTypeMessage } from './describe-config-value.js';
 import { permissionsProblems } from './permissions-config.js';
+import { scheduleFrequencyProblems } from './schedule-frequency-problems.js';
 
 export const defaultConfigPath = 'vigil.yaml';
 
@@ -14,28 +16,70 @@ export function formatKey(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function problemsFrom(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+/** zod leaves the offending value out of its issues; it is looked up in the document instead. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function problemsFrom(issues: readonly z.core.$ZodIssue[], raw: unknown): ConfigProblem[] {
   return issues.map((issue) => {
+    const key = formatKey(issue.path);
     if (issue.code === 'unrecognized_keys') {
       return {
-        key: formatKey(issue.path),
+        key,
         message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against README.md "Configuration"`,
       };
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
-      return { key: formatKey(issue.path), message: `is required (expected ${issue.expected})` };
+    if (issue.code === 'invalid_type') {
+      const value = valueAt(raw, issue.path);
+      if (value === undefined) return { key, message: `is required (expected ${issue.expected})` };
+      // zod's own text ("Invalid input: expected string, received number") is replaced; a message
+      // the schema wrote on purpose is kept and told what it got.
+      return {
+        key,
+        message: issue.message.startsWith('Invalid input')
+          ? wrongTypeMessage(issue.path, issue.expected, value)
+          : `${issue.message}; got ${describeConfigValue(value)}`,
+      };
     }
-    return { key: formatKey(issue.path), message: issue.message };
+    return { key, message: issue.message };
   });
 }
 
+export interface ParseConfigOptions {
+  /**
+   * Refuse schedules firing more often than their check's minimum (schedule-frequency-problems.ts).
+   * loadConfig, the path of every operator's file, turns it on; tests that drive the schedulers with
+   * per-second patterns call parseConfig without it.
+   */
+  enforceScheduleMinimum?: boolean;
+}
+
 /** Validates an already-parsed document; paths to kubeconfigs are resolved against `baseDir`. */
-export function parseConfig(raw: unknown, file: string, baseDir: string): Readonly<VigilConfig> {
-  const result = configSchema.safeParse(resolveCaFiles(raw, baseDir));
+export function parseConfig(
+  raw: unknown,
+  file: string,
+  baseDir: string,
+  options: ParseConfigOptions = {},
+): Readonly<VigilConfig> {
+  const input = resolveCaFiles(raw, baseDir);
+  const result = configSchema.safeParse(input);
   // Checked beside the schema, not inside it: zod skips refinements once a field has failed, and
   // every problem must be reported in one pass.
-  const problems = [...(result.success ? [] : problemsFrom(result.error.issues)), ...duplicateNames(raw)];
-  if (result.success) problems.push(...crossReferenceProblems(result.data));
+  const problems = [
+    ...(result.success ? [] : problemsFrom(result.error.issues, input)),
+    ...duplicateNames(raw),
+  ];
+  if (result.success) {
+    for (const p of crossReferenceProblems(result.data)) problems.push(p);
+    if (options.enforceScheduleMinimum)
+      for (const p of scheduleFrequencyProblems(result.data)) problems.push(p);
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   const cfg = result.data;
   for (const c of cfg.clusters) {
@@ -73,14 +117,74 @@ function crossReferenceProblems(cfg: VigilConfig): ConfigProblem[] {
   return [...permissionsProblems(cfg), ...schedules];
 }
 
+/** Larger than any real vigil.yaml by orders of magnitude; a file this big is the wrong file. */
+const maxConfigBytes = 16 * 1024 * 1024;
+
+/**
+ * stat before read: readFileSync on a FIFO blocks until a writer appears (forever), on a directory it
+ * throws EISDIR, and neither said which file or what to do. Only regular files are read.
+ */
+function readConfigText(path: string): string {
+  const fail = (message: string): never => {
+    throw new ConfigError(path, [{ key: path, message }]);
+  };
+  if (path.trim() === '') {
+    fail('the config path is empty; pass the path of vigil.yaml, e.g. --config /etc/vigil/vigil.yaml');
+  }
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (err) {
+    return fail(fileErrorMessage(err));
+  }
+  if (stats.isDirectory()) {
+    fail(`is a directory; pass the config file inside it, e.g. --config ${join(path, 'vigil.yaml')}`);
+  }
+  if (!stats.isFile()) {
+    fail(
+      `is ${fileKind(stats)}, not a regular file; vigil reads its config only from a regular file (a pipe or device could block it forever), so copy it to one and pass that with --config`,
+    );
+  }
+  if (stats.size > maxConfigBytes) {
+    fail(
+      `is ${Math.round(stats.size / 1024 / 1024)} MB, far larger than any vigil config (the limit is ${maxConfigBytes / 1024 / 1024} MB); check that --config names the right file`,
+    );
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    return fail(fileErrorMessage(err));
+  }
+}
+
+function fileErrorMessage(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'file not found; create it (see vigil.example.yaml) or pass --config PATH';
+    case 'EACCES':
+    case 'EPERM':
+      return `is not readable by the user vigil runs as (${code}); fix its permissions (e.g. chmod 0640 and the group vigil runs with) or pass another --config`;
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory; fix --config';
+    case 'ELOOP':
+      return 'is a symbolic link loop; point --config at the real file';
+    default:
+      return `cannot be read (${code ?? (err instanceof Error ? err.message : String(err))}); check the path and its permissions`;
+  }
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  return 'something other than a file';
+}
+
 /** The only reader of the config file: returns a typed, frozen object or throws ConfigError listing every problem. */
 export function loadConfig(path: string): Readonly<VigilConfig> {
-  if (!existsSync(path)) {
-    throw new ConfigError(path, [
-      { key: path, message: 'file not found; create it (see vigil.example.yaml) or pass --config PATH' },
-    ]);
-  }
-  const text = readFileSync(path, 'utf8');
+  const text = readConfigText(path);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -91,7 +195,22 @@ export function loadConfig(path: string): Readonly<VigilConfig> {
       })),
     );
   }
-  return parseConfig(doc.toJS(), path, dirname(resolve(path)));
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // The yaml library refuses alias "billion laughs" expansion (ReferenceError: Excessive alias count).
+    const bomb = err instanceof ReferenceError && /alias/i.test(err.message);
+    throw new ConfigError(path, [
+      {
+        key: path,
+        message: bomb
+          ? 'YAML aliases (*name) expand too far: the document would grow without bound; write the values out instead of nesting anchors and aliases'
+          : `YAML cannot be read: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`,
+      },
+    ]);
+  }
+  return parseConfig(raw, path, dirname(resolve(path)), { enforceScheduleMinimum: true });
 }
 
 function duplicateNames(raw: unknown): ConfigProblem[] {

@@ -1,51 +1,21 @@
 import { z } from 'zod';
-import type { ConfigProblem } from './config-error.js';
-
-// Ids, not names: display names and @handles can be changed by their owner, ids cannot, so a
-// permission list of names would let anyone rename themselves into it.
-const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, {
-  error:
-    'must be a Slack member id such as "U012AB3CD" (profile → ⋯ → Copy member ID), not a name or @handle',
-});
-const slackGroup = z.string().regex(/^S[A-Z0-9]{2,}$/, {
-  error: 'must be a Slack user-group id such as "S0123ABCD" (from usergroups.list), not the @handle',
-});
-const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, {
-  error: 'must be a Slack channel id such as "C0123ABCD" (channel details → About, at the bottom), not #name',
-});
-
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const upn = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const teamsUser = z.string().refine((s) => guid.test(s) || upn.test(s), {
-  error:
-    'must be an Azure AD (Entra ID) object id such as "0f8fad5b-d9cb-469f-a165-70867728950e" or a user principal name such as "maria@example.com"',
-});
-const teamsGroup = z.string().regex(guid, {
-  error: 'must be an Azure AD (Entra ID) group object id such as "0f8fad5b-d9cb-469f-a165-70867728950e"',
-});
-// Teams conversation ids look like `19:abc…@thread.tacv2` (channels, group chats) or `a:1…` (1:1 chats).
-const teamsConversation = z.string().regex(/^[0-9a-z]+:\S+$/i, {
-  error:
-    'must be a Teams conversation id such as "19:abc123@thread.tacv2" (shown by `@vigil help` in that channel)',
-});
+import { perPlatform } from '../chat/platforms.js';
+import type { ConfigProblem } from '../domain/config-error.js';
 
 /**
- * Who may do something, per platform. A platform left out of a configured list grants nobody on it:
+ * Who may do something, per platform: ids checked by each platform's module, never display names,
+ * which their owners can change. A platform left out of a configured list grants nobody on it:
  * adding Teams later must not silently open acknowledgements to every Teams user.
  */
-const principalsSchema = z.strictObject({
-  slack: z
-    .strictObject({ users: z.array(slackUser).default([]), groups: z.array(slackGroup).default([]) })
-    .optional(),
-  teams: z
-    .strictObject({ users: z.array(teamsUser).default([]), groups: z.array(teamsGroup).default([]) })
-    .optional(),
-});
+const principalsSchema = z.strictObject(
+  perPlatform((p) =>
+    z
+      .strictObject({ users: z.array(p.yaml.user).default([]), groups: z.array(p.yaml.group).default([]) })
+      .optional(),
+  ),
+);
 
-const channelsSchema = z.strictObject({
-  slack: z.array(slackChannel).default([]),
-  teams: z.array(teamsConversation).default([]),
-});
+const channelsSchema = z.strictObject(perPlatform((p) => z.array(p.yaml.channel).default([])));
 
 const clusterPermissionsSchema = z.strictObject({
   /**

@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 
 /** What `vigil serve` reads from the environment besides the chat secrets. */
 export interface ServeEnv {
@@ -7,6 +7,12 @@ export interface ServeEnv {
   redisPrefix: string;
   port: number;
   host: string;
+  /**
+   * `VIGIL_HEARTBEAT_URL` (and `VIGIL_HEARTBEAT_METHOD`, GET by default): called after every
+   * healthy housekeeping cycle (jobs/housekeeping/), so a dead-man's switch elsewhere (healthchecks.io,
+   * a heartbeat monitor) notices when every vigil process is dead. Its query may carry a key: never log it.
+   */
+  heartbeat?: { url: string; method: 'GET' | 'POST' };
 }
 
 export function readServeEnv(env: NodeJS.ProcessEnv = process.env): Readonly<ServeEnv> {
@@ -28,6 +34,30 @@ export function readServeEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Ser
     });
   }
   const host = env['HOST']?.trim() || '0.0.0.0';
+  const heartbeat = readHeartbeat(env, problems);
   if (problems.length > 0) throw new ConfigError('environment', problems);
-  return Object.freeze({ redisUrl, redisPrefix, port, host });
+  return Object.freeze({ redisUrl, redisPrefix, port, host, ...(heartbeat ? { heartbeat } : {}) });
+}
+
+function readHeartbeat(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): ServeEnv['heartbeat'] {
+  const url = env['VIGIL_HEARTBEAT_URL']?.trim();
+  const method = (env['VIGIL_HEARTBEAT_METHOD']?.trim() || 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'POST') {
+    problems.push({ key: 'VIGIL_HEARTBEAT_METHOD', message: 'must be GET or POST' });
+  }
+  if (!url) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // The value is not repeated: it may carry a key.
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    problems.push({
+      key: 'VIGIL_HEARTBEAT_URL',
+      message: 'must be an http:// or https:// URL, e.g. https://hc-ping.com/<uuid>',
+    });
+    return undefined;
+  }
+  return { url, method: method === 'POST' ? 'POST' : 'GET' };
 }

@@ -4,8 +4,8 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VigilError } from '../domain/vigil-error.js';
-import { createRedisConnection } from '../queue/redis-connection.js';
-import { resolveRedisServerBinary } from './redis-binary.js';
+import { createRedisConnection } from '../redis/redis-connection.js';
+import { resolveSystemBinary, SystemBinaryMissingError } from '../system/resolve-system-binary.js';
 
 export interface DemoRedis {
   url: string;
@@ -33,7 +33,7 @@ export async function startDemoRedis(env: NodeJS.ProcessEnv = process.env): Prom
       stop: () => deleteKeys(external, prefix),
     };
   }
-  const binary = await resolveRedisServerBinary();
+  const binary = await redisServerBinary(env);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-redis-'));
   const child = spawn(
@@ -77,6 +77,24 @@ export async function startDemoRedis(env: NodeJS.ProcessEnv = process.env): Prom
     description: `${binary} on 127.0.0.1:${port} (temporary)`,
     stop,
   };
+}
+
+/**
+ * redis-server as the tests find it (src/system/resolve-system-binary.ts: VIGIL_REDIS_SERVER, PATH,
+ * or the Debian package unpacked once into the project's cache); when it cannot be had, the error
+ * also offers REDIS_URL.
+ */
+async function redisServerBinary(env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return (await resolveSystemBinary('redis-server', { env })).path;
+  } catch (err) {
+    if (!(err instanceof SystemBinaryMissingError)) throw err;
+    throw new VigilError(
+      'redis-server-missing',
+      `the demo starts its own Redis, but ${err.message}; or set REDIS_URL to a Redis the demo may write to`,
+      { cause: err },
+    );
+  }
 }
 
 function failedToStart(child: ChildProcess, binary: string): Promise<never> {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueCa, issueLeaf } from '../simulator/cert-factory.js';
 import { sampleManifest, startFakeRegistry } from '../simulator/fake-registry.js';
-import type { RegistriesConfig } from '../config/registries-config.js';
+import type { RegistriesConfig } from '../checks/registries/registries-config.js';
 
 export interface DemoRegistries {
   /** Pods, workloads, pull secrets and events to load into the prod cluster. */

@@ -57,10 +57,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const app = createApp({
       config: clusters.config,
       serve: { redisUrl: redis.url, redisPrefix: redis.prefix, port, host },
-      web: {
-        title: 'vigil demo · web chat',
-        quickCommands: ['alerts', 'certs prod', 'sts prod', 'registries prod', 'clusters', 'help'],
-        ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+      platforms: {
+        web: {
+          title: 'vigil demo · web chat',
+          quickCommands: ['alerts', 'certs prod', 'sts prod', 'registries prod', 'clusters', 'help'],
+          ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+        },
       },
     });
     stops.push(() => app.stop());

@@ -2,12 +2,16 @@ import type { CheckName, Finding } from './finding.js';
 import type { Severity } from './severity.js';
 
 /**
+ * A chat platform's name (`slack`, `teams`): the `name` of a module in src/chat/platforms.ts. A plain
+ * string here because the domain sits below the chat layer that lists the platforms.
+ */
+export type ChatPlatformName = string;
+
+/**
  * The alert lifecycle's plain data (ARCHITECTURE.md "src/alerts"). One alert per finding
  * fingerprint; decisions about it are pure functions in src/alerts, storage is the AlertStore port.
  */
 export type AlertState = 'firing' | 'acknowledged' | 'snoozed' | 'resolved';
-
-export type ChatPlatformName = 'slack' | 'teams' | 'web';
 
 /** Who did something: a chat user, the CLI, or vigil itself (transitions from check runs). */
 export interface Actor {

@@ -1,6 +1,19 @@
 import type { Severity } from './severity.js';
 
-export type CheckName = 'certificates' | 'statefulsets' | 'registries' | 'cluster';
+/**
+ * Every check name, as keys. `cluster` (the access check every run starts with) is declared here; the
+ * registry in src/checks/index.ts adds the name of each check it lists, by module augmentation: the
+ * domain layer must not import src/checks, and `Finding.check` stays a closed set of literals, so a
+ * misspelt check name fails the typecheck.
+ */
+export interface CheckNames {
+  cluster: true;
+}
+
+export type CheckName = keyof CheckNames & string;
+
+/** The checks that run and are scheduled (`cluster` is part of every run, never on its own). */
+export type RunnableCheckName = Exclude<CheckName, 'cluster'>;
 
 /** Where the expiry of a certificate stands; `expired` stays critical and is reported apart. */
 export type ExpiryState = 'ok' | 'warning' | 'critical' | 'expired' | 'not-yet-valid';

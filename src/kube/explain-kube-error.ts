@@ -1,5 +1,9 @@
 import { ApiException } from '@kubernetes/client-node';
+import { CredentialPluginError } from './credential-plugin-error.js';
 import { KubeAccessError } from './kube-access-error.js';
+import { KubeRedirectError } from './kube-redirect-error.js';
+import { KubeResponseError } from './kube-response-error.js';
+import { ListBoundError } from './list-bound-error.js';
 
 export interface KubeErrorContext {
   /** vigil's name for the cluster (config `clusters[].name`). */
@@ -27,13 +31,12 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
   const where = `cluster "${ctx.cluster}" (${endpoint})`;
   const what =
     ctx.verb || ctx.resource ? ` while trying to ${[ctx.verb, ctx.resource].filter(Boolean).join(' ')}` : '';
-  const make = (
-    code: string,
-    message: string,
-    extra: { retryable?: boolean; httpStatus?: number; tlsCode?: string } = {},
-  ): KubeAccessError => new KubeAccessError(code, message, { endpoint, cause: err, ...extra });
+  const make = (code: string, message: string, { withoutCause, ...extra }: MakeExtra = {}): KubeAccessError =>
+    new KubeAccessError(code, message, { endpoint, ...(withoutCause ? {} : { cause: err }), ...extra });
 
   const chain = causeChain(err);
+  const special = explainVigilSide(chain, ctx, where, what, make);
+  if (special) return special;
   const api = chain.find((e): e is ApiException<unknown> => e instanceof ApiException);
   if (api) return explainHttp(api, ctx, where, what, make);
 
@@ -99,11 +102,67 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
   return make('kube-unknown', `call to the API server of ${where} failed${what}: ${detail}`);
 }
 
-type Make = (
-  code: string,
-  message: string,
-  extra?: { retryable?: boolean; httpStatus?: number; tlsCode?: string },
-) => KubeAccessError;
+/**
+ * Failures vigil itself raises around a request: the credential plugin, a refused redirect, an answer
+ * that is not Kubernetes, a list stopped by its bounds. None of them quotes what the other side sent.
+ */
+function explainVigilSide(
+  chain: unknown[],
+  ctx: KubeErrorContext,
+  where: string,
+  what: string,
+  make: Make,
+): KubeAccessError | undefined {
+  for (const e of chain) {
+    if (e instanceof CredentialPluginError) {
+      return make('kube-credential-plugin', `cannot authenticate to ${where}: ${e.userMessage}`, {
+        retryable: e.retryable,
+      });
+    }
+    if (e instanceof KubeRedirectError) {
+      return make(
+        'kube-redirect',
+        `API server of ${where} answered${what} with a redirect (HTTP ${e.status}) to ${e.location}; vigil does not follow redirects away from ${e.origin} (another host could read vigil's credentials or forge the answer). Point the server URL in the kubeconfig at kube-apiserver itself`,
+      );
+    }
+    if (e instanceof KubeResponseError || e instanceof SyntaxError) {
+      // JSON.parse's SyntaxError quotes the body around the error, which may be Secret data.
+      const answer = e instanceof KubeResponseError ? e.message : 'a body that is not JSON';
+      return make(
+        'kube-bad-response',
+        `API server of ${where} answered${what} with ${answer}; kube-apiserver never does this: check that the server URL ${ctx.server} in the kubeconfig reaches kube-apiserver itself, not a login page, proxy or load balancer`,
+        { withoutCause: e instanceof SyntaxError },
+      );
+    }
+    if (e instanceof ListBoundError) {
+      const list = ctx.resource ? `listing ${ctx.resource}` : 'the list';
+      return make(
+        'kube-list-bound',
+        `${list} on ${where} was stopped: ${e.message}; ${boundAdvice[e.bound](ctx.server)}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+const boundAdvice: Record<ListBoundError['bound'], (server: string) => string> = {
+  'repeated-continue-token': (server) =>
+    `check what answers at ${server} (a proxy or gateway that rewrites continue tokens?) and the kube-apiserver logs`,
+  'max-pages': (server) => `check what answers at ${server}; a cluster this large is beyond one vigil run`,
+  'max-items': (server) => `check what answers at ${server}; a cluster this large is beyond one vigil run`,
+  'max-duration': () =>
+    'the API server answers too slowly for a complete list: check kube-apiserver load and the network path from vigil',
+};
+
+interface MakeExtra {
+  retryable?: boolean;
+  httpStatus?: number;
+  tlsCode?: string;
+  /** Leave the original error out: its message quotes what the other side sent. */
+  withoutCause?: boolean;
+}
+
+type Make = (code: string, message: string, extra?: MakeExtra) => KubeAccessError;
 
 function explainHttp(
   api: ApiException<unknown>,

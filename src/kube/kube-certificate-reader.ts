@@ -7,7 +7,7 @@ import {
   CustomObjectsApi,
   DiscoveryV1Api,
 } from '@kubernetes/client-node';
-import type { KubeConfig, V1Node } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import type {
   CaBundleKind,
   CaBundleRef,
@@ -18,16 +18,17 @@ import type {
   TlsSecret,
 } from '../checks/certificates/certificate-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
-import type { KubeErrorContext } from './explain-kube-error.js';
+import type { KubeConnection } from './kube-connection.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
+import { requireStringData, requireStringField } from './require-string-data.js';
 import { releaseGarbage } from '../runtime/release-garbage.js';
 
 /** Cluster-scoped lists (CRDs carry whole OpenAPI schemas) are read in pages of this size. */
 const LIST_PAGE_SIZE = 100;
 const DEFAULT_KUBELET_PORT = 10250;
 
-type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
+type Scope = KubeConnection['scope'];
 
 /**
  * Reads what the certificate check needs through client-node's typed APIs and hands back plain data.
@@ -41,12 +42,12 @@ export class KubeCertificateReader implements CertificateReader {
   private readonly apiRegistration: ApiregistrationV1Api;
   private readonly apiExtensions: ApiextensionsV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly scope: Scope;
 
-  constructor(
-    kc: KubeConfig,
-    private readonly scope: Scope,
-  ) {
-    const timeoutMs = scope.timeoutMs ?? 10_000;
+  constructor(kube: KubeConnection) {
+    const kc = kube.kubeConfig;
+    this.scope = kube.scope;
+    const timeoutMs = this.scope.timeoutMs ?? 10_000;
     this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
     this.discovery = makeApiClient(kc, DiscoveryV1Api, timeoutMs);
     this.admission = makeApiClient(kc, AdmissionregistrationV1Api, timeoutMs);
@@ -58,7 +59,7 @@ export class KubeCertificateReader implements CertificateReader {
   async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
     const pages = listInPages((token) =>
       this.core.listSecretForAllNamespaces({
-        // Server-side filter: never download every Secret to keep the TLS ones (DOMAIN.md "Scale").
+        // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
         fieldSelector: 'type=kubernetes.io/tls',
         limit: pageSize,
         ...(token !== undefined ? { _continue: token } : {}),
@@ -67,11 +68,15 @@ export class KubeCertificateReader implements CertificateReader {
     try {
       for await (const page of pages) {
         // Keep only what the check reads; the rest of each Secret (managedFields, annotations) is dropped here.
-        const secrets = page.map((s) => ({
-          namespace: s.metadata?.namespace ?? '',
-          name: s.metadata?.name ?? '',
-          data: s.data ?? {},
-        }));
+        const secrets = page.map((s) => {
+          const namespace = s.metadata?.namespace ?? '';
+          const name = s.metadata?.name ?? '';
+          return {
+            namespace,
+            name,
+            data: requireStringData(s.data, `Secret ${namespace}/${name}`, 'base64 text'),
+          };
+        });
         // The page's response objects are garbage from here on; collect them before the next page.
         releaseGarbage();
         yield secrets;
@@ -84,7 +89,7 @@ export class KubeCertificateReader implements CertificateReader {
   async getConfigMapData(namespace: string, name: string): Promise<Record<string, string> | null> {
     try {
       const cm = await this.core.readNamespacedConfigMap({ namespace, name });
-      return cm.data ?? {};
+      return requireStringData(cm.data, `ConfigMap ${namespace}/${name}`, 'text');
     } catch (err) {
       if (statusOf(err) === 404) return null;
       throw this.explain(err, 'get', `configmaps ${namespace}/${name}`);
@@ -208,11 +213,13 @@ export class KubeCertificateReader implements CertificateReader {
       for await (const page of listInPages(fetchPage)) {
         for (const config of page) {
           for (const webhook of config.webhooks ?? []) {
-            const { caBundle, service } = webhook.clientConfig;
+            const { service } = webhook.clientConfig;
+            const object = `${objectKind}/${config.metadata?.name ?? ''} webhook ${webhook.name}`;
+            const caBundle = bundleOf(webhook.clientConfig.caBundle, object);
             if (!caBundle) continue;
             refs.push({
               kind,
-              object: `${objectKind}/${config.metadata?.name ?? ''} webhook ${webhook.name}`,
+              object,
               caBundle,
               ...(service ? { service: serviceRef(service) } : {}),
             });
@@ -231,12 +238,14 @@ export class KubeCertificateReader implements CertificateReader {
       for await (const page of listInPages((token) => this.apiRegistration.listAPIService(listArgs(token)))) {
         for (const svc of page) {
           const spec = svc.spec;
+          const object = `apiservice/${svc.metadata?.name ?? ''}`;
+          const caBundle = bundleOf(spec?.caBundle, object);
           // insecureSkipTLSVerify: the aggregator ignores the bundle, so an expired one breaks nothing.
-          if (!spec?.caBundle || spec.insecureSkipTLSVerify) continue;
+          if (!spec || !caBundle || spec.insecureSkipTLSVerify) continue;
           refs.push({
             kind: 'apiservice',
-            object: `apiservice/${svc.metadata?.name ?? ''}`,
-            caBundle: spec.caBundle,
+            object,
+            caBundle,
             ...(spec.service?.name && spec.service.namespace
               ? {
                   service: serviceRef({
@@ -263,11 +272,13 @@ export class KubeCertificateReader implements CertificateReader {
       )) {
         for (const crd of page) {
           const clientConfig = crd.spec.conversion?.webhook?.clientConfig;
-          if (!clientConfig?.caBundle) continue;
+          const object = `customresourcedefinition/${crd.metadata?.name ?? ''} conversion webhook`;
+          const caBundle = bundleOf(clientConfig?.caBundle, object);
+          if (!clientConfig || !caBundle) continue;
           refs.push({
             kind: 'crd-conversion',
-            object: `customresourcedefinition/${crd.metadata?.name ?? ''} conversion webhook`,
-            caBundle: clientConfig.caBundle,
+            object,
+            caBundle,
             ...(clientConfig.service ? { service: serviceRef(clientConfig.service) } : {}),
           });
         }
@@ -369,6 +380,10 @@ function dedupe(list: HostPort[]): HostPort[] {
 
 function serviceRef(s: { namespace: string; name: string; port?: number }): CaBundleRef['service'] {
   return { namespace: s.namespace, name: s.name, ...(s.port !== undefined ? { port: s.port } : {}) };
+}
+
+function bundleOf(value: unknown, object: string): string | undefined {
+  return requireStringField(value, object, 'caBundle', 'base64 text');
 }
 
 function listArgs(token: string | undefined): { limit: number; _continue?: string } {

@@ -1,5 +1,5 @@
 import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
-import type { KubeConfig, V1Pod, V1PodSpec } from '@kubernetes/client-node';
+import type { V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import type {
   ContainerImage,
   ImageUser,
@@ -11,11 +11,12 @@ import type {
   ServiceAccountPullSecrets,
 } from '../checks/registries/registry-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
-import type { KubeErrorContext } from './explain-kube-error.js';
+import type { KubeConnection } from './kube-connection.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
+import { requireStringData } from './require-string-data.js';
 
-type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
+type Scope = KubeConnection['scope'];
 
 /** Pods carry little once reduced to images; pages bound the response size, not what we keep. */
 const PAGE_SIZE = 250;
@@ -35,12 +36,12 @@ export class KubeRegistryReader implements RegistryReader {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly batch: BatchV1Api;
+  private readonly scope: Scope;
 
-  constructor(
-    kc: KubeConfig,
-    private readonly scope: Scope,
-  ) {
-    const timeoutMs = scope.timeoutMs ?? 10_000;
+  constructor(kube: KubeConnection) {
+    const kc = kube.kubeConfig;
+    this.scope = kube.scope;
+    const timeoutMs = this.scope.timeoutMs ?? 10_000;
     this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
     this.apps = makeApiClient(kc, AppsV1Api, timeoutMs);
     this.batch = makeApiClient(kc, BatchV1Api, timeoutMs);
@@ -130,7 +131,11 @@ export class KubeRegistryReader implements RegistryReader {
   async pullSecret(namespace: string, name: string): Promise<PullSecretData> {
     try {
       const s = await this.core.readNamespacedSecret({ namespace, name });
-      return { found: true, type: s.type ?? '', data: s.data ?? {} };
+      return {
+        found: true,
+        type: s.type ?? '',
+        data: requireStringData(s.data, `Secret ${namespace}/${name}`, 'base64 text'),
+      };
     } catch (err) {
       // The kubelet skips a missing pull secret and pulls without it; the check says so.
       if (err instanceof ApiException && err.code === 404) return { found: false };

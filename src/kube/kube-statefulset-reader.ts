@@ -1,5 +1,4 @@
 import { ApiException, AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type {
   ClaimInfo,
   EventInfo,
@@ -12,7 +11,7 @@ import type {
   StatefulSetReader,
 } from '../checks/statefulsets/statefulset-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
-import type { KubeErrorContext } from './explain-kube-error.js';
+import type { KubeConnection } from './kube-connection.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
 import {
@@ -28,7 +27,7 @@ import {
 /** Pods, events and revisions of one StatefulSet are few; pages bound the odd 1000-replica set. */
 const PAGE_SIZE = 250;
 
-type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
+type Scope = KubeConnection['scope'];
 
 /**
  * Reads what the StatefulSet check needs through client-node's typed APIs and hands back plain data.
@@ -39,12 +38,12 @@ type Scope = Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
 export class KubeStatefulSetReader implements StatefulSetReader {
   private readonly apps: AppsV1Api;
   private readonly core: CoreV1Api;
+  private readonly scope: Scope;
 
-  constructor(
-    kc: KubeConfig,
-    private readonly scope: Scope,
-  ) {
-    const timeoutMs = scope.timeoutMs ?? 10_000;
+  constructor(kube: KubeConnection) {
+    const kc = kube.kubeConfig;
+    this.scope = kube.scope;
+    const timeoutMs = this.scope.timeoutMs ?? 10_000;
     this.apps = makeApiClient(kc, AppsV1Api, timeoutMs);
     this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
   }

@@ -1,4 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
+import { KubeResponseError, describeJsonValue } from './kube-response-error.js';
+import { ListBoundError } from './list-bound-error.js';
 
 interface ListPage<T> {
   items: T[];
@@ -9,20 +11,64 @@ interface Keyed {
   metadata?: { namespace?: string; name?: string };
 }
 
+/** Safety bounds of one paginated walk; each one that fires ends the walk with a ListBoundError. */
+export interface ListLimits {
+  maxPages: number;
+  /** Items received, duplicates included: also bounds the set of keys kept for de-duplication. */
+  maxItems: number;
+  /** Wall time of the whole walk, consumer included (each request is bounded on its own too). */
+  maxDurationMs: number;
+}
+
+/**
+ * Far above any real cluster (200,000 TLS Secrets are 400 pages of 500), low enough that a server
+ * that never stops paginating is noticed within one check run instead of holding it forever.
+ */
+export const defaultListLimits: ListLimits = {
+  maxPages: 10_000,
+  maxItems: 2_000_000,
+  maxDurationMs: 15 * 60_000,
+};
+
 /**
  * Walks a paginated list with `limit`/`continue`, yielding each page as it arrives so the caller never
- * holds the whole collection (DOMAIN.md "Scale": listing every Secret at once OOMed other tools).
+ * holds the whole collection (listing every Secret at once OOMed other tools; BENCHMARKS.md "TLS
+ * Secret scan at scale").
  * A continue token expires after a few minutes (410 Gone); a slow consumer can hit that mid-walk, so the
  * list restarts once from the beginning and objects already yielded (by namespace/name) are skipped.
  * Only the keys are kept, not the objects.
+ *
+ * A server (or a proxy in front of it) that hands back a continue token it already gave would make
+ * this loop forever while yielding nothing new, so a repeated token, too many pages, too many items
+ * or too much time each stop the walk with a ListBoundError naming the bound.
  */
 export async function* listInPages<T extends Keyed>(
   fetchPage: (continueToken: string | undefined) => Promise<ListPage<T>>,
+  limits: Partial<ListLimits> = {},
+  clock: () => number = () => performance.now(),
 ): AsyncGenerator<T[]> {
+  const { maxPages, maxItems, maxDurationMs } = { ...defaultListLimits, ...limits };
+  const started = clock();
   const yielded = new Set<string>();
+  let tokens = new Set<string>();
   let restarted = false;
   let token: string | undefined;
+  let pages = 0;
+  let items = 0;
   for (;;) {
+    if (pages >= maxPages) {
+      throw new ListBoundError(
+        'max-pages',
+        `the list did not end after ${pages} pages (the page cap is ${maxPages}); the API server keeps handing out continue tokens`,
+      );
+    }
+    const elapsed = clock() - started;
+    if (pages > 0 && elapsed >= maxDurationMs) {
+      throw new ListBoundError(
+        'max-duration',
+        `the list did not end within ${Math.round(elapsed / 1000)} s (the time cap is ${Math.round(maxDurationMs / 1000)} s), after ${pages} pages`,
+      );
+    }
     let page: ListPage<T>;
     try {
       page = await fetchPage(token);
@@ -30,13 +76,25 @@ export async function* listInPages<T extends Keyed>(
       if (token !== undefined && !restarted && err instanceof ApiException && err.code === 410) {
         restarted = true;
         token = undefined;
+        // The restarted walk may legitimately hand out the same tokens again (same revision).
+        tokens = new Set();
         continue;
       }
       throw err;
     }
+    pages += 1;
+    const received: unknown = (page as { items?: unknown } | null | undefined)?.items;
+    if (!Array.isArray(received)) throw new KubeResponseError(notAList(page));
+    items += received.length;
+    if (items > maxItems) {
+      throw new ListBoundError(
+        'max-items',
+        `the list did not end after ${items} items (the item cap is ${maxItems}), in ${pages} pages`,
+      );
+    }
     const fresh: T[] = [];
-    for (const item of page.items) {
-      const key = `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`;
+    for (const item of received as T[]) {
+      const key = `${item?.metadata?.namespace ?? ''}/${item?.metadata?.name ?? ''}`;
       if (yielded.has(key)) continue;
       yielded.add(key);
       fresh.push(item);
@@ -44,5 +102,22 @@ export async function* listInPages<T extends Keyed>(
     if (fresh.length > 0) yield fresh;
     token = page.metadata?._continue || undefined;
     if (token === undefined) return;
+    if (tokens.has(token)) {
+      throw new ListBoundError(
+        'repeated-continue-token',
+        `the API server handed out a continue token it had already given (page ${pages}); a correct server never repeats one, so the list would never end`,
+      );
+    }
+    tokens.add(token);
   }
+}
+
+function notAList(page: unknown): string {
+  const kind = (page as { kind?: unknown } | null | undefined)?.kind;
+  const named = typeof kind === 'string' && /^[A-Za-z]{1,60}$/.test(kind) ? ` of kind ${kind}` : '';
+  const what =
+    page && typeof page === 'object' && !Array.isArray(page)
+      ? `an object${named} without an items list`
+      : describeJsonValue(page);
+  return `${what} instead of a Kubernetes list`;
 }

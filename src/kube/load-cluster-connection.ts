@@ -3,15 +3,12 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { CertificateReader } from '../checks/certificates/certificate-reader.js';
-import type { RegistryReader } from '../checks/registries/registry-reader.js';
-import type { StatefulSetReader } from '../checks/statefulsets/statefulset-reader.js';
 import { VigilError } from '../domain/vigil-error.js';
 import { explainKubeError } from './explain-kube-error.js';
-import { KubeCertificateReader } from './kube-certificate-reader.js';
-import { KubeRegistryReader } from './kube-registry-reader.js';
-import { KubeStatefulSetReader } from './kube-statefulset-reader.js';
+import type { KubeConnection } from './kube-connection.js';
+import { certificatePemProblem, clientKeyPemProblem } from './kubeconfig-pem-problem.js';
 import { makeApiClient } from './make-api-client.js';
+import { takeOverUserAuth } from './take-over-user-auth.js';
 
 export interface ClusterAccessConfig {
   name: string;
@@ -30,9 +27,8 @@ export interface ClusterConnection {
   insecureSkipTlsVerify: boolean;
   /** Client certificate PEM from the kubeconfig user (certificate only, never the key), when the user authenticates with one. */
   clientCertificatePem?: string;
-  reader: CertificateReader;
-  statefulSetReader: StatefulSetReader;
-  registryReader: RegistryReader;
+  /** What the readers of this folder open their clients from (each check names its reader). */
+  kube: KubeConnection;
   /** GET /version: proves the API answers and our credentials work; throws KubeAccessError. */
   ping(): Promise<void>;
 }
@@ -54,6 +50,7 @@ export function loadClusterConnection(
   const invalid = (message: string, cause?: unknown) =>
     new VigilError('kubeconfig-invalid', message, cause === undefined ? {} : { cause });
   let kubeconfigPath: string | undefined;
+  let kubeconfigText: string | undefined;
   let source: string;
 
   if (cfg.inCluster) {
@@ -91,6 +88,7 @@ export function loadClusterConnection(
         `kubeconfig ${path} for cluster "${cfg.name}" is empty; point clusters[].kubeconfig at a kubeconfig file`,
       );
     }
+    kubeconfigText = text;
     try {
       kc.loadFromString(text);
       kc.makePathsAbsolute(dirname(path));
@@ -139,6 +137,16 @@ export function loadClusterConnection(
       err,
     );
   }
+  if (serverUrl.protocol === 'http:' && !cluster.skipTLSVerify) {
+    throw invalid(
+      `cluster "${cluster.name}" in ${source} has the plain HTTP server URL ${cluster.server} (cluster "${cfg.name}"): refused, because vigil's credentials and every answer would cross the network unencrypted and unauthenticated; use the API server's https:// URL (usually port 6443), or set insecure-skip-tls-verify: true on that kubeconfig cluster to accept the risk explicitly`,
+    );
+  }
+  if (serverUrl.protocol !== 'https:' && serverUrl.protocol !== 'http:') {
+    throw invalid(
+      `cluster "${cluster.name}" in ${source} has the server URL ${cluster.server}, which is not https (cluster "${cfg.name}"); expected https://host:port`,
+    );
+  }
   const host = serverUrl.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = serverUrl.port ? Number(serverUrl.port) : serverUrl.protocol === 'http:' ? 80 : 443;
   const servername = cluster.tlsServerName ?? (isIP(host) === 0 ? host : undefined);
@@ -157,6 +165,37 @@ export function loadClusterConnection(
   };
   const caPem = readPem('certificate-authority', cluster.caFile, cluster.caData);
   const clientCertificatePem = readPem('client-certificate', user.certFile, user.certData);
+  const clientKeyPem = readPem('client-key', user.keyFile, user.keyData);
+  const pemField = (field: string, file: string | undefined, owner: string) =>
+    file ? `${field} file ${file} of ${owner}` : `${field}-data of ${owner}`;
+  const caProblem = caPem !== undefined ? certificatePemProblem(caPem) : undefined;
+  if (caProblem) {
+    throw invalid(
+      `${pemField('certificate-authority', cluster.caFile, `cluster "${cluster.name}"`)} in ${source} ${caProblem} (cluster "${cfg.name}"); ${pemFix(cluster.caFile, cluster.caData, 'certificate-authority', 'the cluster CA certificate (kubeadm: /etc/kubernetes/pki/ca.crt)')}`,
+    );
+  }
+  const certProblem =
+    clientCertificatePem !== undefined ? certificatePemProblem(clientCertificatePem) : undefined;
+  if (certProblem) {
+    throw invalid(
+      `${pemField('client-certificate', user.certFile, `user "${user.name}"`)} in ${source} ${certProblem} (cluster "${cfg.name}"); ${pemFix(user.certFile, user.certData, 'client-certificate', "vigil's client certificate")}`,
+    );
+  }
+  const keyProblem =
+    clientKeyPem !== undefined ? clientKeyPemProblem(clientKeyPem, clientCertificatePem) : undefined;
+  if (keyProblem) {
+    throw invalid(
+      `${pemField('client-key', user.keyFile, `user "${user.name}"`)} in ${source} ${keyProblem} (cluster "${cfg.name}"); ${pemFix(user.keyFile, user.keyData, 'client-key', 'the private key of the client certificate')}`,
+    );
+  }
+  if (kubeconfigPath !== undefined && kubeconfigText !== undefined) {
+    takeOverUserAuth(kc, {
+      kubeconfigPath,
+      kubeconfigText,
+      timeoutMs,
+      invalid: (m) => invalid(`${m} (cluster "${cfg.name}")`),
+    });
+  }
 
   const errCtx = { cluster: cfg.name, server: cluster.server, timeoutMs };
   const versionApi = makeApiClient(kc, VersionApi, timeoutMs);
@@ -169,9 +208,7 @@ export function loadClusterConnection(
     ...(caPem !== undefined ? { caPem } : {}),
     insecureSkipTlsVerify: cluster.skipTLSVerify,
     ...(clientCertificatePem !== undefined ? { clientCertificatePem } : {}),
-    reader: new KubeCertificateReader(kc, errCtx),
-    statefulSetReader: new KubeStatefulSetReader(kc, errCtx),
-    registryReader: new KubeRegistryReader(kc, errCtx),
+    kube: { kubeConfig: kc, scope: errCtx },
     async ping() {
       try {
         await versionApi.getCode();
@@ -180,6 +217,15 @@ export function loadClusterConnection(
       }
     },
   };
+}
+
+/** The fix for unusable `*-data` or file PEM; PEM pasted where base64 belongs is the usual mistake. */
+function pemFix(file: string | undefined, data: string | undefined, field: string, what: string): string {
+  if (file) return `point ${field} at a PEM file holding ${what}`;
+  if (data?.includes('-----BEGIN')) {
+    return `${field}-data holds PEM text, but it must be base64 of it: base64-encode it (base64 -w0 FILE) or use ${field}: FILE`;
+  }
+  return `set ${field}-data to the base64 of ${what} (base64 -w0 FILE), or copy it again from a working kubeconfig`;
 }
 
 /** kubectl's order: an explicit path, then the first entry of $KUBECONFIG, then ~/.kube/config. */

@@ -6,6 +6,9 @@ import type {
   RequestContext,
   ResponseContext,
 } from '@kubernetes/client-node';
+import { redirectRefusingHttpLibrary } from './redirect-refusing-http-library.js';
+
+const httpApi = redirectRefusingHttpLibrary();
 
 /**
  * `kc.makeApiClient` has no request timeout: client-node 2.x calls undici `fetch` with whatever
@@ -13,6 +16,7 @@ import type {
  * forever. We build the same configuration `makeApiClient` builds, plus a middleware that stamps a fresh
  * `AbortSignal.timeout()` on every request (it bounds connect, TLS, headers and body alike). The
  * KubeConfig must be dedicated to one context: its auth reads the *current* context on every request.
+ * Requests go through redirect-refusing-http-library.ts, so no answer comes from another origin.
  */
 export function makeApiClient<T extends ApiType>(
   kc: KubeConfig,
@@ -23,6 +27,7 @@ export function makeApiClient<T extends ApiType>(
   if (!cluster) throw new Error('KubeConfig has no current cluster');
   const config = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
+    httpApi,
     authMethods: { default: kc },
     promiseMiddleware: [
       {

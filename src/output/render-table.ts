@@ -1,6 +1,9 @@
-import { isoUtcMinute } from '../time/utc-minute.js';
+import type { Check } from '../checks/check.js';
+import { checkTitle } from '../checks/check-names.js';
+import { allChecks } from '../checks/index.js';
 import type { CheckReport } from '../checks/run-checks.js';
-import type { Finding } from '../domain/finding.js';
+import { summaryTable, type TableSection } from '../checks/table-section.js';
+import type { CheckName, Finding } from '../domain/finding.js';
 import { countBySeverity } from './render-json.js';
 
 export interface TableOptions {
@@ -23,60 +26,31 @@ function severityCell(f: Finding, color: boolean): string {
   return color ? `\u001b[${colors[f.severity]}m${text}\u001b[0m` : text;
 }
 
-const notAfterOf = (f: Finding) => f.certificate?.notAfter ?? f.notAfter;
-
-function wholeDaysUntil(iso: string, nowIso: string): number {
-  const d = (Date.parse(iso) - Date.parse(nowIso)) / 86_400_000;
-  return (d >= 0 ? Math.floor(d) : -Math.floor(-d)) || 0;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
-}
-
 type Cell = (f: Finding, nowIso: string, color: boolean) => string;
 
 interface Section {
   title: string;
   columns: [string, Cell][];
-  /** Whether the summary line repeats under a non-ok row (it does not when a column shows it). */
   summaryBelow: boolean;
 }
 
 const severity: [string, Cell] = ['SEVERITY', (f, _n, color) => severityCell(f, color)];
-const certificateSection: Section = {
-  title: 'Certificates',
-  columns: [
-    severity,
-    ['SOURCE', (f) => f.source],
-    ['OBJECT', (f) => truncate(f.object, 60)],
-    ['SUBJECT', (f) => truncate(f.certificate?.subject ?? '-', 40)],
-    ['NOT AFTER (UTC)', (f) => (notAfterOf(f) ? isoUtcMinute(notAfterOf(f) as string) : '-')],
-    [
-      'DAYS LEFT',
-      (f, now) =>
-        f.certificate
-          ? String(f.certificate.daysLeft)
-          : f.notAfter
-            ? String(wholeDaysUntil(f.notAfter, now))
-            : '-',
-    ],
-  ],
-  summaryBelow: true,
-};
-// StatefulSets and registries say everything in their summary, so it is the last column.
-const summarySection = (title: string): Section => ({
-  title,
-  columns: [severity, ['OBJECT', (f) => truncate(f.object, 50)], ['SUMMARY', (f) => f.summary]],
-  summaryBelow: false,
-});
-const sections: Record<Finding['check'], Section> = {
-  cluster: { ...summarySection('Cluster access'), summaryBelow: false },
-  certificates: certificateSection,
-  statefulsets: summarySection('StatefulSets'),
-  registries: summarySection('Registries'),
-};
-const sectionOrder: Finding['check'][] = ['cluster', 'certificates', 'statefulsets', 'registries'];
+
+function toSection(title: string, table: TableSection): Section {
+  return {
+    title,
+    columns: [severity, ...table.columns.map((c): [string, Cell] => [c.header, (f, now) => c.cell(f, now)])],
+    summaryBelow: table.summaryBelow,
+  };
+}
+
+/** Cluster access first (it explains the rest), then each check in the registry's order. */
+function sectionsFor(checks: readonly Check[]): Map<CheckName, Section> {
+  return new Map<CheckName, Section>([
+    ['cluster', toSection('Cluster access', summaryTable)],
+    ...checks.map((c): [CheckName, Section] => [c.name, toSection(checkTitle(c), c.table)]),
+  ]);
+}
 
 // eslint-disable-next-line no-control-regex
 const visible = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;
@@ -85,8 +59,9 @@ function renderSection(section: Section, rows: Finding[], nowIso: string, color:
   const header = section.columns.map(([h]) => h);
   const table = rows.map((f) => section.columns.map(([, cell]) => cell(f, nowIso, color)));
   // The last column is free text: it sets no width, so one long summary does not pad every row.
+  // reduce, not Math.max(...spread): one argument per row overflows the stack on 200,000 rows.
   const widths = header.map((h, i) =>
-    i === header.length - 1 ? 0 : Math.max(h.length, ...table.map((r) => visible(r[i] ?? ''))),
+    i === header.length - 1 ? 0 : table.reduce((w, r) => Math.max(w, visible(r[i] ?? '')), h.length),
   );
   const fmt = (r: string[]) =>
     r
@@ -110,8 +85,13 @@ function renderSection(section: Section, rows: Finding[], nowIso: string, color:
  * certificates), the next step under every row that is not ok, and what could not be observed at
  * the end so silence is never read as safety.
  */
-export function renderTable(report: CheckReport, opts: TableOptions = {}): string {
+export function renderTable(
+  report: CheckReport,
+  opts: TableOptions = {},
+  checks: readonly Check[] = allChecks,
+): string {
   const color = opts.color ?? false;
+  const sections = sectionsFor(checks);
   const lines: string[] = [];
   for (const c of report.clusters) {
     const counts = countBySeverity(c.findings);
@@ -120,10 +100,11 @@ export function renderTable(report: CheckReport, opts: TableOptions = {}): strin
         `${counts.critical} critical, ${counts.warning} warning, ${counts.unknown} unknown, ${counts.ok} ok`,
     );
     const rows = c.findings.filter((f) => !opts.problemsOnly || f.severity !== 'ok');
-    for (const check of sectionOrder) {
+    for (const [check, section] of sections) {
       const inSection = rows.filter((f) => f.check === check);
       if (inSection.length > 0)
-        lines.push(...renderSection(sections[check], inSection, report.generatedAt, color));
+        for (const line of renderSection(section, inSection, report.generatedAt, color))
+          lines.push(line);
     }
     if (c.unobserved.length > 0) {
       lines.push('  Not observed in this mode:');

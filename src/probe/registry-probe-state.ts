@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import type { RegistryChallenge } from './registry-challenge.js';
+import type { RegistryProbeOptions } from './registry-probe-options.js';
 import type { RegistryFailure, RegistryProbeResult } from './registry-probe-result.js';
-import type { RegistryProbeOptions } from './registry-probe.js';
 
 /** Everything a probe stage needs to report and to make the next request. */
 export interface ProbeState {

@@ -8,34 +8,11 @@ import { classifyTransportError, tlsKind } from './classify-registry-error.js';
 import { parseChallenge, type RegistryChallenge } from './registry-challenge.js';
 import { fail, rateLimitText, remaining, type ProbeState } from './registry-probe-state.js';
 import { registryErrors, registryRequest } from './registry-http.js';
-import type {
-  PullCheck,
-  RegistryFailure,
-  RegistryProbeResult,
-  RegistryStage,
-} from './registry-probe-result.js';
+import type { RegistryProbeOptions } from './registry-probe-options.js';
+import type { RegistryFailure, RegistryProbeResult, RegistryStage } from './registry-probe-result.js';
 import { probePull } from './registry-pull-probe.js';
-import { probeTls as defaultProbeTls, type TlsProbeOptions } from './tls-probe.js';
+import { probeTls as defaultProbeTls } from './tls-probe.js';
 import type { TlsProbeResult } from './tls-probe-result.js';
-
-export interface RegistryProbeOptions {
-  /** The registry key, e.g. `docker.io`, `myreg:5000`. */
-  registry: string;
-  /** Where its API is served (Docker Hub: registry-1.docker.io). */
-  host: string;
-  port: number;
-  /** Plain HTTP: only for registries configured as insecure. */
-  plainHttp: boolean;
-  /** PEM CA the nodes trust for this registry, added to the system roots. */
-  caPem?: string;
-  /** Bound on the whole probe, every stage included. */
-  timeoutMs: number;
-  /** Images in use with the credentials their workloads send; the manifest HEAD asks for each. */
-  pulls?: PullCheck[];
-  /** Docker Hub: HEAD only (a GET counts toward the pull rate limit). */
-  dockerHub: boolean;
-  probeTls?: (o: TlsProbeOptions) => Promise<TlsProbeResult>;
-}
 
 /**
  * Probes a registry the way a pull reaches it and stops at the first stage that fails: DNS, TCP,

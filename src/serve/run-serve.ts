@@ -1,9 +1,7 @@
 import { createApp } from '../app.js';
+import { readChatPlatformSettings } from '../chat/platforms.js';
 import type { VigilConfig } from '../config/config-schema.js';
 import { readServeEnv } from '../config/serve-env.js';
-import { readSlackEnv, slackEnvPresent } from '../config/slack-env.js';
-import { readTeamsEnv, teamsEnvPresent } from '../config/teams-env.js';
-import { readWebEnv, webEnvPresent } from '../config/web-env.js';
 import { logger } from '../logger.js';
 
 /**
@@ -15,16 +13,8 @@ export async function runServe(config: Readonly<VigilConfig>): Promise<number> {
   if (!process.env.LOG_LEVEL) logger.level = 'info';
   const serve = readServeEnv();
   // Each platform is on when any of its variables is set, and then must be complete.
-  const slack = slackEnvPresent() ? readSlackEnv() : undefined;
-  const teams = teamsEnvPresent() ? readTeamsEnv() : undefined;
-  const web = webEnvPresent() ? readWebEnv() : undefined;
-  const app = createApp({
-    config,
-    serve,
-    ...(slack ? { slack } : {}),
-    ...(teams ? { teams } : {}),
-    ...(web ? { web } : {}),
-  });
+  const platforms = readChatPlatformSettings(process.env);
+  const app = createApp({ config, serve, platforms });
   await app.start();
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

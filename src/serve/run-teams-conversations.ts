@@ -1,8 +1,8 @@
 import { formatTeamsConversations, listTeamsConversations } from '../chat/teams/index.js';
 import { readServeEnv } from '../config/serve-env.js';
 import { VigilError } from '../domain/vigil-error.js';
-import { createRedisConnection } from '../queue/redis-connection.js';
-import { RedisConversationStore } from '../queue/redis-conversation-store.js';
+import { createRedisConnection } from '../redis/redis-connection.js';
+import { RedisConversationStore } from '../redis/redis-conversation-store.js';
 
 /**
  * `vigil teams conversations`: the Teams conversations vigil was added to, with the aliases routes

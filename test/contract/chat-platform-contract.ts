@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { AlertMessage, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
+import type {
+  ActionRequest,
+  AlertMessage,
+  CommandRequest,
+  PostedRef,
+  ReplyMessage,
+} from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { AlertState, ChatPlatformName } from '../../src/domain/alert.js';

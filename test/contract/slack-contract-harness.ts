@@ -1,11 +1,17 @@
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { AlertMessage, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
+import type {
+  ActionRequest,
+  AlertMessage,
+  CommandRequest,
+  PostedRef,
+  ReplyMessage,
+} from '../../src/chat/chat-message.js';
 import {
   createSlackPlatform,
-  createSlackServer,
+  createSlackRoute,
   renderAlertMessage,
   renderReplyMessage,
 } from '../../src/chat/slack/index.js';
+import { createHttpServer } from '../../src/http/create-http-server.js';
 import {
   blockActionsBody,
   FakeSlackWebApi,
@@ -21,12 +27,15 @@ const GONE = 'C0GONE';
 
 type Json = Record<string, unknown>;
 
-/** Slack's side of the contract: SlackPlatform and the Bolt receiver against FakeSlackWebApi. */
+/**
+ * Slack's side of the contract: SlackPlatform, and the Slack route (Bolt's receiver) on vigil's HTTP
+ * server, against FakeSlackWebApi.
+ */
 export async function slackContractHarness(): Promise<ChatPlatformHarness> {
   const fake = await FakeSlackWebApi.start();
   fake.setChannel(GONE, 'not-member');
   const captured = capture();
-  const server = createSlackServer({
+  const route = createSlackRoute({
     env: { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl },
     onCommand: async (req) => {
       captured.command(req);
@@ -35,8 +44,8 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
     onAction: async (req) => {
       captured.action(req);
     },
-    readiness: () => true,
   });
+  const server = createHttpServer({ routes: [route], readiness: () => true });
   const { port } = await server.start(0, '127.0.0.1');
   const events = `http://127.0.0.1:${port}/slack/events`;
   const platform = createSlackPlatform({ botToken: fake.token, apiUrl: fake.apiUrl }, { timeoutMs: 1000 });

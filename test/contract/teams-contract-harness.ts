@@ -1,5 +1,4 @@
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
 import { createTeams, renderAlertCard, renderReplyCards } from '../../src/chat/teams/index.js';
 import { cardActivity } from '../../src/chat/teams/teams-activities.js';
 import {

@@ -1,5 +1,4 @@
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
 import {
   createWebChat,
   pageScript,
@@ -9,7 +8,7 @@ import {
   type WebCard,
   type WebReply,
 } from '../../src/chat/web/index.js';
-import { createHttpServer } from '../../src/serve/create-http-server.js';
+import { createHttpServer } from '../../src/http/create-http-server.js';
 import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
 import { readEvents, type EventReader } from './web-event-reader.js';
 
@@ -60,7 +59,7 @@ const htmlSinks = [
 
 /**
  * The web chat's side of the contract: createWebChat's platform and routes on vigil's HTTP server
- * (src/serve/create-http-server.ts) on loopback, read the way a page reads it: an event stream over
+ * (src/http/create-http-server.ts) on loopback, read the way a page reads it: an event stream over
  * real HTTP, commands and button presses as the page posts them. The contract runs with
  * `transportFaults: false`: the platform writes to an in-process board, no network can fail it.
  */
@@ -79,7 +78,7 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
       return { kind: 'reply', private: true, title: 'ok', sections: [] };
     },
   });
-  const server = createHttpServer(web.routes, () => ({ ready: true }));
+  const server = createHttpServer({ routes: web.routes, readiness: () => true });
   const { port } = await server.start(0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
   const stream: EventReader = await readEvents(`${base}/events`);

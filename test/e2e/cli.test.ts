@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,18 +10,27 @@ const root = join(import.meta.dirname, '..', '..');
 // Absolute loader URL, so the CLI also runs from directories outside the project.
 const tsxLoader = import.meta.resolve('tsx');
 
+interface RunAs {
+  /** Run bin/vigil.js, the installed executable, instead of src/main.ts. */
+  bin?: boolean;
+  uid?: number;
+  timeoutMs?: number;
+}
+
 /** Runs the real CLI in a child process, as a user or a cron job would. */
-async function vigil(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
+async function vigil(
+  args: string[],
+  cwd = root,
+  as: RunAs = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', tsxLoader, join(root, 'src/main.ts'), ...args],
-      {
-        cwd,
-        env: { ...process.env, NO_COLOR: '1' },
-        timeout: 60_000,
-      },
-    );
+    const entry = as.bin ? [join(root, 'bin/vigil.js')] : ['--import', tsxLoader, join(root, 'src/main.ts')];
+    const { stdout, stderr } = await run(process.execPath, [...entry, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: as.timeoutMs ?? 60_000,
+      ...(as.uid !== undefined ? { uid: as.uid, gid: as.uid } : {}),
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -106,5 +115,51 @@ describe('vigil CLI', () => {
     const flag = await vigil(['check', '--bogus']);
     expect(flag.code).toBe(3);
     expect(flag.stderr).toMatch(/Unknown option '--bogus'/);
+  });
+
+  describe('config files that cannot be read are named config errors (exit 3, no stack trace)', () => {
+    const hostile = join(root, 'test', 'fixtures', 'hostile');
+    const expectConfigError = (r: { code: number; stderr: string }, message: RegExp) => {
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at |unexpected error/);
+    };
+
+    it('a YAML alias bomb, through the installed executable (it used to exit 1, read as "warning")', async () => {
+      const r = await vigil(['check', '--config', join(hostile, 'alias-bomb.yaml')], root, { bin: true });
+      expectConfigError(r, /alias-bomb\.yaml has 1 problem\(s\):\n.*YAML aliases \(\*name\) expand too far/);
+    }, 90_000);
+
+    it('--config pointing at a directory, and an empty --config', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+      expectConfigError(
+        await vigil(['check', '--config', dir]),
+        /is a directory; pass the config file inside it/,
+      );
+      expectConfigError(
+        await vigil(['check', '--config', '']),
+        /--config: is empty; pass the path of the config file/,
+      );
+    }, 90_000);
+
+    it('a FIFO is refused at once instead of blocking forever', async () => {
+      const fifo = join(mkdtempSync(join(tmpdir(), 'vigil-cli-')), 'vigil.yaml');
+      execFileSync('mkfifo', [fifo]);
+      const r = await vigil(['check', '--config', fifo], root, { timeoutMs: 20_000 });
+      expectConfigError(r, /is a named pipe \(FIFO\), not a regular file/);
+    }, 90_000);
+
+    it('a file the user vigil runs as cannot read', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+      const file = join(dir, 'vigil.yaml');
+      writeFileSync(file, 'clusters:\n  - name: prod\n    inCluster: true\n');
+      // Root reads any file, so as root the CLI runs as nobody (65534), for whom a 0600 root file is
+      // unreadable: a real EACCES from the kernel, not a simulated one.
+      const root0 = process.getuid?.() === 0;
+      chmodSync(dir, 0o755);
+      chmodSync(file, root0 ? 0o600 : 0o000);
+      const r = await vigil(['check', '--config', file], root, root0 ? { uid: 65534 } : {});
+      expectConfigError(r, /is not readable by the user vigil runs as \(EACCES\); fix its permissions/);
+    }, 90_000);
   });
 });

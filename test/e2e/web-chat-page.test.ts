@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
 import { createWebChat, type WebChat } from '../../src/chat/web/index.js';
-import { createHttpServer, type HttpServer } from '../../src/serve/create-http-server.js';
+import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import { alertFixture } from '../contract/chat-platform-contract.js';
 import { launchChromium, type Chromium } from '../support/chromium.js';
 
@@ -26,7 +25,7 @@ async function serveChat(options: { bindHost?: string; token?: string } = {}) {
       return { kind: 'reply', private: true, title: 'Acknowledged', sections: [] };
     },
   });
-  const server: HttpServer = createHttpServer(web.routes, () => ({ ready: true }));
+  const server: HttpServer = createHttpServer({ routes: web.routes, readiness: () => true });
   const { port } = await server.start(0, '127.0.0.1');
   return { web, server, commands, actions, url: `http://127.0.0.1:${port}/` };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createApp, type App } from '../../src/app.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 import type { WebCard } from '../../src/chat/web/index.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
@@ -110,11 +111,13 @@ describe('vigil serve with the web chat', () => {
           dir,
         ),
         serve: { redisUrl: redis.url, redisPrefix: 'web-slack', port: 0, host: '127.0.0.1' },
-        slack: { botToken: slack.token, signingSecret: 'web-serve-secret', apiUrl: slack.apiUrl },
-        web: {},
+        platforms: {
+          slack: { botToken: slack.token, signingSecret: 'web-serve-secret', apiUrl: slack.apiUrl },
+          web: {},
+        },
         scheduling: {
           outbox: {
-            minIntervalMs: { slack: 50, teams: 50 },
+            minIntervalMs: perPlatform(() => 50),
             retryInitialMs: 100,
             retryMaxMs: 500,
             orderWaitMs: 200,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TransitionSink } from '../../jobs/record-run.js';
-import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from '../../jobs/run-check.js';
+import type { TransitionSink } from '../../jobs/notify/transition-sink.js';
+import { runCheckJob, type RunCheckDeps, type RunCheckJobData } from '../../jobs/run-check/run-check.js';
 import { acknowledge } from '../../src/alerts/acknowledge.js';
 import { actOnAlert } from '../../src/alerts/act-on-alert.js';
 import { lifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';

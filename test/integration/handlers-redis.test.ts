@@ -4,8 +4,8 @@ import { handleAction } from '../../handlers/handle-action.js';
 import { handleCommand } from '../../handlers/handle-command.js';
 import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import type { Transition } from '../../src/domain/alert.js';
-import { createRedisConnection, type RedisConnection } from '../../src/queue/redis-connection.js';
-import { createRedisStores } from '../../src/queue/redis-stores.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
+import { createRedisStores } from '../../src/redis/redis-stores.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import {
   certFinding,

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../src/domain/vigil-error.js';
 import { explainKubeError } from '../../src/kube/explain-kube-error.js';
 import { KubeAccessError } from '../../src/kube/kube-access-error.js';
+import { KubeCertificateReader } from '../../src/kube/kube-certificate-reader.js';
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import type { ClusterAccessConfig } from '../../src/kube/load-cluster-connection.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
@@ -88,7 +89,7 @@ describe('HTTP failures', () => {
     await conn.ping();
     const err = await failure(
       (async () => {
-        for await (const _ of conn.reader.tlsSecretPages(10)) void _;
+        for await (const _ of new KubeCertificateReader(conn.kube).tlsSecretPages(10)) void _;
       })(),
     );
     expect(err.code).toBe('kube-forbidden');
@@ -157,7 +158,7 @@ describe('transport failures', () => {
     const started = Date.now();
     const err = await failure(
       (async () => {
-        for await (const _ of conn.reader.tlsSecretPages(10)) void _;
+        for await (const _ of new KubeCertificateReader(conn.kube).tlsSecretPages(10)) void _;
       })(),
     );
     expect(err.code).toBe('kube-timeout');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsSecret } from '../../src/checks/certificates/certificate-reader.js';
 import { KubeAccessError } from '../../src/kube/kube-access-error.js';
+import { KubeCertificateReader } from '../../src/kube/kube-certificate-reader.js';
 import { loadClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import type { ClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
@@ -107,7 +108,7 @@ describe('KubeCertificateReader against the fake API server', () => {
 
   it('lists TLS secrets in pages with a server-side type selector', async () => {
     const before = fake.requests.length;
-    const pages = await collect(conn.reader.tlsSecretPages(10));
+    const pages = await collect(new KubeCertificateReader(conn.kube).tlsSecretPages(10));
     expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
     const all = pages.flat();
     expect(new Set(all.map((s) => `${s.namespace}/${s.name}`)).size).toBe(25);
@@ -136,7 +137,7 @@ describe('KubeCertificateReader against the fake API server', () => {
     const before = fake.requests.length;
     const seen: string[] = [];
     let pagesSeen = 0;
-    for await (const page of conn.reader.tlsSecretPages(10)) {
+    for await (const page of new KubeCertificateReader(conn.kube).tlsSecretPages(10)) {
       pagesSeen++;
       seen.push(...page.map((s) => `${s.namespace}/${s.name}`));
       // A slow consumer: the token handed out with this first page expires before it is used.
@@ -171,7 +172,7 @@ describe('KubeCertificateReader against the fake API server', () => {
   it('restarts only once: a second expiry fails with kube-gone', async () => {
     let pagesSeen = 0;
     const err = await (async () => {
-      for await (const _page of conn.reader.tlsSecretPages(10)) {
+      for await (const _page of new KubeCertificateReader(conn.kube).tlsSecretPages(10)) {
         pagesSeen++;
         fake.expireContinueTokens();
         fake.upsert({
@@ -195,10 +196,12 @@ describe('KubeCertificateReader against the fake API server', () => {
       metadata: { namespace: 'kube-system', name: 'kube-root-ca.crt' },
       data: { 'ca.crt': ca.certPem },
     });
-    expect(await conn.reader.getConfigMapData('kube-system', 'kube-root-ca.crt')).toEqual({
+    expect(
+      await new KubeCertificateReader(conn.kube).getConfigMapData('kube-system', 'kube-root-ca.crt'),
+    ).toEqual({
       'ca.crt': ca.certPem,
     });
-    expect(await conn.reader.getConfigMapData('kube-system', 'absent')).toBeNull();
+    expect(await new KubeCertificateReader(conn.kube).getConfigMapData('kube-system', 'absent')).toBeNull();
   });
 
   it('finds API server endpoints from the kubernetes EndpointSlice', async () => {
@@ -224,7 +227,7 @@ describe('KubeCertificateReader against the fake API server', () => {
         ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
       },
     ]);
-    expect(await conn.reader.apiServerEndpoints()).toEqual([
+    expect(await new KubeCertificateReader(conn.kube).apiServerEndpoints()).toEqual([
       { host: '10.0.0.1', port: 6443 },
       { host: '10.0.0.2', port: 6443 },
     ]);
@@ -265,7 +268,7 @@ describe('KubeCertificateReader against the fake API server', () => {
         status: { addresses: [{ type: 'InternalIP', address: '10.0.1.3' }] },
       },
     ]);
-    const endpoints = await conn.reader.kubeletEndpoints();
+    const endpoints = await new KubeCertificateReader(conn.kube).kubeletEndpoints();
     expect(endpoints.sort((a, b) => a.node.localeCompare(b.node))).toEqual([
       { node: 'cp-1', host: '10.0.1.1', port: 10250 },
       { node: 'edge-1', host: '203.0.113.20', port: 10255 },
@@ -365,7 +368,7 @@ describe('KubeCertificateReader against the fake API server', () => {
       crd('gadgets.example.com', 'example.com', 'gadgets', 'Gadget', { strategy: 'None' }),
     ]);
 
-    expect(await conn.reader.caBundles('validating-webhook')).toEqual([
+    expect(await new KubeCertificateReader(conn.kube).caBundles('validating-webhook')).toEqual([
       {
         kind: 'validating-webhook',
         object: 'validatingwebhookconfiguration/cert-manager-webhook webhook webhook.cert-manager.io',
@@ -373,7 +376,7 @@ describe('KubeCertificateReader against the fake API server', () => {
         service: { namespace: 'cert-manager', name: 'cert-manager-webhook', port: 443 },
       },
     ]);
-    expect(await conn.reader.caBundles('mutating-webhook')).toEqual([
+    expect(await new KubeCertificateReader(conn.kube).caBundles('mutating-webhook')).toEqual([
       {
         kind: 'mutating-webhook',
         object: 'mutatingwebhookconfiguration/istio-sidecar-injector webhook sidecar-injector.istio.io',
@@ -381,7 +384,7 @@ describe('KubeCertificateReader against the fake API server', () => {
         service: { namespace: 'istio-system', name: 'istiod' },
       },
     ]);
-    expect(await conn.reader.caBundles('apiservice')).toEqual([
+    expect(await new KubeCertificateReader(conn.kube).caBundles('apiservice')).toEqual([
       {
         kind: 'apiservice',
         object: 'apiservice/v1beta1.metrics.k8s.io',
@@ -389,7 +392,7 @@ describe('KubeCertificateReader against the fake API server', () => {
         service: { namespace: 'kube-system', name: 'metrics-server', port: 443 },
       },
     ]);
-    expect(await conn.reader.caBundles('crd-conversion')).toEqual([
+    expect(await new KubeCertificateReader(conn.kube).caBundles('crd-conversion')).toEqual([
       {
         kind: 'crd-conversion',
         object: 'customresourcedefinition/widgets.example.com conversion webhook',
@@ -400,9 +403,9 @@ describe('KubeCertificateReader against the fake API server', () => {
   });
 
   it('returns null for cert-manager Certificates before the CRD exists, then lists them', async () => {
-    expect(await conn.reader.certManagerCertificates()).toBeNull();
+    expect(await new KubeCertificateReader(conn.kube).certManagerCertificates()).toBeNull();
     fake.upsert(crd('certificates.cert-manager.io', 'cert-manager.io', 'certificates', 'Certificate'));
-    expect(await conn.reader.certManagerCertificates()).toEqual([]);
+    expect(await new KubeCertificateReader(conn.kube).certManagerCertificates()).toEqual([]);
     fake.upsertMany([
       {
         apiVersion: 'cert-manager.io/v1',
@@ -443,7 +446,7 @@ describe('KubeCertificateReader against the fake API server', () => {
         },
       },
     ]);
-    const certs = await conn.reader.certManagerCertificates();
+    const certs = await new KubeCertificateReader(conn.kube).certManagerCertificates();
     expect(certs?.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       {
         namespace: 'team-b',
@@ -495,7 +498,7 @@ describe('authentication', () => {
   it('authenticates with a bearer token', async () => {
     const conn = connect(fake, { token: TOKEN });
     await conn.ping();
-    const pages = await collect(conn.reader.tlsSecretPages(50));
+    const pages = await collect(new KubeCertificateReader(conn.kube).tlsSecretPages(50));
     expect(pages.flat()).toHaveLength(3);
     expect(fake.requests.at(-1)?.user).toBe('system:serviceaccount:vigil:vigil');
   });
@@ -504,7 +507,7 @@ describe('authentication', () => {
     const conn = connect(fake, { clientCert: true });
     expect(conn.clientCertificatePem).toBe(adminCert.certPem);
     expect(JSON.stringify(conn)).not.toContain('PRIVATE KEY');
-    const pages = await collect(conn.reader.tlsSecretPages(50));
+    const pages = await collect(new KubeCertificateReader(conn.kube).tlsSecretPages(50));
     expect(pages.flat()).toHaveLength(3);
     expect(fake.requests.at(-1)?.user).toBe('kubernetes-admin');
   });
@@ -526,7 +529,7 @@ describe('API server endpoints fallback', () => {
       ],
     });
     const conn = connect(fake);
-    expect(await conn.reader.apiServerEndpoints()).toEqual([
+    expect(await new KubeCertificateReader(conn.kube).apiServerEndpoints()).toEqual([
       { host: '192.168.10.11', port: 6443 },
       { host: '192.168.10.12', port: 6443 },
     ]);
@@ -540,8 +543,8 @@ describe('API server endpoints fallback', () => {
     const fake = await startFake();
     fake.forbid({ verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices' });
     fake.forbid({ verb: 'get', group: '', resource: 'endpoints' });
-    const err = await connect(fake)
-      .reader.apiServerEndpoints()
+    const err = await new KubeCertificateReader(connect(fake).kube)
+      .apiServerEndpoints()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeAccessError);
     expect((err as KubeAccessError).code).toBe('kube-forbidden');

@@ -7,9 +7,9 @@ import type { AlertChanges, AlertStore } from '../../src/alerts/alert-store.js';
 import { expectedSeqOf, reconcile } from '../../src/alerts/reconcile.js';
 import type { Alert } from '../../src/domain/alert.js';
 import type { Finding } from '../../src/domain/finding.js';
-import { RedisAlertStore } from '../../src/queue/redis-alert-store.js';
-import { RedisAuditLog } from '../../src/queue/redis-audit-log.js';
-import { createRedisConnection, type RedisConnection } from '../../src/queue/redis-connection.js';
+import { RedisAlertStore } from '../../src/redis/redis-alert-store.js';
+import { RedisAuditLog } from '../../src/redis/redis-audit-log.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { accessFinding, at, finding, maria, MIN, policy, T0 } from '../unit/alerts/alert-fixtures.js';
 
@@ -39,7 +39,7 @@ afterEach(async () => {
 const web = (severity: 'ok' | 'warning' | 'critical') => finding('secret web/web-tls tls.crt', severity);
 const api = (severity: 'ok' | 'warning' | 'critical') => finding('secret web/api-tls tls.crt', severity);
 
-/** A check run the way jobs/record-run.ts does it, without retries: read, reconcile, apply. */
+/** A check run the way src/alerts/apply-run.ts does it, without retries: read, reconcile, apply. */
 async function run(
   findings: Finding[],
   now: Date,

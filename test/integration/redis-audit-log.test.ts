@@ -5,8 +5,8 @@ import {
   defaultAuditRetention,
   RedisAuditLog,
   type AuditRetention,
-} from '../../src/queue/redis-audit-log.js';
-import { createRedisConnection, type RedisConnection } from '../../src/queue/redis-connection.js';
+} from '../../src/redis/redis-audit-log.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const DAY = 86_400_000;

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CheckSnapshot } from '../../src/alerts/snapshot-store.js';
 import type { Finding } from '../../src/domain/finding.js';
 import { fingerprint } from '../../src/domain/fingerprint.js';
-import { createRedisConnection, type RedisConnection } from '../../src/queue/redis-connection.js';
-import { RedisSnapshotStore } from '../../src/queue/redis-snapshot-store.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
+import { RedisSnapshotStore } from '../../src/redis/redis-snapshot-store.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 let server: RedisServer;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryRequest } from '../../src/probe/registry-http.js';
-import { probeRegistry, type RegistryProbeOptions } from '../../src/probe/registry-probe.js';
+import type { RegistryProbeOptions } from '../../src/probe/registry-probe-options.js';
+import { probeRegistry } from '../../src/probe/registry-probe.js';
 import type { RegistryCredential } from '../../src/probe/registry-probe-result.js';
 
 /** Probe options with one pull spelled as `image` + `credentials`, as most cases need. */

@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { ReplyMessage } from '../../src/chat/chat-message.js';
-import { createSlackGroupLookup, createSlackServer, type SlackServer } from '../../src/chat/slack/index.js';
+import type { ActionRequest, CommandRequest, ReplyMessage } from '../../src/chat/chat-message.js';
+import { createSlackGroupLookup, createSlackRoute } from '../../src/chat/slack/index.js';
 import { VigilError } from '../../src/domain/vigil-error.js';
+import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import {
   blockActionsBody,
   FakeSlackWebApi,
@@ -14,8 +14,9 @@ import {
 } from '../fakes/slack/index.js';
 
 /**
- * The inbound side over real HTTP: Bolt's receiver behind vigil's guard, signed like Slack signs,
- * with the fake Web API as the response_url target and group source.
+ * The inbound side over real HTTP: the Slack route (Bolt's receiver behind vigil's guard) mounted on
+ * vigil's one HTTP server, signed like Slack signs, with the fake Web API as the response_url target
+ * and group source.
  */
 
 const SECRET = 'test-signing-secret';
@@ -23,7 +24,7 @@ const onCommand = vi.fn<(req: CommandRequest) => Promise<ReplyMessage>>();
 const onAction = vi.fn<(req: ActionRequest) => Promise<ReplyMessage | void>>();
 let ready: boolean | { ready: boolean; detail?: string } = true;
 let fake: FakeSlackWebApi;
-let server: SlackServer;
+let server: HttpServer;
 let base: string;
 
 const reply = (overrides: Partial<ReplyMessage> = {}): ReplyMessage => ({
@@ -51,14 +52,17 @@ beforeAll(async () => {
   fake.setUserGroup('S0ONCALL', ['U0MARIA', 'U0BOB']);
   fake.setUserGroup('S0ADMINS', ['U0BOB']);
   const groups = createSlackGroupLookup({ botToken: fake.token, apiUrl: fake.apiUrl });
-  server = createSlackServer({
+  const slackRoute = createSlackRoute({
     env: { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl },
     onCommand,
     onAction,
     resolveUserGroups: (userId) => groups.memberOfGroups(userId, ['S0ONCALL', 'S0ADMINS']),
-    readiness: () => ready,
     ackDeadlineMs: 400,
+  });
+  server = createHttpServer({
+    readiness: () => ready,
     routes: [
+      slackRoute,
       {
         method: 'GET',
         path: '/metrics',
@@ -317,14 +321,12 @@ describe('health and extra routes', () => {
     const env = { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl };
     const handler = () => undefined;
     expect(() =>
-      createSlackServer({
-        env,
-        onCommand,
-        onAction,
-        readiness: () => true,
-        routes: [{ method: 'GET', path: '/healthz', handler }],
-      }),
+      createHttpServer({ readiness: () => true, routes: [{ method: 'GET', path: '/healthz', handler }] }),
     ).toThrow(/\/healthz/);
+    const slack = () => createSlackRoute({ env, onCommand, onAction });
+    expect(() => createHttpServer({ readiness: () => true, routes: [slack(), slack()] })).toThrow(
+      /\/slack\/events/,
+    );
   });
 
   it('serves extra routes, answers 500 when one throws, and 404 for unknown paths', async () => {

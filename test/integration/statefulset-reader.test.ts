@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatefulSetInfo } from '../../src/checks/statefulsets/statefulset-reader.js';
 import { KubeAccessError } from '../../src/kube/kube-access-error.js';
+import { KubeStatefulSetReader } from '../../src/kube/kube-statefulset-reader.js';
 import { loadClusterConnection, type ClusterConnection } from '../../src/kube/load-cluster-connection.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { minutesAgo, nodeObject, StatefulSetFixture } from '../../src/simulator/statefulset-fixture.js';
@@ -122,7 +123,7 @@ describe('KubeStatefulSetReader', () => {
   it('lists StatefulSets in pages, leaving excluded namespaces out server-side', async () => {
     const before = fake.requests.length;
     const pages = await all(
-      conn.statefulSetReader.statefulSetPages({ excludeNamespaces: ['b', 'c'], pageSize: 2 }),
+      new KubeStatefulSetReader(conn.kube).statefulSetPages({ excludeNamespaces: ['b', 'c'], pageSize: 2 }),
     );
     expect(
       pages
@@ -141,7 +142,11 @@ describe('KubeStatefulSetReader', () => {
 
   it('maps a StatefulSet to plain data, with generation, partition and write times from managedFields', async () => {
     const [page] = await all(
-      conn.statefulSetReader.statefulSetPages({ namespace: 'db', excludeNamespaces: [], pageSize: 50 }),
+      new KubeStatefulSetReader(conn.kube).statefulSetPages({
+        namespace: 'db',
+        excludeNamespaces: [],
+        pageSize: 50,
+      }),
     );
     const sts = page?.find((s) => s.name === 'mongo');
     expect(sts).toMatchObject({
@@ -171,10 +176,14 @@ describe('KubeStatefulSetReader', () => {
     const before = fake.requests.length;
     const [sts] = (
       await all(
-        conn.statefulSetReader.statefulSetPages({ namespace: 'db', excludeNamespaces: [], pageSize: 50 }),
+        new KubeStatefulSetReader(conn.kube).statefulSetPages({
+          namespace: 'db',
+          excludeNamespaces: [],
+          pageSize: 50,
+        }),
       )
     ).flat();
-    const pods = await conn.statefulSetReader.podsOf(sts as StatefulSetInfo);
+    const pods = await new KubeStatefulSetReader(conn.kube).podsOf(sts as StatefulSetInfo);
     expect(pods.map((p) => p.name).sort()).toEqual(['mongo-0', 'mongo-1']);
     const p0 = pods.find((p) => p.name === 'mongo-0');
     expect(p0).toMatchObject({
@@ -206,7 +215,7 @@ describe('KubeStatefulSetReader', () => {
   it('reads events of one object incarnation with involvedObject field selectors', async () => {
     const before = fake.requests.length;
     const uid = (mongo0['metadata'] as { uid: string }).uid;
-    const events = await conn.statefulSetReader.eventsAbout({
+    const events = await new KubeStatefulSetReader(conn.kube).eventsAbout({
       kind: 'Pod',
       namespace: 'db',
       name: 'mongo-0',
@@ -231,10 +240,14 @@ describe('KubeStatefulSetReader', () => {
   it('reads only the StatefulSet’s own ControllerRevisions', async () => {
     const [sts] = (
       await all(
-        conn.statefulSetReader.statefulSetPages({ namespace: 'db', excludeNamespaces: [], pageSize: 50 }),
+        new KubeStatefulSetReader(conn.kube).statefulSetPages({
+          namespace: 'db',
+          excludeNamespaces: [],
+          pageSize: 50,
+        }),
       )
     ).flat();
-    const revisions = await conn.statefulSetReader.revisionsOf(sts as StatefulSetInfo);
+    const revisions = await new KubeStatefulSetReader(conn.kube).revisionsOf(sts as StatefulSetInfo);
     expect(revisions.sort((a, b) => a.revision - b.revision)).toEqual([
       { name: 'mongo-5c7d9b8f4', revision: 1 },
       { name: 'mongo-new', revision: 2 },
@@ -242,27 +255,27 @@ describe('KubeStatefulSetReader', () => {
   });
 
   it('reads a claim and a node, and null for ones that do not exist', async () => {
-    expect(await conn.statefulSetReader.claim('db', 'data-mongo-0')).toMatchObject({
+    expect(await new KubeStatefulSetReader(conn.kube).claim('db', 'data-mongo-0')).toMatchObject({
       name: 'data-mongo-0',
       phase: 'Pending',
       storageClassName: 'fast',
     });
-    expect(await conn.statefulSetReader.claim('db', 'nope')).toBeNull();
-    expect(await conn.statefulSetReader.node('node-c')).toEqual({
+    expect(await new KubeStatefulSetReader(conn.kube).claim('db', 'nope')).toBeNull();
+    expect(await new KubeStatefulSetReader(conn.kube).node('node-c')).toEqual({
       name: 'node-c',
       ready: 'Unknown',
       readySince: new Date(minutesAgo(now, 30)).toISOString(),
       readyReason: 'NodeStatusUnknown',
       unreachable: true,
     });
-    expect(await conn.statefulSetReader.node('gone')).toBeNull();
+    expect(await new KubeStatefulSetReader(conn.kube).node('gone')).toBeNull();
   });
 
   it('turns a 403 into kube-forbidden naming the RBAC rule', async () => {
     const { fake: denied, conn: deniedConn } = await startFake();
     denied.forbid({ verb: 'list', group: '', resource: 'events', namespace: 'db' });
     denied.forbid({ verb: 'get', group: '', resource: 'nodes' });
-    const err = await deniedConn.statefulSetReader
+    const err = await new KubeStatefulSetReader(deniedConn.kube)
       .eventsAbout({ kind: 'Pod', namespace: 'db', name: 'x' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeAccessError);
@@ -270,7 +283,7 @@ describe('KubeStatefulSetReader', () => {
     expect((err as KubeAccessError).userMessage).toContain(
       `Add to a Role in namespace db bound to "${USER}": {apiGroups: [""], resources: ["events"], verbs: ["list"]}`,
     );
-    const nodeErr = await deniedConn.statefulSetReader.node('node-a').catch((e: unknown) => e);
+    const nodeErr = await new KubeStatefulSetReader(deniedConn.kube).node('node-a').catch((e: unknown) => e);
     expect((nodeErr as KubeAccessError).userMessage).toContain(
       '{apiGroups: [""], resources: ["nodes"], verbs: ["get"]}',
     );

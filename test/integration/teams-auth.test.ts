@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CommandRequest } from '../../handlers/command-request.js';
-import type { ReplyMessage } from '../../src/chat/chat-message.js';
+import type { CommandRequest, ReplyMessage } from '../../src/chat/chat-message.js';
 import { createTeams, type Teams } from '../../src/chat/teams/index.js';
-import { readTeamsEnv } from '../../src/config/teams-env.js';
+import { readTeamsEnv } from '../../src/chat/teams/teams-env.js';
 import {
   FakeBotConnector,
   FakeBotFrameworkAuth,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDetails, ConversationStore } from '../../src/chat/conversation-store.js';
 import { aliasCandidates } from '../../src/chat/teams/index.js';
-import { createRedisConnection, type RedisConnection } from '../../src/queue/redis-connection.js';
-import { RedisConversationStore } from '../../src/queue/redis-conversation-store.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
+import { RedisConversationStore } from '../../src/redis/redis-conversation-store.js';
 import { MemoryConversationStore } from '../fakes/teams/index.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 

@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
-import type { AlertMessage, ReplyMessage } from '../../src/chat/chat-message.js';
+import type {
+  ActionRequest,
+  AlertMessage,
+  CommandRequest,
+  ReplyMessage,
+} from '../../src/chat/chat-message.js';
 import { createTeams, type Teams } from '../../src/chat/teams/index.js';
 import {
   bob,

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequest, CommandRequest } from '../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../../src/chat/chat-message.js';
 import type { ReplyMessage } from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import { createWebChat, type WebCard, type WebChat } from '../../src/chat/web/index.js';
 import { VigilError } from '../../src/domain/vigil-error.js';
-import { createHttpServer, type HttpServer } from '../../src/serve/create-http-server.js';
+import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import { alertFixture } from '../contract/chat-platform-contract.js';
 import { readEvents, type EventReader } from '../contract/web-event-reader.js';
 
@@ -21,7 +21,7 @@ async function serve(
     onAction: async () => ok,
     ...options,
   });
-  const server = createHttpServer(web.routes, () => ({ ready: true }));
+  const server = createHttpServer({ routes: web.routes, readiness: () => true });
   const { port } = await server.start(0, '127.0.0.1');
   return { web, server, port, base: `http://127.0.0.1:${port}` };
 }

@@ -4,13 +4,13 @@
  * start-notify-worker-process.ts as `node --import tsx test/support/notify-worker-process.ts JSON`;
  * reports on stdout, one JSON object per line: `{"event":"ready"}`, then its log lines.
  */
-import type { NotifyPacing } from '../../jobs/notify.js';
+import type { NotifyPacing } from '../../jobs/notify/notify.js';
 import { createSlackPlatform } from '../../src/chat/slack/index.js';
-import { createQueues } from '../../src/queue/create-queues.js';
-import { startNotifyWorker } from '../../src/queue/notify-worker.js';
-import { RedisAlertStore } from '../../src/queue/redis-alert-store.js';
-import { createRedisConnection } from '../../src/queue/redis-connection.js';
-import { RedisOutboxState } from '../../src/queue/redis-outbox-state.js';
+import { createQueues } from '../../jobs/create-queues.js';
+import { startNotifyWorker } from '../../jobs/notify/notify-worker.js';
+import { RedisAlertStore } from '../../src/redis/redis-alert-store.js';
+import { createRedisConnection } from '../../src/redis/redis-connection.js';
+import { RedisOutboxState } from '../../src/redis/redis-outbox-state.js';
 
 export interface NotifyWorkerProcessOptions {
   redisUrl: string;

@@ -1,15 +1,16 @@
-import type { NotifyPacing } from '../../jobs/notify.js';
+import type { NotifyPacing } from '../../jobs/notify/notify.js';
 import type { AlertChanges, AlertStore } from '../../src/alerts/alert-store.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName } from '../../src/domain/alert.js';
-import { notifyJobId, Outbox } from '../../src/queue/outbox.js';
-import { startNotifyWorker } from '../../src/queue/notify-worker.js';
-import { createQueues, type VigilQueues } from '../../src/queue/create-queues.js';
-import { RedisAlertStore } from '../../src/queue/redis-alert-store.js';
-import { RedisOutboxState } from '../../src/queue/redis-outbox-state.js';
-import { RedisTransitionRelay } from '../../src/queue/redis-transition-relay.js';
+import { notifyJobId, Outbox } from '../../jobs/notify/outbox.js';
+import { startNotifyWorker } from '../../jobs/notify/notify-worker.js';
+import { createQueues, type VigilQueues } from '../../jobs/create-queues.js';
+import { RedisAlertStore } from '../../src/redis/redis-alert-store.js';
+import { RedisOutboxState } from '../../src/redis/redis-outbox-state.js';
+import { RedisTransitionRelay } from '../../src/redis/redis-transition-relay.js';
 import { queueClients, recordingLog, uniquePrefix, type QueueClients } from './queue-harness.js';
 import type { RedisServer } from './redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 type NotifyWorker = ReturnType<typeof startNotifyWorker>;
 
@@ -55,7 +56,7 @@ export function startOutboxHarness(
   const relay = new RedisTransitionRelay(clients.store, clients.prefix);
   const outbox = new Outbox({ queue, state, relay, alerts, route: options.destinations, log });
   const pacing: NotifyPacing = {
-    minIntervalMs: { slack: 100, teams: 100 },
+    minIntervalMs: perPlatform(() => 100),
     retryInitialMs: 50,
     retryMaxMs: 400,
     orderWaitMs: 200,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createRedisConnection, type RedisConnection } from '../../src/queue/redis-connection.js';
+import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
 import type { RedisServer } from './redis-server.js';
 
 /** A prefix no other test uses (house rule 10), so tests share one redis-server safely. */

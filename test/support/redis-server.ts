@@ -3,11 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveSystemBinary } from '../../src/system/resolve-system-binary.js';
 
 /**
  * A real redis-server for one test file (house rule 10): its own port and directory, no persistence
  * unless asked, `noeviction` as BullMQ requires. `restart()` keeps the port so clients can reconnect,
  * which is what the "Redis restarted" fault tests need; `stop()` removes everything.
+ *
+ * The program comes from src/system/resolve-system-binary.ts (VIGIL_REDIS_SERVER, PATH, or the
+ * Debian package the project unpacks itself). With REDIS_URL set, that server is used instead and
+ * nothing is spawned: tests keep apart by key prefix (test/support/queue-harness.ts), and stop()
+ * leaves its data alone.
  */
 export interface RedisServer {
   readonly port: number;
@@ -19,8 +25,6 @@ export interface RedisServer {
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const REDIS_BIN = process.env.REDIS_SERVER ?? 'redis-server';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -50,9 +54,7 @@ async function waitForPing(port: number, timeoutMs: number): Promise<void> {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(
-    `redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms; is redis-server installed (apt-get install redis-server)?`,
-  );
+  throw new Error(`redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms`);
 }
 
 export interface RedisServerOptions {
@@ -63,14 +65,35 @@ export interface RedisServerOptions {
   persist?: boolean;
 }
 
+/** The server REDIS_URL names, which this process did not start and must not stop. */
+function externalRedis(url: string): RedisServer {
+  const refuse = async () => {
+    throw new Error(
+      `REDIS_URL=${new URL(url).host} is not a server this test started; it cannot kill or restart it`,
+    );
+  };
+  return {
+    port: Number(new URL(url).port || 6379),
+    url,
+    kill: refuse,
+    start: refuse,
+    restart: refuse,
+    async stop() {},
+  };
+}
+
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  // A test that persists is a test that crashes its server: it needs one of its own, never a shared one.
+  const external = process.env.REDIS_URL;
+  if (external && !options.persist) return externalRedis(external);
+  const redisServer = (await resolveSystemBinary('redis-server')).path;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
   let child: ChildProcess | undefined;
 
   const start = async () => {
     const proc = spawn(
-      REDIS_BIN,
+      redisServer,
       [
         '--port',
         String(port),
@@ -88,13 +111,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     );
     child = proc;
     const failed = new Promise<never>((_, reject) => {
-      proc.once('error', (err) =>
-        reject(
-          new Error(
-            `cannot start ${REDIS_BIN}: ${err.message}; install redis-server (apt-get install redis-server)`,
-          ),
-        ),
-      );
+      proc.once('error', (err) => reject(new Error(`cannot start ${redisServer}: ${err.message}`)));
     });
     await Promise.race([waitForPing(port, 10_000), failed]);
   };

@@ -1,23 +1,24 @@
-import type { NotifyPacing } from '../../jobs/notify.js';
+import type { NotifyPacing } from '../../jobs/notify/notify.js';
 import type { AlertChanges } from '../../src/alerts/alert-store.js';
 import { routeAlert, type Destination } from '../../src/alerts/route-alert.js';
 import { createSlackPlatform } from '../../src/chat/slack/index.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import type { Alert } from '../../src/domain/alert.js';
-import { createQueues, type VigilQueues } from '../../src/queue/create-queues.js';
-import { startNotifyWorker } from '../../src/queue/notify-worker.js';
-import { notifyJobId, Outbox } from '../../src/queue/outbox.js';
-import { RedisOutboxState } from '../../src/queue/redis-outbox-state.js';
-import { createRedisStores } from '../../src/queue/redis-stores.js';
-import { RedisTransitionRelay } from '../../src/queue/redis-transition-relay.js';
+import { createQueues, type VigilQueues } from '../../jobs/create-queues.js';
+import { startNotifyWorker } from '../../jobs/notify/notify-worker.js';
+import { notifyJobId, Outbox } from '../../jobs/notify/outbox.js';
+import { RedisOutboxState } from '../../src/redis/redis-outbox-state.js';
+import { createRedisStores } from '../../src/redis/redis-stores.js';
+import { RedisTransitionRelay } from '../../src/redis/redis-transition-relay.js';
 import type { FakeSlackMessage, FakeSlackWebApi } from '../fakes/slack/index.js';
 import { queueClients, recordingLog, uniquePrefix, type QueueClients } from './queue-harness.js';
 import type { RedisServer } from './redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 type NotifyWorker = ReturnType<typeof startNotifyWorker>;
 
 /**
- * The outbox wired as `vigil serve` wires it (start-scheduling.ts), delivering through the real
+ * The outbox wired as `vigil serve` wires it (jobs/start-jobs.ts), delivering through the real
  * SlackPlatform (@slack/web-api over HTTP) to the fake Slack Web API: the fault tests' common rig.
  * Workers are started by the test, in this process or as child processes (notify-worker-process.ts).
  */
@@ -70,7 +71,7 @@ export function startSlackOutboxRig(
     ...(options.strandedAfterMs !== undefined ? { strandedAfterMs: options.strandedAfterMs } : {}),
   });
   const pacing: NotifyPacing = {
-    minIntervalMs: { slack: 50, teams: 50 },
+    minIntervalMs: perPlatform(() => 50),
     retryInitialMs: 50,
     retryMaxMs: 400,
     orderWaitMs: 200,

@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import type { SlackEnv } from '../../config/slack-env.js';
+import type { SlackEnv } from './slack-env.js';
 import { slackLogger } from './slack-logger.js';
 
 export interface SlackWebClientOptions {

@@ -1,11 +1,16 @@
-/** The Slack adapter's public surface: the composition root imports from here only. */
+/** The Slack adapter's public surface, for tests and tools; `vigil serve` reaches Slack through slack-module.ts. */
 export {
-  createSlackServer,
-  type HttpRoute,
-  type ReadinessResult,
-  type SlackServer,
-  type SlackServerOptions,
-} from './create-slack-server.js';
+  createSlackRoute,
+  defaultBodyLimitBytes,
+  slackEventsPath,
+  type SlackRouteOptions,
+} from './create-slack-route.js';
+export { createSlackSocket, type SlackSocket, type SlackSocketOptions } from './create-slack-socket.js';
+export {
+  defaultSocketModeReconnect,
+  type SocketModeConnectionOptions,
+  type SocketModeReconnect,
+} from './socket-mode-connection.js';
 export { createSlackPlatform, SlackPlatform, type SlackPlatformOptions } from './slack-platform.js';
 export {
   createSlackGroupLookup,

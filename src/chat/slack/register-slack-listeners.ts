@@ -1,14 +1,12 @@
 import type { App, BlockAction, RespondArguments, SlashCommand } from '@slack/bolt';
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
 import type { Actor } from '../../domain/alert.js';
-import { VigilError } from '../../domain/vigil-error.js';
 import { logger } from '../../logger.js';
-import type { ReplyMessage } from '../chat-message.js';
+import { answerWithin, workingOnItReply } from '../answer-within.js';
+import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-message.js';
+import { errorReply } from '../error-reply.js';
 import { unescapeSlackText } from './mrkdwn.js';
 import { renderReplyMessage, type SlackReplyPage } from './render-reply-message.js';
-import { replyForError, workingOnItReply } from '../reply-for-error.js';
 import { postPages, type RespondLaterOptions } from './respond-later.js';
-import { settleWithin } from '../settle-within.js';
 import { alertActionIdPattern, decodeAlertAction } from './slack-action-ids.js';
 
 export interface SlackInboundHandlers {
@@ -36,17 +34,14 @@ const log = logger.child({ component: 'slack-inbound' });
 export function registerSlackListeners(app: App, options: SlackListenerOptions): void {
   app.command(options.commandName, async ({ command, ack }) => {
     const work = (async () => options.onCommand(await commandRequest(command, options)))();
-    const outcome = await settleWithin(work, options.ackDeadlineMs);
-    if (outcome.state === 'pending') {
-      await ack(ackBody(renderReplyMessage(workingOnItReply)[0]!));
-      void outcome.promise
-        .catch((error: unknown) => replyOnError(error, 'command'))
-        .then((reply) => postPages(command.response_url, renderReplyMessage(reply), options.respond))
-        .catch((error: unknown) => log.warn({ err: error }, 'could not deliver a late command reply'));
-      return;
-    }
-    const reply = outcome.state === 'fulfilled' ? outcome.value : replyOnError(outcome.error, 'command');
-    const [first, ...rest] = renderReplyMessage(reply);
+    const answer = await answerWithin(work, options.ackDeadlineMs, {
+      log,
+      context: { what: 'command' },
+      interim: () => ack(ackBody(renderReplyMessage(workingOnItReply)[0]!)),
+      late: (reply) => postPages(command.response_url, renderReplyMessage(reply), options.respond),
+    });
+    if (!answer.onTime) return;
+    const [first, ...rest] = renderReplyMessage(answer.reply);
     await ack(ackBody(first!));
     if (rest.length > 0) {
       await postPages(command.response_url, rest, options.respond).catch((error: unknown) =>
@@ -73,7 +68,7 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
     try {
       reply = await options.onAction(await actionRequest(body, decoded, options));
     } catch (error) {
-      reply = replyOnError(error, 'action');
+      reply = errorReply(error, log, { what: 'action' });
     }
     if (reply) {
       await postPages(body.response_url, renderReplyMessage(reply), options.respond).catch((error: unknown) =>
@@ -117,13 +112,6 @@ async function actionRequest(
 /** Slack user → Actor; the name is for display only, never for permission decisions. */
 function actor(id: string, name: string | undefined): Actor {
   return { kind: 'slack', id, ...(name ? { name } : {}) };
-}
-
-function replyOnError(error: unknown, what: string): ReplyMessage {
-  // A VigilError is an expected, explained refusal; anything else is a bug worth an error line.
-  if (error instanceof VigilError) log.warn({ err: error }, `a ${what} handler refused`);
-  else log.error({ err: error }, `a ${what} handler failed`);
-  return replyForError(error);
 }
 
 function ackBody(page: SlackReplyPage): RespondArguments {

@@ -1,4 +1,4 @@
-import type { ActionRequest } from '../../../handlers/command-request.js';
+import type { ActionRequest } from '../chat-message.js';
 
 /**
  * How alert buttons are named on the wire. The action id carries the kind and the alert id (Slack

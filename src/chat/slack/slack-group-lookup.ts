@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { SlackEnv } from '../../config/slack-env.js';
+import type { SlackEnv } from './slack-env.js';
 import { classifySlackError } from './classify-slack-error.js';
 import { createSlackWebClient, type SlackWebClientOptions } from './create-slack-web-client.js';
 

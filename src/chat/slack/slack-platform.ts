@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { SlackEnv } from '../../config/slack-env.js';
+import type { SlackEnv } from './slack-env.js';
 import { logger } from '../../logger.js';
 import type { AlertMessage, PostedRef } from '../chat-message.js';
 import type { ChatPlatform } from '../chat-platform.js';

@@ -1,5 +1,5 @@
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import type { TeamsEnv } from '../../config/teams-env.js';
+import type { TeamsEnv } from './teams-env.js';
 import { classifyTeamsError } from './classify-teams-error.js';
 
 // What botbuilder uses for the public cloud when it sends to the Bot Connector.

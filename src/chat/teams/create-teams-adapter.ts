@@ -1,5 +1,5 @@
 import { CloudAdapter } from 'botbuilder';
-import { insecureDevVariable, type TeamsEnv } from '../../config/teams-env.js';
+import { insecureDevVariable, type TeamsEnv } from './teams-env.js';
 import { logger } from '../../logger.js';
 import { GuardedAuthentication } from './guarded-authentication.js';
 import { tuneConnectorClients } from './tune-connector-client.js';

@@ -1,15 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityHandler } from 'botbuilder';
+import { declaredBodyTooLarge } from '../../http/declared-body-too-large.js';
+import type { HttpRoute } from '../../http/http-route.js';
 import { logger } from '../../logger.js';
 import type { TeamsAdapter } from './create-teams-adapter.js';
 import { inboundAuthOutcome, type InboundAuthOutcome } from './guarded-authentication.js';
-
-/** Same shape as the Slack server's HttpRoute, so the composition root can mount it on the one port. */
-export interface TeamsHttpRoute {
-  method: string;
-  path: string;
-  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
-}
 
 export interface TeamsRouteOptions {
   teams: TeamsAdapter;
@@ -29,7 +24,7 @@ const log = logger.child({ component: 'teams-inbound' });
 class BodyTooLarge extends Error {}
 
 /**
- * `POST /api/messages` for the shared HTTP server. CloudAdapter.process expects an Express- or
+ * `POST /api/messages` for vigil's HTTP server (src/http). CloudAdapter.process expects an Express- or
  * Restify-style request with the JSON already parsed into `req.body`, and a response with
  * status/header/send/end, so this route reads the body itself (with a size limit, refusing an
  * oversized Content-Length before reading) and hands botbuilder a small response shim.
@@ -40,15 +35,14 @@ class BodyTooLarge extends Error {}
  * would reject it as well without fetching anything, but it also prints each failure with its stack
  * to stderr; this keeps a scanner hitting the endpoint down to one warning line.
  */
-export function createTeamsRoute(options: TeamsRouteOptions): TeamsHttpRoute {
+export function createTeamsRoute(options: TeamsRouteOptions): HttpRoute {
   const limit = options.bodyLimitBytes ?? defaultTeamsBodyLimitBytes;
   const { adapter, authDisabled } = options.teams;
   return {
     method: 'POST',
     path: teamsMessagesPath,
     async handler(req, res) {
-      const declared = Number(req.headers['content-length'] ?? '');
-      if (Number.isFinite(declared) && declared > limit) return tooLarge(res);
+      if (declaredBodyTooLarge(req.headers['content-length'], limit)) return tooLarge(res);
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
         return answer(res, 415, { error: 'expected Content-Type: application/json' });
       }

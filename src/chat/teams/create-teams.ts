@@ -1,15 +1,16 @@
-import type { TeamsEnv } from '../../config/teams-env.js';
+import type { HttpRoute } from '../../http/http-route.js';
 import type { ConversationStore } from '../conversation-store.js';
 import { checkTeamsCredentials } from './check-teams-credentials.js';
 import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterOptions } from './create-teams-adapter.js';
-import { createTeamsRoute, type TeamsHttpRoute } from './create-teams-route.js';
+import { createTeamsRoute } from './create-teams-route.js';
 import { listTeamsConversations, type TeamsConversationRow } from './list-teams-conversations.js';
 import { TeamsBot, type TeamsInboundHandlers } from './teams-bot.js';
 import { TeamsPlatform } from './teams-platform.js';
+import type { TeamsEnv } from './teams-env.js';
 import { UserPrincipalCache, type UserPrincipalCacheOptions } from './user-principal-cache.js';
 
 export interface TeamsOptions extends TeamsInboundHandlers {
-  /** From readTeamsEnv (src/config/teams-env.ts). */
+  /** From readTeamsEnv (src/chat/teams/teams-env.ts). */
   env: Readonly<TeamsEnv>;
   /** Where installations are remembered (RedisConversationStore in production). */
   conversations: ConversationStore;
@@ -22,9 +23,9 @@ export interface TeamsOptions extends TeamsInboundHandlers {
 }
 
 export interface Teams {
-  /** `POST /api/messages`, for the shared HTTP server's `routes`. */
-  readonly route: TeamsHttpRoute;
-  /** The ChatPlatform the outbox delivers through (`platforms.set('teams', …)`). */
+  /** `POST /api/messages`, for vigil's HTTP server (src/http). */
+  readonly route: HttpRoute;
+  /** The ChatPlatform the outbox delivers through. */
   readonly platform: TeamsPlatform;
   readonly adapter: TeamsAdapter;
   /** What `vigil teams conversations` prints. */
@@ -34,7 +35,7 @@ export interface Teams {
 }
 
 /**
- * Everything Teams in one call for the composition root: one CloudAdapter shared by the inbound
+ * Everything Teams in one call (teams-module.ts, the tests): one CloudAdapter shared by the inbound
  * route and the outbound platform (so both use the same credentials and connector tuning).
  */
 export function createTeams(options: TeamsOptions): Teams {

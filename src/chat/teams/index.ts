@@ -1,4 +1,4 @@
-/** The Teams adapter's public surface: the composition root imports from here only. */
+/** The Teams adapter's public surface, for tests and tools; `vigil serve` reaches Teams through teams-module.ts. */
 export { createTeams, type Teams, type TeamsOptions } from './create-teams.js';
 export { checkTeamsCredentials } from './check-teams-credentials.js';
 export { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterOptions } from './create-teams-adapter.js';
@@ -6,7 +6,6 @@ export {
   createTeamsRoute,
   defaultTeamsBodyLimitBytes,
   teamsMessagesPath,
-  type TeamsHttpRoute,
   type TeamsRouteOptions,
 } from './create-teams-route.js';
 export { createTeamsPlatform, TeamsPlatform, type TeamsPlatformOptions } from './teams-platform.js';

@@ -40,7 +40,7 @@ export function formatTeamsConversations(rows: TeamsConversationRow[]): string {
     ['ALIAS', 'KIND', 'NAME', 'STORED AT'],
     ...rows.map((r) => [r.alias, r.kind, r.name, r.storedAt]),
   ];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const widths = table[0]!.map((_, i) => table.reduce((w, row) => Math.max(w, row[i]!.length), 0));
   return (
     table
       .map((row) =>

@@ -5,15 +5,12 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
 import type { Actor } from '../../domain/alert.js';
-import { VigilError } from '../../domain/vigil-error.js';
 import { logger } from '../../logger.js';
-import type { AlertMessage, ReplyMessage } from '../chat-message.js';
+import { answerWithin, workingOnItReply } from '../answer-within.js';
+import type { ActionRequest, AlertMessage, CommandRequest, ReplyMessage } from '../chat-message.js';
 import type { ConversationStore, StoredConversation } from '../conversation-store.js';
-// Platform-neutral helpers (no Slack SDK in them): one wording of errors and of "Working on it…".
-import { replyForError, workingOnItReply } from '../reply-for-error.js';
-import { settleWithin } from '../settle-within.js';
+import { errorReply } from '../error-reply.js';
 import { cardResponse, errorResponse, messageResponse, textOf } from './invoke-responses.js';
 import { cardActivity, plainTextActivity } from './teams-activities.js';
 import { commandText } from './command-text.js';
@@ -99,15 +96,16 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     try {
       const request: ActionRequest = { platform: 'teams', action, ...(await this.requester(context)) };
-      const work = this.options.onAction(request);
-      const outcome = await settleWithin(work, this.options.actionDeadlineMs ?? 4000);
-      if (outcome.state === 'pending') {
-        void outcome.promise.catch((error: unknown) =>
-          log.error({ err: error }, 'a late Teams action failed'),
-        );
+      // A late action's outcome reaches everyone as the outbox's edit of the card; a late failure is logged.
+      const answer = await answerWithin(
+        this.options.onAction(request),
+        this.options.actionDeadlineMs ?? 4000,
+        { log, context: { what: 'action', platform: 'teams' } },
+      );
+      if (!answer.onTime) {
         return messageResponse('Working on it: the card updates for everyone when it is done.');
       }
-      const reply = outcome.state === 'fulfilled' ? outcome.value : replyOnError(outcome.error, 'action');
+      const reply = answer.reply;
       const alert = await this.options.loadAlert?.(action.alertId).catch((error: unknown) => {
         log.warn({ err: error, alertId: action.alertId }, 'could not load the alert for the invoke response');
         return null;
@@ -117,7 +115,7 @@ export class TeamsBot extends TeamsActivityHandler {
       const note = reply ? { title: reply.title, lines: reply.sections.flatMap((s) => s.lines) } : undefined;
       return cardResponse(renderAlertCard(alert, this.now(), note));
     } catch (error) {
-      return messageResponse(textOf(replyOnError(error, 'action')));
+      return messageResponse(textOf(errorReply(error, log, { what: 'action', platform: 'teams' })));
     }
   }
 
@@ -158,19 +156,18 @@ export class TeamsBot extends TeamsActivityHandler {
         );
       },
     };
-    const outcome = await settleWithin(
+    const answer = await answerWithin(
       this.options.onCommand(request),
       this.options.commandDeadlineMs ?? 10_000,
+      {
+        log,
+        context: { what: 'command', platform: 'teams' },
+        interim: () => this.replyInTurn(context, workingOnItReply),
+        late: async (reply) => request.respond?.(reply),
+      },
     );
-    if (outcome.state === 'pending') {
-      await this.replyInTurn(context, workingOnItReply);
-      void outcome.promise
-        .catch((error: unknown) => replyOnError(error, 'command'))
-        .then((reply) => request.respond?.(reply))
-        .catch((error: unknown) => log.warn({ err: error }, 'could not deliver a late Teams command reply'));
-      return;
-    }
-    let reply = outcome.state === 'fulfilled' ? outcome.value : replyOnError(outcome.error, 'command');
+    if (!answer.onTime) return;
+    let reply = answer.reply;
     if (isHelpCommand(text))
       reply = { ...reply, sections: [...reply.sections, conversationFacts(current, conversationId)] };
     await this.replyInTurn(context, reply);
@@ -272,11 +269,4 @@ export class TeamsBot extends TeamsActivityHandler {
       log.error({ err: error, activity: what }, 'a Teams activity could not be handled');
     }
   }
-}
-
-function replyOnError(error: unknown, what: string): ReplyMessage {
-  // A VigilError is an expected, explained refusal; anything else is a bug worth an error line.
-  if (error instanceof VigilError) log.warn({ err: error }, `a Teams ${what} handler refused`);
-  else log.error({ err: error }, `a Teams ${what} handler failed`);
-  return replyForError(error);
 }

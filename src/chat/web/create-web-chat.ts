@@ -1,14 +1,15 @@
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
-import type { ReplyMessage } from '../chat-message.js';
-import type { ChatPlatform } from '../chat-platform.js';
 import { VigilError } from '../../domain/vigil-error.js';
+import type { HttpRoute } from '../../http/http-route.js';
+import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-message.js';
+import type { ChatPlatform } from '../chat-platform.js';
+import type { ErrorLog } from '../error-reply.js';
 import { EventStreams } from './event-stream.js';
 import { MessageBoard, type WebCard } from './message-board.js';
 import { webPage } from './page/web-page.js';
 import { WebAccess } from './web-access.js';
 import { webLimits } from './web-limits.js';
 import { WebPlatform } from './web-platform.js';
-import { webRoutes, type WebRoute } from './web-routes.js';
+import { webRoutes } from './web-routes.js';
 
 export interface WebChatOptions {
   /** Rooms alerts can be routed to (the `web:` destinations of alerts.routes and defaultRoute). */
@@ -18,7 +19,8 @@ export interface WebChatOptions {
   /** VIGIL_WEB_TOKEN. */
   token?: string;
   onCommand(request: CommandRequest): Promise<ReplyMessage>;
-  onAction(request: ActionRequest): Promise<ReplyMessage>;
+  /** Nothing back: the press's outcome shows as the card's edit. */
+  onAction(request: ActionRequest): Promise<ReplyMessage | void>;
   /** The page's title. */
   title?: string;
   /** One-click commands under the command box. */
@@ -29,21 +31,24 @@ export interface WebChatOptions {
   maxMessages?: number;
   /** Test knobs for the event stream. */
   streams?: { maxStreams?: number; heartbeatMs?: number; stallMs?: number };
-  log?: { error(fields: object, message: string): void };
+  /** How long a command or a button press may take before the page gets "Working on it…" (web-limits.ts). */
+  answerWithinMs?: { command?: number; action?: number };
+  /** Where failed requests are logged (src/chat/error-reply.ts); nowhere when absent. */
+  log?: ErrorLog;
 }
 
-/** What src/app.ts mounts: the outbox's platform and the routes of the page. */
+/** What web-module.ts hands vigil: the outbox's platform and the routes of the page. */
 export interface WebChat {
   readonly name: 'web';
   readonly platform: ChatPlatform;
-  readonly routes: WebRoute[];
+  readonly routes: HttpRoute[];
 }
 
 /**
- * The web chat: a third chat platform beside Slack and Teams, held in this process's memory and
- * served as one page over the same HTTP port. Like the other two it only translates: alerts
- * arrive through `platform` (the outbox), commands and button presses leave through `onCommand`
- * and `onAction` (handlers/), and every decision stays there.
+ * The web chat: a chat platform of vigil's own, held in this process's memory and served as one
+ * page over vigil's HTTP port (src/http). Like Slack and Teams it only translates: alerts arrive
+ * through `platform` (the outbox), commands and button presses leave through `onCommand` and
+ * `onAction` (handlers/), and every decision stays there.
  */
 export function createWebChat(options: WebChatOptions): WebChat {
   if (options.rooms.length === 0) {
@@ -80,7 +85,11 @@ export function createWebChat(options: WebChatOptions): WebChat {
       ),
       onCommand: options.onCommand,
       onAction: options.onAction,
-      ...(options.log ? { log: options.log } : {}),
+      answerWithinMs: {
+        command: options.answerWithinMs?.command ?? webLimits.commandAnswerMs,
+        action: options.answerWithinMs?.action ?? webLimits.actionAnswerMs,
+      },
+      log: options.log ?? { error: () => undefined },
     }),
   };
 }

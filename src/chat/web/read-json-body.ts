@@ -9,12 +9,12 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads a JSON object body of at most `maxBytes`; stops reading (and throws 413) as soon as it is larger. */
+/**
+ * Reads a JSON object body of at most `maxBytes`; stops reading (and throws 413) as soon as it is
+ * larger. A declared Content-Length over the limit never gets here (the route's `bodyLimitBytes`,
+ * src/http/create-http-server.ts); a chunked body declares none, so it is counted while read.
+ */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new BodyError(413, `request body larger than ${maxBytes} bytes`);
-  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -1,6 +1,7 @@
 import type { AlertMessage } from '../chat-message.js';
 import type { AlertState } from '../../domain/alert.js';
 import type { Severity } from '../../domain/severity.js';
+import { durationLabel } from '../../time/duration-label.js';
 import { utcMinute } from '../../time/utc-minute.js';
 import { clip, oneLine, webLimits as limits } from './web-limits.js';
 
@@ -98,10 +99,3 @@ function actionsOf(message: AlertMessage): WebAction[] {
 }
 
 const durationPattern = /^(?:\d{1,4}[mhdw]){1,3}$/;
-
-/** "1h" → "1 h", "30m" → "30 min", "1h30m" → "1 h 30 min" (the Slack and Teams buttons read the same). */
-export function durationLabel(duration: string): string {
-  return [...duration.matchAll(/(\d+)([mhdw])/g)]
-    .map(([, n, u]) => `${n} ${u === 'm' ? 'min' : u}`)
-    .join(' ');
-}

@@ -25,6 +25,14 @@ export const webLimits = {
   replyFooterChars: 500,
   /** A rendered answer as JSON: the caps above keep it under this. */
   replyBytes: 384 * 1024,
+  /**
+   * How long the page waits for a command's answer before it reads "Working on it…" and gets the
+   * answer on its event stream later (src/chat/answer-within.ts); no platform imposes one here,
+   * this only keeps a stuck handler from holding the request open.
+   */
+  commandAnswerMs: 10_000,
+  /** The same for a button press, whose outcome also shows as the card's edit. */
+  actionAnswerMs: 5_000,
   /** Largest accepted JSON request body (a command is a line of text). */
   bodyBytes: 16 * 1024,
   commandChars: 1000,

@@ -1,4 +1,4 @@
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../chat-message.js';
 import type { Actor } from '../../domain/alert.js';
 import { BodyError } from './read-json-body.js';
 import type { WebCard } from './message-board.js';

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
-import type { ReplyMessage } from '../chat-message.js';
-import { replyForError } from '../reply-for-error.js';
+import type { HttpRoute } from '../../http/http-route.js';
+import { answerWithin, workingOnItReply } from '../answer-within.js';
+import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-message.js';
+import type { ErrorLog } from '../error-reply.js';
 import type { EventStreams } from './event-stream.js';
 import type { MessageBoard } from './message-board.js';
 import { BodyError, readJsonBody } from './read-json-body.js';
@@ -11,13 +12,6 @@ import { webLimits } from './web-limits.js';
 import type { WebPage } from './page/web-page.js';
 import { actionRequestFrom, commandRequestFrom } from './web-requests.js';
 
-/** A route on vigil's HTTP port (the shape src/serve/create-http-server.ts and the Slack server take). */
-export interface WebRoute {
-  method: string | string[];
-  path: string;
-  handler(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
-}
-
 export interface WebRouteDeps {
   board: MessageBoard;
   streams: EventStreams;
@@ -25,9 +19,17 @@ export interface WebRouteDeps {
   page: WebPage;
   rooms: readonly string[];
   onCommand(request: CommandRequest): Promise<ReplyMessage>;
-  onAction(request: ActionRequest): Promise<ReplyMessage>;
-  log?: { error(fields: object, message: string): void };
+  onAction(request: ActionRequest): Promise<ReplyMessage | void>;
+  /** Past these the page is answered "Working on it…" (web-limits.ts). */
+  answerWithinMs: { command: number; action: number };
+  log: ErrorLog;
 }
+
+/** The interim answer to a press that takes longer: its outcome shows as the card's edit anyway. */
+const pressTakesLonger: ReplyMessage = {
+  ...workingOnItReply,
+  sections: [{ lines: ['The card changes for everyone when it is done.'] }],
+};
 
 const refPattern = /^[A-Za-z0-9_-]{1,40}$/;
 
@@ -36,7 +38,7 @@ const refPattern = /^[A-Za-z0-9_-]{1,40}$/;
  * inbound calls (a command, a button). Every route checks access first; the POSTs also that they
  * come from the page itself (web-access.ts).
  */
-export function webRoutes(deps: WebRouteDeps): WebRoute[] {
+export function webRoutes(deps: WebRouteDeps): HttpRoute[] {
   const { board, streams, access } = deps;
   const guarded =
     (handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void) =>
@@ -98,44 +100,48 @@ export function webRoutes(deps: WebRouteDeps): WebRoute[] {
     {
       method: 'POST',
       path: '/api/command',
+      bodyLimitBytes: webLimits.bodyBytes,
       handler: guarded(async (req, res) => {
         const body = await readJsonBody(req, webLimits.bodyBytes);
         const request = commandRequestFrom(body);
         const client = typeof body['client'] === 'string' ? body['client'] : undefined;
         const ref = typeof body['ref'] === 'string' && refPattern.test(body['ref']) ? body['ref'] : undefined;
-        const reply = await answer(() =>
-          deps.onCommand({
-            ...request,
-            // A later answer (`check prod` finishing) goes to the page that asked, if still open.
-            respond: async (later) => {
-              if (client) streams.send(client, 'reply', { ref, reply: renderWebReply(later) });
-            },
-          }),
+        // A later answer (`check prod` finishing, or one past the deadline) goes to the page that
+        // asked, on its event stream, if it is still open.
+        const later = async (reply: ReplyMessage) => {
+          if (client) streams.send(client, 'reply', { ref, reply: renderWebReply(reply) });
+        };
+        const answer = await answerWithin(
+          deps.onCommand({ ...request, respond: later }),
+          deps.answerWithinMs.command,
+          {
+            log: deps.log,
+            context: { platform: 'web', what: 'command' },
+            interim: async () => sendJson(res, 200, { ref, reply: renderWebReply(workingOnItReply) }),
+            late: later,
+          },
         );
-        sendJson(res, 200, { ref, reply: renderWebReply(reply) });
+        if (answer.onTime) sendJson(res, 200, { ref, reply: renderWebReply(answer.reply) });
       }),
     },
     {
       method: 'POST',
       path: '/api/action',
+      bodyLimitBytes: webLimits.bodyBytes,
       handler: guarded(async (req, res) => {
         const body = await readJsonBody(req, webLimits.bodyBytes);
         const request = actionRequestFrom(body, (id) => board.get(id));
-        const reply = await answer(() => deps.onAction(request));
-        sendJson(res, 200, { reply: renderWebReply(reply) });
+        // A late press's outcome reaches every page as the card's edit; a late failure is logged.
+        const answer = await answerWithin(deps.onAction(request), deps.answerWithinMs.action, {
+          log: deps.log,
+          context: { platform: 'web', what: 'action' },
+          interim: async () => sendJson(res, 200, { reply: renderWebReply(pressTakesLonger) }),
+        });
+        if (!answer.onTime) return;
+        sendJson(res, 200, { reply: answer.reply ? renderWebReply(answer.reply) : null });
       }),
     },
   ];
-
-  async function answer(call: () => Promise<ReplyMessage>): Promise<ReplyMessage> {
-    try {
-      return await call();
-    } catch (err) {
-      // Handlers answer their own failures; this is the last guard, with the details in the log.
-      deps.log?.error({ err }, 'web chat handler failed');
-      return replyForError(err);
-    }
-  }
 }
 
 const securityHeaders = {

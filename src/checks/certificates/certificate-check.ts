@@ -1,8 +1,11 @@
-import type { CertificateSource } from '../../config/config-schema.js';
+import type { CertificateSource } from './certificates-config.js';
 import type { Finding, Unobserved } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { VigilError } from '../../domain/vigil-error.js';
+import { KubeCertificateReader } from '../../kube/kube-certificate-reader.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
+import type { CertificateReader } from './certificate-reader.js';
+import { certificateTable } from './certificate-table.js';
 import { caBundleFindings, caBundleKinds } from './sources/ca-bundles.js';
 import { certManagerFinding } from './sources/cert-manager.js';
 import { clusterCaFindings } from './sources/cluster-cas.js';
@@ -27,7 +30,7 @@ interface SourceRun {
  * A source that cannot be read (403, timeout) becomes one `unknown` finding plus an unobserved line:
  * the other sources still report, and the gap is visible instead of silent.
  */
-async function runSource(ctx: CheckContext, s: SourceRun): Promise<CheckResult> {
+async function runSource(ctx: CheckContext<CertificateReader>, s: SourceRun): Promise<CheckResult> {
   try {
     const r = await s.run();
     return { findings: r.findings, unobserved: r.unobserved ?? [] };
@@ -55,9 +58,25 @@ async function runSource(ctx: CheckContext, s: SourceRun): Promise<CheckResult> 
   }
 }
 
-export const certificateCheck: Check = {
+export const certificateCheck: Check<'certificates', CertificateReader> = {
   name: 'certificates',
-  async run(ctx: CheckContext): Promise<CheckResult> {
+  label: { one: 'certificate', many: 'certificates' },
+  // Certificates change over days: 6 h is plenty, and listing every TLS Secret of a big cluster is
+  // not free.
+  schedule: { pattern: '0 */6 * * *', meaning: 'every 6 hours' },
+  command: {
+    words: ['certs', 'cert', 'certificates', 'certificate'],
+    short: 'certs',
+    usage: 'certs [cluster] [--expiring DAYS]',
+    description:
+      'certificates that need attention, soonest first (--expiring: all expiring within DAYS days)',
+    flags: ['expiring'],
+    menu: 'Certificates that need attention, soonest expiry first. Replace prod with your cluster, or leave it out for all.',
+  },
+  table: certificateTable,
+  reader: ({ target }) => new KubeCertificateReader(target.kube),
+  unobserved: unobservedCertificates,
+  async run(ctx): Promise<CheckResult> {
     const sources: SourceRun[] = [
       {
         source: 'apiserver',
@@ -109,16 +128,13 @@ export const certificateCheck: Check = {
           source: 'cert-manager',
           what: 'list cert-manager Certificates',
           run: async () => {
-            const certs = await ctx.target.reader.certManagerCertificates();
+            const certs = await ctx.reader.certManagerCertificates();
             return { findings: (certs ?? []).map((c) => certManagerFinding(ctx, c)) };
           },
         },
       );
     }
     const results = await Promise.all(sources.map((s) => runSource(ctx, s)));
-    return {
-      findings: results.flatMap((r) => r.findings),
-      unobserved: [...unobservedCertificates(ctx), ...results.flatMap((r) => r.unobserved)],
-    };
+    return { findings: results.flatMap((r) => r.findings), unobserved: results.flatMap((r) => r.unobserved) };
   },
 };

@@ -1,4 +1,4 @@
-import type { CertificatesConfig, CertificateSource } from '../../config/config-schema.js';
+import type { CertificatesConfig, CertificateSource } from './certificates-config.js';
 import type { CertificateFacts, Finding } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { compareSeverity, type Severity } from '../../domain/severity.js';

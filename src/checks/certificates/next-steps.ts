@@ -1,4 +1,4 @@
-import type { CertificateSource } from '../../config/config-schema.js';
+import type { CertificateSource } from './certificates-config.js';
 
 export interface NextStepContext {
   source: CertificateSource;

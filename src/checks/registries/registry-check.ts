@@ -1,43 +1,68 @@
 import type { Finding, Unobserved } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { VigilError } from '../../domain/vigil-error.js';
+import { KubeRegistryReader } from '../../kube/kube-registry-reader.js';
 import { probeRegistry } from '../../probe/registry-probe.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import { mapLimit } from '../map-limit.js';
+import { summaryTable } from '../table-section.js';
 import { discoverRegistries, workloadResolver, type RegistryUsage } from './discover-registries.js';
 import { PullCredentials } from './pull-credentials.js';
 import { pullGroups } from './pull-groups.js';
 import { registryCertificateFinding } from './registry-certificate-finding.js';
 import { registryEndpoint } from './registry-endpoint.js';
 import { registryFinding, registryObject } from './registry-finding.js';
-import type { ImageUser, PullFailureEvent, ServiceAccountPullSecrets } from './registry-reader.js';
+import type {
+  ImageUser,
+  PullFailureEvent,
+  RegistryReader,
+  ServiceAccountPullSecrets,
+} from './registry-reader.js';
 
 /**
  * Registry reachability (DOMAIN.md section 4): every registry the cluster pulls from, probed the way
  * a pull reaches it, before a reschedule finds out. Registries are probed concurrently, each within
  * registries.probeTimeoutSeconds, so silent registries cost one timeout, not one each.
  */
-export const registryCheck: Check = {
+export const registryCheck: Check<'registries', RegistryReader> = {
   name: 'registries',
-  async run(ctx: CheckContext): Promise<CheckResult> {
+  label: { one: 'registry', many: 'registries' },
+  // A registry outage shows only at the next pull, so probe before that happens.
+  schedule: { pattern: '*/5 * * * *', meaning: 'every 5 minutes' },
+  command: {
+    words: ['registries', 'registry', 'regs'],
+    short: 'registries',
+    usage: 'registries [cluster]',
+    description: 'container registries that cannot be pulled from',
+    flags: [],
+    allClear: 'All registries reachable',
+    menu: 'Container registries that cannot be pulled from.',
+  },
+  table: summaryTable,
+  reader: ({ target }) => new KubeRegistryReader(target.kube),
+  unobserved(ctx) {
+    if (ctx.apiReachable) return [];
+    return [
+      {
+        what: 'registries used by workloads',
+        why: 'the API server is unreachable, so no image list',
+        howToObserve:
+          ctx.config.registries.extra.length > 0
+            ? 'restore API access; only registries.extra were probed'
+            : 'restore API access',
+      },
+    ];
+  },
+  async run(ctx): Promise<CheckResult> {
     const findings: Finding[] = [];
     const unobserved: Unobserved[] = [];
     const cfg = ctx.config.registries;
-    const reader = ctx.target.registryReader;
+    const reader = ctx.reader;
     let users: ImageUser[] = [];
     let events: PullFailureEvent[] = [];
     let serviceAccounts: ServiceAccountPullSecrets[] = [];
 
-    if (!ctx.apiReachable) {
-      unobserved.push({
-        what: 'registries used by workloads',
-        why: 'the API server is unreachable, so no image list',
-        howToObserve:
-          cfg.extra.length > 0
-            ? 'restore API access; only registries.extra were probed'
-            : 'restore API access',
-      });
-    } else {
+    if (ctx.apiReachable) {
       const [u, e, s] = await Promise.allSettled([
         reader.imageUsers(),
         reader.pullFailureEvents(),

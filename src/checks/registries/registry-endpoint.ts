@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RegistriesConfig } from '../../config/registries-config.js';
+import type { RegistriesConfig } from './registries-config.js';
 import {
   dockerHubApiHost,
   dockerHubDomain,

@@ -1,10 +1,13 @@
 import type { Finding, Unobserved } from '../../domain/finding.js';
+import { KubeStatefulSetReader } from '../../kube/kube-statefulset-reader.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import { mapLimit } from '../map-limit.js';
+import { summaryTable } from '../table-section.js';
 import { analyzeStatefulSet } from './analyze-statefulset.js';
 import { observeStatefulSet, type ObserveDeps } from './observe-statefulset.js';
 import { ReadGaps } from './read-gaps.js';
 import { statefulSetFinding } from './statefulset-finding.js';
+import type { StatefulSetReader } from './statefulset-reader.js';
 import { judgeStatefulSet } from './statefulset-severity.js';
 
 const PAGE_SIZE = 100;
@@ -35,25 +38,38 @@ function scopeNotes(ctx: CheckContext): Unobserved[] {
  * to zero or settling within the grace period, and otherwise what blocks, since when, what waits
  * behind it and the next step. Reads that fail become `access` findings; the rest still reports.
  */
-export const statefulSetCheck: Check = {
+export const statefulSetCheck: Check<'statefulsets', StatefulSetReader> = {
   name: 'statefulsets',
-  async run(ctx: CheckContext): Promise<CheckResult> {
-    if (!ctx.apiReachable) {
-      return {
-        findings: [],
-        unobserved: [
-          {
-            what: 'StatefulSet readiness',
-            why: 'the API server could not be reached (see the cluster finding)',
-            howToObserve: 'fix API access',
-          },
-        ],
-      };
-    }
+  label: { one: 'StatefulSet', many: 'StatefulSets' },
+  // A stuck StatefulSet is an outage in progress.
+  schedule: { pattern: '*/2 * * * *', meaning: 'every 2 minutes' },
+  command: {
+    words: ['statefulsets', 'statefulset', 'sts'],
+    short: 'sts',
+    usage: 'statefulsets|sts [cluster]',
+    description: 'StatefulSets that are not ready, and what blocks them',
+    flags: [],
+    allClear: 'All StatefulSets ready',
+    menu: 'StatefulSets that are not ready, and what blocks them.',
+  },
+  table: summaryTable,
+  reader: ({ target }) => new KubeStatefulSetReader(target.kube),
+  unobserved(ctx) {
+    if (ctx.apiReachable) return scopeNotes(ctx);
+    return [
+      {
+        what: 'StatefulSet readiness',
+        why: 'the API server could not be reached (see the cluster finding)',
+        howToObserve: 'fix API access',
+      },
+    ];
+  },
+  async run(ctx): Promise<CheckResult> {
+    if (!ctx.apiReachable) return { findings: [], unobserved: [] };
     const cfg = ctx.config.statefulsets;
     const graceMs = cfg.gracePeriodMinutes * 60_000;
     const gaps = new ReadGaps(ctx.cluster.name);
-    const deps: ObserveDeps = { reader: ctx.target.statefulSetReader, gaps, nodes: new Map(), now: ctx.now };
+    const deps: ObserveDeps = { reader: ctx.reader, gaps, nodes: new Map(), now: ctx.now };
     const { include, exclude } = cfg.namespaces;
     const findings: Finding[] = [];
 
@@ -85,7 +101,7 @@ export const statefulSetCheck: Check = {
     }
     return {
       findings: [...findings, ...gaps.findings()],
-      unobserved: [...scopeNotes(ctx), ...gaps.unobserved()],
+      unobserved: gaps.unobserved(),
     };
   },
 };

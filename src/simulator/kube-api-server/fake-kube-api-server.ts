@@ -62,6 +62,7 @@ export class FakeKubeApiServer {
   private readonly pages = new ListPages();
   private readonly forbidden = new ForbidRules();
   private readonly sockets = new Set<Socket>();
+  private loopingContinue = false;
 
   private constructor(
     private readonly opts: FakeKubeApiServerOptions,
@@ -127,6 +128,14 @@ export class FakeKubeApiServer {
 
   expireContinueTokens(): void {
     this.pages.expireAll(this.store.revision);
+  }
+
+  /**
+   * Hostile server: from now on a list page asked for with a continue token hands that same token back,
+   * so a client that trusts tokens pages forever. A real server never repeats a token.
+   */
+  loopContinueTokens(): void {
+    this.loopingContinue = true;
   }
 
   setServingCertificate(certPem: string, keyPem: string): void {
@@ -227,7 +236,7 @@ export class FakeKubeApiServer {
         }
         const type: ResourceType | undefined = this.registry.byPath(route.group, route.version, route.plural);
         if (!type) return notServed();
-        return serveResource(
+        const answer = serveResource(
           {
             store: this.store,
             pages: this.pages,
@@ -241,6 +250,10 @@ export class FakeKubeApiServer {
             query,
           },
         );
+        const asked = query.get('continue');
+        const meta = answer['metadata'] as { continue?: string } | undefined;
+        if (this.loopingContinue && asked && meta?.continue) meta.continue = asked;
+        return answer;
       }
     }
   }

@@ -1,26 +1,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { manifestMediaType } from '../../../src/simulator/fake-registry.js';
+import { resolveSystemBinary } from '../../../src/system/resolve-system-binary.js';
 
 const run = promisify(execFile);
-
-/** Debian's `docker-registry` package: CNCF distribution 2.8 (`docker-registry serve config.yml`). */
-export const distributionBinary = process.env.VIGIL_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
-/** apache2-utils: `htpasswd -B` writes the bcrypt file distribution's htpasswd auth reads. */
-export const htpasswdBinary = process.env.VIGIL_HTPASSWD ?? '/usr/bin/htpasswd';
-
-/** Why the real-registry tests cannot run here, or undefined when they can. */
-export function distributionUnavailable(): string | undefined {
-  if (!existsSync(distributionBinary)) {
-    return `${distributionBinary} not found: install Debian's docker-registry and apache2-utils packages (apt-get install -y docker-registry apache2-utils)`;
-  }
-  return undefined;
-}
 
 export interface DistributionRegistry {
   port: number;
@@ -40,16 +28,20 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Runs the real registry binary on 127.0.0.1 with filesystem storage in a temp dir, optionally with
+ * Runs the real registry binary (Debian's docker-registry: CNCF distribution 2.8, `docker-registry
+ * serve config.yml`; htpasswd -B from apache2-utils writes the bcrypt file its htpasswd auth reads),
+ * both found by src/system/resolve-system-binary.ts, on 127.0.0.1 with filesystem storage in a temp dir, optionally with
  * htpasswd (bcrypt) auth, and waits until `/v2/` answers. stop() kills only the process it started.
  */
 export async function startDistributionRegistry(
   opts: { htpasswd?: { user: string; password: string } } = {},
 ): Promise<DistributionRegistry> {
+  const distributionBinary = (await resolveSystemBinary('docker-registry')).path;
   const dir = mkdtempSync(join(tmpdir(), 'vigil-distribution-'));
   const port = await freePort();
   let auth = '';
   if (opts.htpasswd) {
+    const htpasswdBinary = (await resolveSystemBinary('htpasswd')).path;
     const { stdout } = await run(htpasswdBinary, ['-Bbn', opts.htpasswd.user, opts.htpasswd.password]);
     writeFileSync(join(dir, 'htpasswd'), stdout);
     auth = `auth:\n  htpasswd:\n    realm: vigil-test\n    path: ${join(dir, 'htpasswd')}\n`;

@@ -9,6 +9,8 @@ import { parseSlackArgs, readBody, str } from './parse-slack-body.js';
 export interface FakeSlackWebApiOptions {
   /** The only bot token accepted (Authorization: Bearer, or the `token` argument). */
   token?: string;
+  /** The only app-level token apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
   /** Clock for message timestamps, in ms. */
   now?: () => number;
 }
@@ -29,16 +31,25 @@ export interface RecordedResponse {
   body: Record<string, unknown>;
 }
 
+/** Where apps.connections.open sends clients: a fake Socket Mode endpoint (fake-socket-mode.ts). */
+export interface SocketModeEndpoint {
+  /** A fresh single-use `ws://127.0.0.1:PORT/link/?ticket=…` URL. */
+  connectionUrl(): string;
+}
+
 /**
  * The Slack Web API over real HTTP on loopback, for the real WebClient (pointed here with
  * `slackApiUrl`) and Bolt: chat.postMessage / chat.update with metadata, conversations.history with
  * Slack's paging and newest-first order, usergroups.users.list, auth.test; Slack's failure modes
- * (HTTP 200 ok:false, 429 with Retry-After, 5xx, slowness) on demand; and the response_url target.
+ * (HTTP 200 ok:false, 429 with Retry-After, 5xx, slowness) on demand; and the response_url target; with a Socket Mode endpoint attached, apps.connections.open (app-level
+ * token only) hands out its WebSocket URLs.
  */
 export class FakeSlackWebApi {
   readonly calls: RecordedSlackCall[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly token: string;
+  readonly appToken: string;
+  private socketMode: SocketModeEndpoint | undefined;
   private readonly faults = new FakeFaults();
   private readonly store: FakeMessageStore;
   private readonly channels = new Map<string, ChannelState>();
@@ -50,6 +61,7 @@ export class FakeSlackWebApi {
     private readonly closeServer: () => Promise<void>,
   ) {
     this.token = options.token ?? 'xoxb-fake-token';
+    this.appToken = options.appToken ?? 'xapp-1-A0VIGIL-fake-app-token';
     this.store = new FakeMessageStore(options.now ?? Date.now);
   }
 
@@ -110,6 +122,11 @@ export class FakeSlackWebApi {
     this.faults.clear();
   }
 
+  /** Serves apps.connections.open from this endpoint (FakeSocketMode.start attaches itself). */
+  useSocketMode(endpoint: SocketModeEndpoint | undefined): void {
+    this.socketMode = endpoint;
+  }
+
   setChannel(channel: string, state: ChannelState): void {
     this.channels.set(channel, state);
   }
@@ -149,10 +166,14 @@ export class FakeSlackWebApi {
     const args = parseSlackArgs(raw, req.headers['content-type']);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? str(args['token']);
     delete args['token'];
-    const call: RecordedSlackCall = { method, args, authorized: bearer === this.token, status: 200 };
+    // apps.connections.open is the one method that takes the app-level token, and only it.
+    const socketOpen = method === 'apps.connections.open';
+    const expected = socketOpen ? this.appToken : this.token;
+    const call: RecordedSlackCall = { method, args, authorized: bearer === expected, status: 200 };
     this.calls.push(call);
 
     if (await this.applyFaults(this.faults.take(method, str(args['channel'])), call, res)) return;
+    if (socketOpen) return this.send(res, call, this.openConnection(bearer));
     if (bearer !== this.token)
       return this.send(res, call, { ok: false, error: bearer ? 'invalid_auth' : 'not_authed' });
 
@@ -162,6 +183,16 @@ export class FakeSlackWebApi {
       groups: this.groups,
     };
     this.send(res, call, handleWebApiMethod(method, args, ctx));
+  }
+
+  private openConnection(bearer: string | undefined): Record<string, unknown> {
+    if (!bearer) return { ok: false, error: 'not_authed' };
+    // Slack's answer to a bot or user token here.
+    if (bearer === this.token) return { ok: false, error: 'not_allowed_token_type' };
+    if (bearer !== this.appToken) return { ok: false, error: 'invalid_auth' };
+    // The fake's answer while no Socket Mode endpoint is attached (the app has Socket Mode off).
+    if (!this.socketMode) return { ok: false, error: 'socket_mode_not_enabled' };
+    return { ok: true, url: this.socketMode.connectionUrl() };
   }
 
   private async handleHook(

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 
 function writeConfig(text: string): string {

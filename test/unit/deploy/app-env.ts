@@ -5,22 +5,36 @@ export const repoRoot = join(import.meta.dirname, '../../..');
 export const readRepoFile = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
 /**
- * Every environment variable the app reads, found in src/, handlers/ and jobs/ as `env.NAME` or
- * `env['NAME']` (process.env or an injected env object). Lower-case property reads such as
- * `env.botToken` are fields of vigil's own parsed env objects, not variables.
+ * Every environment variable the app reads, found in src/, handlers/ and jobs/: `env.NAME` and
+ * `env['NAME']` (process.env or an injected env object), and, in files that take an environment
+ * (`process.env` or `NodeJS.ProcessEnv`), every string literal shaped like a variable name, since
+ * readers such as src/config/teams-env.ts look names up through a helper (`read('MicrosoftAppId')`)
+ * or a list of keys. Lower-case property reads such as `env.botToken` are fields of vigil's own
+ * parsed env objects, not variables. src/system is left out: it finds redis-server, chromium and
+ * the like for the tests and the demo (src/system/resolve-system-binary.ts), and a deployment never
+ * configures it.
  */
 export function envVarsReadByApp(): Map<string, string[]> {
   const found = new Map<string, string[]>();
+  const add = (name: string, file: string) => {
+    const files = found.get(name) ?? [];
+    if (!files.includes(file)) found.set(name, [...files, file]);
+  };
   for (const dir of ['src', 'handlers', 'jobs']) {
-    const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.ts'),
+    const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !(dir === 'src' && f.startsWith('system/')),
     );
     for (const file of files) {
-      const text = readRepoFile(`${dir}/${file}`);
+      const path = `${dir}/${file}`;
+      const text = readRepoFile(path);
       for (const m of text.matchAll(/\benv(?:\.([A-Za-z_]\w*)|\[\s*['"]([A-Za-z_]\w*)['"]\s*\])/g)) {
         const name = m[1] ?? m[2] ?? '';
-        if (!/^[A-Z]/.test(name)) continue;
-        found.set(name, [...(found.get(name) ?? []), `${dir}/${file}`]);
+        if (/^[A-Z]/.test(name)) add(name, path);
+      }
+      if (!/process\.env|NodeJS\.ProcessEnv/.test(text)) continue;
+      // SCREAMING_SNAKE_CASE with an underscore, or the Bot Framework's own Microsoft* names.
+      for (const m of text.matchAll(/['"]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|Microsoft[A-Z][A-Za-z]+)['"]/g)) {
+        add(m[1] as string, path);
       }
     }
   }
@@ -34,9 +48,22 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   HOME: 'only locates ~/.kube/config; in a pod kubeconfigs are named in vigil.yaml',
   KUBECONFIG: 'in a pod kubeconfigs are named in vigil.yaml (clusters[].kubeconfig)',
   NO_COLOR: "colours of `vigil check`'s table; serve prints no table",
+  VIGIL_HEARTBEAT_URL: 'optional dead-man switch URL, a secret; not wired by the chart yet',
+  VIGIL_HEARTBEAT_METHOD: 'optional, with VIGIL_HEARTBEAT_URL; not wired by the chart yet',
   PATH: 'where `vigil demo` looks for redis-server; the image never runs the demo',
   VIGIL_DEMO_PORT: '`vigil demo` only',
   VIGIL_WEB:
     'the web chat keeps its messages per replica and the chart runs two; a one-replica install turns it on with extraEnv (README "The web chat")',
   VIGIL_WEB_TOKEN: 'with VIGIL_WEB, from a Secret through extraEnv',
+};
+
+/**
+ * Variables the chart sets for vigil features whose reading side is being added to the app; each is
+ * allowed to be set before the app reads it (an unread variable changes nothing).
+ */
+export const setAheadOfApp: Readonly<Record<string, string>> = {
+  SLACK_APP_TOKEN: 'Slack Socket Mode app-level token (xapp-...)',
+  VIGIL_HEARTBEAT_URL: "dead man's switch URL vigil pings while healthy",
+  VIGIL_RBAC_MODE: 'rbac.mode: full, namespaced or noSecrets',
+  VIGIL_RBAC_NAMESPACES: 'rbac.namespaces, comma-separated, with rbac.mode=namespaced',
 };

@@ -3,32 +3,43 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
-import { envVarsReadByApp, notSetByDeployments, readRepoFile, repoRoot } from './app-env.js';
+import { readRepoFile, repoRoot } from './app-env.js';
+import {
+  combination,
+  combinations,
+  everythingOn,
+  rbacModes,
+  secretNamespaces,
+} from './chart-combinations.js';
+import {
+  chartDir as chartDirPath,
+  envOf,
+  lintChart,
+  only,
+  renderChart,
+  runHelm,
+  vigilContainer,
+  type K8sObject,
+} from './render-chart.js';
+import { k8sObjectProblems } from './validate-k8s-object.js';
 
 /*
- * No helm binary here (neither Debian nor npm ship one cleanly), so the chart is checked statically:
- * plain-YAML files parse, the values' config passes vigil's own schema, every env var the app reads is
- * wired, and the templates reference only values, helpers and files that exist. The plain manifests
- * in deploy/manifests are real YAML and are checked as objects.
+ * The chart rendered by a real helm (test/support/helm-binary.ts) for each rbac.mode with Slack,
+ * Teams and both, linted strictly, and every object checked against the Kubernetes schemas.
  */
 
 const chartDir = 'deploy/helm/vigil';
-const templatesDir = `${chartDir}/templates`;
-
 type Json = Record<string, unknown>;
 const values = parse(readRepoFile(`${chartDir}/values.yaml`)) as Json;
 const chart = parse(readRepoFile(`${chartDir}/Chart.yaml`)) as Json;
-const templateNames = readdirSync(join(repoRoot, templatesDir)).sort();
-const templates = new Map(templateNames.map((n) => [n, readRepoFile(`${templatesDir}/${n}`)]));
-const template = (name: string) => templates.get(name) ?? '';
-const appEnv = envVarsReadByApp();
-const wantedEnv = [...appEnv.keys()].filter((v) => !(v in notSetByDeployments)).sort();
 
 function at(obj: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o as Json | undefined)?.[k], obj);
 }
 
-describe('Helm chart: plain YAML files', () => {
+const kinds = (objects: readonly K8sObject[]) => objects.map((o) => o.kind).sort();
+
+describe('Helm chart: files', () => {
   it('Chart.yaml is a v2 application chart whose appVersion is package.json version', () => {
     const pkg = JSON.parse(readRepoFile('package.json')) as { version: string };
     expect(chart).toMatchObject({ apiVersion: 'v2', name: 'vigil', type: 'application' });
@@ -43,164 +54,253 @@ describe('Helm chart: plain YAML files', () => {
     }
   });
 
-  it("values.yaml's config block passes vigil's config schema, with the pod's own cluster", () => {
-    const config = parseConfig(values['config'], `${chartDir}/values.yaml`, '/etc/vigil');
-    expect(config.clusters).toEqual([expect.objectContaining({ inCluster: true })]);
-  });
-
   it('keeps secrets out of values by default', () => {
     expect(at(values, 'slack.createSecret')).toBe(false);
     expect(at(values, 'slack.botToken')).toBe('');
     expect(at(values, 'slack.signingSecret')).toBe('');
+    expect(at(values, 'slack.appToken')).toBe('');
     expect(at(values, 'slack.existingSecret')).toBeTruthy();
+    expect(at(values, 'teams.createSecret')).toBe(false);
+    expect(at(values, 'teams.appPassword')).toBe('');
+    expect(at(values, 'teams.insecureDevMode')).toBe(false);
+  });
+});
+
+describe.each(combinations)('helm template, rbac.mode=$mode with $platform', ({ values: v }) => {
+  it('passes helm lint --strict', () => {
+    const lint = lintChart(v);
+    expect(lint.stdout + lint.stderr, 'helm lint --strict').toMatch(
+      /1 chart\(s\) linted, 0 chart\(s\) failed/,
+    );
+    expect(lint.ok).toBe(true);
   });
 
-  it('runs two replicas behind a PodDisruptionBudget, hardened and probed', () => {
-    expect(values['replicaCount']).toBe(2);
-    expect(at(values, 'podDisruptionBudget.enabled')).toBe(true);
-    expect(values['podSecurityContext']).toMatchObject({
+  it('renders only objects valid against the Kubernetes schemas', () => {
+    const objects = renderChart(v);
+    expect(kinds(objects)).toEqual(
+      expect.arrayContaining(['ConfigMap', 'Deployment', 'Service', 'ServiceAccount']),
+    );
+    for (const o of objects) expect(k8sObjectProblems(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+  });
+
+  it("renders a vigil.yaml that passes vigil's config schema, with the pod's own cluster", () => {
+    const cm = only(renderChart(v), 'ConfigMap');
+    const text = (cm['data'] as Record<string, string>)['vigil.yaml'] as string;
+    const config = parseConfig(parse(text), 'rendered ConfigMap', '/etc/vigil');
+    expect(config.clusters).toEqual([expect.objectContaining({ inCluster: true })]);
+  });
+});
+
+describe.each(rbacModes)('helm template with every optional template on, rbac.mode=%s', (mode) => {
+  const objects = renderChart(everythingOn(mode));
+
+  it('passes helm lint --strict', () => {
+    const lint = lintChart(everythingOn(mode));
+    expect(lint.stdout + lint.stderr).toMatch(/0 chart\(s\) failed/);
+    expect(lint.ok).toBe(true);
+  });
+
+  it('renders every kind, each valid', () => {
+    const expected = [
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Deployment',
+      'Ingress',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'PrometheusRule',
+      'Secret',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+      'ServiceMonitor',
+      ...(mode === 'namespaced' ? secretNamespaces.flatMap(() => ['Role', 'RoleBinding']) : []),
+    ];
+    expect(kinds(objects)).toEqual(expected.sort());
+    for (const o of objects) expect(k8sObjectProblems(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+  });
+});
+
+describe('the Deployment', () => {
+  const objects = renderChart();
+  const container = vigilContainer(objects);
+
+  it('runs `vigil serve` with the config the ConfigMap renders, on the probed port', () => {
+    expect(container['args']).toEqual(['serve', '--config', '/etc/vigil/vigil.yaml']);
+    expect(container['ports']).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
+    expect(envOf(objects).get('PORT')?.value).toBe('3000');
+    expect(container['volumeMounts']).toContainEqual({
+      name: 'config',
+      mountPath: '/etc/vigil',
+      readOnly: true,
+    });
+    const cm = only(objects, 'ConfigMap');
+    const volumes = at(only(objects, 'Deployment'), 'spec.template.spec.volumes') as Json[];
+    expect(volumes).toContainEqual({
+      name: 'config',
+      projected: { sources: [{ configMap: { name: cm.metadata.name } }] },
+    });
+    expect(parse((cm['data'] as Record<string, string>)['vigil.yaml'] as string)).toEqual(values['config']);
+  });
+
+  it('is hardened and probed as values.yaml says, two replicas behind a PodDisruptionBudget', () => {
+    const deployment = only(objects, 'Deployment');
+    expect(at(deployment, 'spec.replicas')).toBe(2);
+    expect(at(only(objects, 'PodDisruptionBudget'), 'spec.minAvailable')).toBe(1);
+    expect(at(deployment, 'spec.template.spec.securityContext')).toEqual({
       runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(values['securityContext']).toMatchObject({
+    expect(container['securityContext']).toEqual({
       runAsNonRoot: true,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(values['containerPort']).toBe(3000);
-    expect(at(values, 'livenessProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
-    expect(at(values, 'startupProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
-    expect(at(values, 'readinessProbe.httpGet')).toEqual({ path: '/readyz', port: 'http' });
-    expect(at(values, 'service.port')).toBe(80);
+    expect(at(container, 'livenessProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
+    expect(at(container, 'startupProbe.httpGet')).toEqual({ path: '/healthz', port: 'http' });
+    expect(at(container, 'readinessProbe.httpGet')).toEqual({ path: '/readyz', port: 'http' });
+    expect(at(only(objects, 'Service'), 'spec.ports')).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+    ]);
   });
 
-  it('exposes only /slack/events through the optional Ingress, on the host the Slack manifest names', () => {
+  it('rolls the pods when the config or a chart-made Secret changes', () => {
+    const checksums = (v: object) =>
+      at(only(renderChart(v), 'Deployment'), 'spec.template.metadata.annotations') as Record<string, string>;
+    const base = checksums(everythingOn('full'));
+    expect(Object.keys(base).sort()).toEqual([
+      'checksum/config',
+      'checksum/slack-secret',
+      'checksum/teams-secret',
+    ]);
+    const changed = everythingOn('full') as { teams: Json };
+    changed.teams['appPassword'] = 'rotated';
+    expect(checksums(changed)['checksum/teams-secret']).not.toBe(base['checksum/teams-secret']);
+    expect(checksums(changed)['checksum/config']).toBe(base['checksum/config']);
+  });
+});
+
+describe('names', () => {
+  it('include the release namespace for cluster-scoped objects and Secret Roles, so two releases never collide', () => {
+    const a = renderChart(combination('namespaced', 'slack'), { release: 'vigil', namespace: 'team-a' });
+    const b = renderChart(combination('namespaced', 'slack'), { release: 'vigil', namespace: 'team-b' });
+    const outside = (objects: K8sObject[], releaseNamespace: string) =>
+      objects
+        .filter((o) => o.metadata.namespace !== undefined && o.metadata.namespace !== releaseNamespace)
+        .concat(objects.filter((o) => o.kind.startsWith('Cluster')))
+        .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    const fromA = outside(a, 'team-a');
+    const fromB = outside(b, 'team-b');
+    expect(fromA).toHaveLength(2 + 2 * secretNamespaces.length);
+    expect(fromA.filter((id) => fromB.includes(id))).toEqual([]);
+    expect(only(a, 'ClusterRole').metadata.name).toBe('vigil-team-a');
+    const binding = only(a, 'ClusterRoleBinding') as K8sObject & { roleRef: Json; subjects: Json[] };
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'vigil-team-a',
+    });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'vigil', namespace: 'team-a' }]);
+  });
+
+  it('use release-name-vigil when the release name does not say vigil, and fullnameOverride when set', () => {
+    const objects = renderChart({}, { release: 'alerts', namespace: 'ops' });
+    expect(only(objects, 'Deployment').metadata.name).toBe('alerts-vigil');
+    expect(only(objects, 'ClusterRole').metadata.name).toBe('alerts-vigil-ops');
+    const override = renderChart({ fullnameOverride: 'watcher' }, { release: 'x', namespace: 'ops' });
+    expect(only(override, 'ClusterRoleBinding').metadata.name).toBe('watcher-ops');
+  });
+});
+
+describe('the Ingress', () => {
+  const paths = (v: object) => {
+    const ingress = only(renderChart({ ...v, ingress: { enabled: true } }), 'Ingress');
+    return (at(ingress, 'spec.rules') as { http: { paths: { path: string }[] } }[]).flatMap((r) =>
+      r.http.paths.map((p) => p.path),
+    );
+  };
+
+  it('exposes only the request paths of the platforms that are on', () => {
+    expect(paths(combination('full', 'slack'))).toEqual(['/slack/events']);
+    expect(paths(combination('full', 'teams'))).toEqual(['/api/messages']);
+    expect(paths(combination('full', 'both'))).toEqual(['/slack/events', '/api/messages']);
     expect(at(values, 'ingress.enabled')).toBe(false);
-    expect(at(values, 'ingress.paths')).toEqual(['/slack/events']);
+  });
+
+  it('on the host the Slack manifest names', () => {
     const manifest = parse(readRepoFile('deploy/slack/manifest.yaml')) as Json;
     const urls = [
       at(manifest, 'settings.interactivity.request_url'),
       ...(at(manifest, 'features.slash_commands') as Json[]).map((c) => c['url']),
     ];
-    for (const url of urls) expect(url).toBe(`https://${String(at(values, 'ingress.host'))}/slack/events`);
-    expect(template('NOTES.txt')).toContain('https://{{ .Values.ingress.host }}/slack/events');
+    const ingress = only(renderChart({ ingress: { enabled: true } }), 'Ingress');
+    const host = at(ingress, 'spec.rules.0.host');
+    for (const url of urls) expect(url).toBe(`https://${String(host)}/slack/events`);
   });
 });
 
-describe('Helm chart: templates', () => {
-  it('wire every environment variable the app reads into the Deployment', () => {
-    expect(wantedEnv).toEqual(expect.arrayContaining(['REDIS_URL', 'SLACK_BOT_TOKEN', 'PORT']));
-    const deployment = template('deployment.yaml');
-    const missing = wantedEnv.filter((v) => !new RegExp(`- name: ${v}\\n`).test(deployment));
-    expect(missing, `read by ${missing.map((v) => appEnv.get(v)?.join(', ')).join('; ')}`).toEqual([]);
+describe('the object checks themselves', () => {
+  const deployment = only(renderChart(), 'Deployment');
+
+  it('report a schema error, a bad name and an unknown kind', () => {
+    const broken = structuredClone(deployment) as K8sObject & { spec: { replicas: unknown } };
+    broken.spec.replicas = 'two';
+    expect(k8sObjectProblems(broken).join('\n')).toContain('replicas');
+    expect(k8sObjectProblems({ ...deployment, metadata: { name: 'Vigil_1' } })).toEqual([
+      'metadata.name "Vigil_1" is not a valid object name',
+    ]);
+    expect(k8sObjectProblems({ ...deployment, apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual([
+      'example.com/v1/Widget has no schema in validate-k8s-object.ts',
+    ]);
   });
 
-  it('take the Slack secrets from a Secret, never from a plain value', () => {
-    const deployment = template('deployment.yaml');
-    for (const v of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) {
-      expect(deployment).toMatch(new RegExp(`- name: ${v}\\n\\s+valueFrom:\\n\\s+secretKeyRef:`));
-    }
-  });
-
-  it('run `vigil serve` with the config the ConfigMap renders, on the probed port', () => {
-    const deployment = template('deployment.yaml');
-    expect(deployment).toContain('args: [serve, --config, /etc/vigil/vigil.yaml]');
-    expect(deployment).toContain('mountPath: /etc/vigil');
-    expect(deployment).toContain('containerPort: {{ .Values.containerPort }}');
-    expect(deployment).toMatch(/- name: PORT\n\s+value: \{\{ \.Values\.containerPort \| quote \}\}/);
-    expect(template('configmap.yaml')).toMatch(
-      /vigil\.yaml: \|\n\s+\{\{- toYaml \.Values\.config \| nindent 4 \}\}/,
-    );
-  });
-
-  it('reference only values that values.yaml declares', () => {
-    const unknown: string[] = [];
-    for (const [name, text] of templates) {
-      for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_]\w*)+)/g)) {
-        const path = (m[1] as string).slice(1);
-        // `config` is vigil.yaml itself: any key of it may be absent.
-        const declared = path.startsWith('config.') ? 'config' : path;
-        if (at(values, declared) === undefined) unknown.push(`${name}: .Values.${path}`);
-      }
-    }
-    expect(unknown).toEqual([]);
-  });
-
-  it('include only helpers that _helpers.tpl defines, and only files that exist', () => {
-    const defined = new Set([...template('_helpers.tpl').matchAll(/define "([^"]+)"/g)].map((m) => m[1]));
-    const files = new Set(readdirSync(join(repoRoot, chartDir, 'files')).map((f) => `files/${f}`));
-    for (const [name, text] of templates) {
-      for (const m of text.matchAll(/(?:include|template) "([^"]+)"/g)) expect(defined, name).toContain(m[1]);
-      for (const m of text.matchAll(/\.Files\.Get "([^"]+)"/g)) expect(files, name).toContain(m[1]);
-    }
-  });
-
-  it('balance every if/with/range/define with an end', () => {
-    for (const [name, text] of templates) {
-      const actions = [...text.matchAll(/\{\{-?\s*(\w+)/g)].map((m) => m[1]);
-      const opened = actions.filter((a) =>
-        ['if', 'with', 'range', 'define', 'block'].includes(a ?? ''),
-      ).length;
-      const closed = actions.filter((a) => a === 'end').length;
-      expect(closed, name).toBe(opened);
-      expect(text.split('{{').length, `${name}: unbalanced braces`).toBe(text.split('}}').length);
-    }
-  });
-
-  it('render the ServiceAccount, ClusterRole, binding, Service, PodDisruptionBudget, Ingress and NetworkPolicy', () => {
-    const kinds = [...templates.values()].flatMap((t) => [...t.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]));
-    expect(kinds.sort()).toEqual(
-      [
-        'ClusterRole',
-        'ClusterRoleBinding',
-        'ConfigMap',
-        'Deployment',
-        'Ingress',
-        'NetworkPolicy',
-        'PodDisruptionBudget',
-        'Secret',
-        'Service',
-        'ServiceAccount',
-      ].sort(),
-    );
+  it('report a malformed ServiceMonitor and PrometheusRule', () => {
+    const metrics = renderChart(everythingOn('full'));
+    const monitor = structuredClone(only(metrics, 'ServiceMonitor')) as K8sObject & { spec: Json };
+    (monitor.spec['endpoints'] as Json[])[0] = {
+      port: 80,
+      path: 'metrics',
+      interval: '30 seconds',
+      honourLabels: true,
+    };
+    expect(k8sObjectProblems(monitor)).toEqual([
+      'spec.endpoints[0].honourLabels is not a field',
+      'spec.endpoints[0].port must be a port name',
+      'spec.endpoints[0].path must start with /',
+      'spec.endpoints[0].interval must be a Prometheus duration',
+    ]);
+    const rule = structuredClone(only(metrics, 'PrometheusRule')) as K8sObject & {
+      spec: { groups: { rules: Json[] }[] };
+    };
+    rule.spec.groups[0]?.rules.push({ alert: 'A', record: 'b', expr: '' });
+    expect(k8sObjectProblems(rule)).toEqual([
+      `spec.groups[0].rules[${(rule.spec.groups[0]?.rules.length ?? 0) - 1}] needs exactly one of alert and record`,
+      `spec.groups[0].rules[${(rule.spec.groups[0]?.rules.length ?? 0) - 1}].expr must be a PromQL string`,
+    ]);
   });
 });
 
-describe('plain manifests (deploy/manifests/vigil.yaml)', () => {
-  const docs = parseAllDocuments(readRepoFile('deploy/manifests/vigil.yaml')).map((d) => d.toJS() as Json);
-  const ofKind = (kind: string) => docs.find((d) => d['kind'] === kind) as Json;
-  const container = at(ofKind('Deployment'), 'spec.template.spec.containers') as Json[];
-  const vigil = container[0] as Json;
+describe('the post-install notes', () => {
+  const notes = (v: object) => {
+    const run = runHelm(['install', 'vigil', chartDirPath, '--dry-run=client', '--namespace', 'vigil'], v);
+    expect(run.ok, run.stderr).toBe(true);
+    return run.stdout.slice(run.stdout.indexOf('NOTES:'));
+  };
 
-  it('parse, and vigil.yaml in the ConfigMap passes the config schema', () => {
-    const text = (at(ofKind('ConfigMap'), 'data') as Json)['vigil.yaml'];
-    expect(typeof text).toBe('string');
-    const config = parseConfig(parse(text as string), 'deploy/manifests/vigil.yaml', '/etc/vigil');
-    expect(config.clusters[0]?.inCluster).toBe(true);
-  });
-
-  it('wire every environment variable the app reads', () => {
-    const names = (vigil['env'] as Json[]).map((e) => e['name']);
-    // Teams is opt-in: the chart wires it when teams.existingSecret is set.
-    const teams = (v: string) => v.startsWith('Microsoft');
-    expect(wantedEnv.filter((v) => !teams(v) && !names.includes(v))).toEqual([]);
-  });
-
-  it('match the chart: probes, security context, args, and the RBAC ServiceAccount', () => {
-    expect(vigil['args']).toEqual(['serve', '--config', '/etc/vigil/vigil.yaml']);
-    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-      expect(vigil[probe], probe).toEqual(values[probe]);
-    }
-    expect(vigil['securityContext']).toEqual(values['securityContext']);
-    expect(vigil['resources']).toEqual(values['resources']);
-    expect(at(ofKind('Deployment'), 'spec.template.spec.securityContext')).toEqual(
-      values['podSecurityContext'],
-    );
-    const rbac = parseAllDocuments(readRepoFile('deploy/rbac/clusterrole.yaml')).map((d) => d.toJS() as Json);
-    const sa = rbac.find((d) => d['kind'] === 'ServiceAccount') as Json;
-    expect(at(ofKind('Deployment'), 'spec.template.spec.serviceAccountName')).toBe(at(sa, 'metadata.name'));
-    for (const d of docs) expect(at(d, 'metadata.namespace')).toBe(at(sa, 'metadata.namespace'));
+  it("give each platform's request URL and Secret, only for the platforms that are on", () => {
+    const slack = notes({ ingress: { enabled: true } });
+    expect(slack).toContain('https://vigil.example.com/slack/events');
+    expect(slack).toContain('Secret vigil-slack must hold SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+    expect(slack).not.toContain('/api/messages');
+    const teams = notes({ ...combination('noSecrets', 'teams'), ingress: { enabled: true } });
+    expect(teams).toContain('https://vigil.example.com/api/messages');
+    expect(teams).toContain('Secret vigil-teams must hold MicrosoftAppId');
+    expect(teams).toContain('rbac.mode=noSecrets');
+    expect(teams).not.toContain('slack');
   });
 });

@@ -1,13 +1,35 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { envVarsReadByApp, readRepoFile } from './app-env.js';
+import { envVarsReadByApp, readRepoFile, setAheadOfApp } from './app-env.js';
+
+/** An instruction of the Dockerfile's final stage, continuation lines joined. */
+function instruction(dockerfile: string, name: string): string {
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM ')).replace(/\\\n\s*/g, ' ');
+  const line = finalStage.split('\n').find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`no ${name} in the final stage`);
+  return line.slice(name.length + 1);
+}
 
 /** The JSON-array (exec) form of a Dockerfile instruction in the final stage. */
-function execForm(dockerfile: string, instruction: string): string[] {
-  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  const line = finalStage.split('\n').find((l) => l.startsWith(`${instruction} `));
-  if (!line) throw new Error(`no ${instruction} in the final stage`);
-  return JSON.parse(line.slice(instruction.length + 1)) as string[];
+function execForm(dockerfile: string, name: string): string[] {
+  return JSON.parse(instruction(dockerfile, name)) as string[];
+}
+
+/** Exit code of the HEALTHCHECK command, run by this Node with the given environment. */
+function runHealthcheck(command: string[], env: Record<string, string>): Promise<number | null> {
+  const [bin, ...args] = command;
+  expect(bin).toBe('node');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'ignore',
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code));
+  });
 }
 
 const dockerfile = readRepoFile('Dockerfile');
@@ -46,6 +68,41 @@ describe('Dockerfile', () => {
     expect(finalStage).toContain(`EXPOSE ${values.containerPort}`);
   });
 
+  it('has a HEALTHCHECK that asks /healthz with node (no curl in the slim image)', async () => {
+    const healthcheck = instruction(dockerfile, 'HEALTHCHECK');
+    const options = healthcheck.slice(0, healthcheck.indexOf(' CMD '));
+    const command = JSON.parse(healthcheck.slice(healthcheck.indexOf(' CMD ') + 5)) as string[];
+    expect(command.slice(0, 2)).toEqual(['node', '-e']);
+    // Docker's start period is the chart's startup budget: no "unhealthy" while vigil starts.
+    const startup = (
+      parse(readRepoFile('deploy/helm/vigil/values.yaml')) as {
+        startupProbe: { periodSeconds: number; failureThreshold: number };
+      }
+    ).startupProbe;
+    expect(options).toContain(`--start-period=${startup.periodSeconds * startup.failureThreshold}s`);
+
+    let status = 200;
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(status).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    try {
+      expect(await runHealthcheck(command, { PORT: port })).toBe(0);
+      expect(await runHealthcheck(command, { PORT: port, HOST: '0.0.0.0' })).toBe(0);
+      expect(await runHealthcheck(command, { PORT: port, HOST: '127.0.0.1' })).toBe(0);
+      status = 503;
+      expect(await runHealthcheck(command, { PORT: port })).toBe(1);
+      expect(paths).toEqual(['/healthz', '/healthz', '/healthz', '/healthz']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // Nothing listening any more.
+    expect(await runHealthcheck(command, { PORT: port })).toBe(1);
+  });
+
   it('ships the compiled build and production dependencies only', () => {
     expect(dockerfile).toMatch(/npm run build && npm prune --omit=dev/);
     const copied = [...finalStage.matchAll(/^COPY --from=build \/app\/(\S+)/gm)].map((m) => m[1]);
@@ -60,13 +117,15 @@ describe('.env.example', () => {
   // Set by the kubelet, or the user's home directory and search path: nothing to configure.
   const notConfigured = new Set(['KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'HOME', 'PATH']);
 
-  it('lists every environment variable the app reads, each after a comment', () => {
+  it('lists every environment variable the app reads or the chart sets, each after a comment', () => {
     const listed = new Map<string, number>();
     lines.forEach((l, i) => {
       const m = /^(?:#\s*)?([A-Za-z_]\w*)=/.exec(l);
       if (m) listed.set(m[1] as string, i);
     });
-    const missing = [...envVarsReadByApp().keys()].filter((v) => !notConfigured.has(v) && !listed.has(v));
+    const missing = [...envVarsReadByApp().keys(), ...Object.keys(setAheadOfApp)].filter(
+      (v) => !notConfigured.has(v) && !listed.has(v),
+    );
     expect(missing).toEqual([]);
     for (const [name, i] of listed) {
       // The line above is a description, or another variable of the same group (PORT and HOST).

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readRepoFile as read, repoRoot as root } from './app-env.js';
+import { combination, rbacModes, secretNamespaces, type RbacMode } from './chart-combinations.js';
+import { only, renderChart, type K8sObject } from './render-chart.js';
 import {
   describePermission,
   grantsOf,
@@ -16,7 +18,8 @@ import {
 
 const readVerbs = new Set(['get', 'list', 'watch']);
 
-const chartRulesPath = 'deploy/helm/vigil/files/clusterrole-rules.yaml';
+const clusterRulesPath = 'deploy/helm/vigil/files/clusterrole-rules.yaml';
+const secretRulesPath = 'deploy/helm/vigil/files/secret-rules.yaml';
 const manifestPath = 'deploy/rbac/clusterrole.yaml';
 
 function kubeCalls(): { calls: ApiCall[]; problems: string[] } {
@@ -57,8 +60,27 @@ function manifestDocs(): Record<string, unknown>[] {
   return parseAllDocuments(read(manifestPath)).map((d) => d.toJS() as Record<string, unknown>);
 }
 
-const chartRules = parse(read(chartRulesPath)) as PolicyRule[];
+const clusterRules = parse(read(clusterRulesPath)) as PolicyRule[];
+const secretRules = parse(read(secretRulesPath)) as PolicyRule[];
 const manifestRole = manifestDocs().find((d) => d['kind'] === 'ClusterRole') as { rules: PolicyRule[] };
+
+const isSecretCall = (c: ApiCall) =>
+  c.permission.kind === 'resource' && c.permission.group === '' && c.permission.resource === 'secrets';
+const rulesOf = (o: K8sObject) => (o['rules'] ?? []) as PolicyRule[];
+const describeCall = (c: ApiCall) =>
+  `${c.file}:${c.line} ${c.apiClass}.${c.method} needs ${describePermission(c.permission)}`;
+
+/** The RBAC objects the chart renders in one mode (release vigil in namespace vigil). */
+function rendered(mode: RbacMode) {
+  const objects = renderChart(combination(mode, 'slack'));
+  return {
+    clusterRole: only(objects, 'ClusterRole'),
+    clusterRoleBinding: only(objects, 'ClusterRoleBinding'),
+    roles: objects.filter((o) => o.kind === 'Role'),
+    roleBindings: objects.filter((o) => o.kind === 'RoleBinding'),
+    serviceAccount: only(objects, 'ServiceAccount'),
+  };
+}
 
 describe('method names map to RBAC permissions', () => {
   it.each([
@@ -87,9 +109,16 @@ describe('method names map to RBAC permissions', () => {
   });
 });
 
-describe('the ClusterRole covers every Kubernetes API call in src/kube', () => {
+describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
   const { calls, problems } = kubeCalls();
   const names = nameSources();
+  const secretCalls = calls.filter(isSecretCall);
+  const otherCalls = calls.filter((c) => !isSecretCall(c));
+  const unusedBy = (rules: readonly PolicyRule[], by: readonly ApiCall[]) =>
+    rules
+      .flatMap(grantsOf)
+      .filter((g) => !by.some((c) => samePermission(c.permission, g)))
+      .map(describePermission);
 
   it('finds every call it needs to judge', () => {
     expect(problems).toEqual([]);
@@ -97,6 +126,7 @@ describe('the ClusterRole covers every Kubernetes API call in src/kube', () => {
     const seen = new Set(calls.map((c) => describePermission(c.permission)));
     for (const p of [
       'core/secrets/list',
+      'core/secrets/get',
       'apps/statefulsets/list',
       'core/persistentvolumeclaims/get',
       'batch/cronjobs/list',
@@ -107,19 +137,85 @@ describe('the ClusterRole covers every Kubernetes API call in src/kube', () => {
     expect(names.configmaps).toEqual(['extension-apiserver-authentication', 'kube-root-ca.crt']);
   });
 
-  it('grants every call', () => {
-    const missing = calls
-      .filter((c) => !isCovered(chartRules, c, names))
-      .map((c) => `${c.file}:${c.line} ${c.apiClass}.${c.method} needs ${describePermission(c.permission)}`);
-    expect(missing, `add rules to ${chartRulesPath} and ${manifestPath}`).toEqual([]);
+  it(`${secretRulesPath} holds exactly the Secret rules, ${clusterRulesPath} none`, () => {
+    expect(
+      secretRules.flatMap(grantsOf).every((g) => g.kind === 'resource' && g.resource === 'secrets'),
+    ).toBe(true);
+    expect(
+      clusterRules.flatMap(grantsOf).filter((g) => g.kind === 'resource' && g.resource === 'secrets'),
+    ).toEqual([]);
   });
 
-  it('grants nothing that no call uses', () => {
-    const unused = chartRules
-      .flatMap(grantsOf)
-      .filter((g) => !calls.some((c) => samePermission(c.permission, g)))
-      .map(describePermission);
-    expect(unused, 'least privilege: drop rules no code needs').toEqual([]);
+  describe('rbac.mode=full', () => {
+    const { clusterRole, roles } = rendered('full');
+
+    it('the ClusterRole grants every call', () => {
+      const missing = calls.filter((c) => !isCovered(rulesOf(clusterRole), c, names)).map(describeCall);
+      expect(missing, `add rules to ${clusterRulesPath} or ${secretRulesPath}`).toEqual([]);
+    });
+
+    it('and nothing that no call uses; no Role', () => {
+      expect(unusedBy(rulesOf(clusterRole), calls), 'least privilege: drop rules no code needs').toEqual([]);
+      expect(roles).toEqual([]);
+    });
+
+    it('is the rules files, in order', () => {
+      expect(rulesOf(clusterRole)).toEqual([...clusterRules, ...secretRules]);
+    });
+  });
+
+  describe('rbac.mode=namespaced', () => {
+    const { clusterRole, roles, roleBindings, serviceAccount } = rendered('namespaced');
+
+    it('the ClusterRole grants every call but the Secret ones, and no Secret at all', () => {
+      const missing = otherCalls.filter((c) => !isCovered(rulesOf(clusterRole), c, names)).map(describeCall);
+      expect(missing, `add rules to ${clusterRulesPath}`).toEqual([]);
+      expect(secretCalls.filter((c) => isCovered(rulesOf(clusterRole), c, names)).map(describeCall)).toEqual(
+        [],
+      );
+      expect(unusedBy(rulesOf(clusterRole), otherCalls)).toEqual([]);
+    });
+
+    it('a Role in each listed namespace grants exactly the Secret calls', () => {
+      expect(roles.map((r) => r.metadata.namespace)).toEqual(secretNamespaces);
+      for (const role of roles) {
+        expect(rulesOf(role)).toEqual(secretRules);
+        expect(secretCalls.filter((c) => !isCovered(rulesOf(role), c, names)).map(describeCall)).toEqual([]);
+        expect(otherCalls.filter((c) => isCovered(rulesOf(role), c, names)).map(describeCall)).toEqual([]);
+        expect(unusedBy(rulesOf(role), secretCalls)).toEqual([]);
+      }
+    });
+
+    it("binds each Role to the release's ServiceAccount", () => {
+      expect(roleBindings.map((b) => b.metadata.namespace)).toEqual(secretNamespaces);
+      for (const [i, binding] of roleBindings.entries()) {
+        expect(binding['roleRef']).toEqual({
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name: roles[i]?.metadata.name,
+        });
+        expect(binding['subjects']).toEqual([
+          { kind: 'ServiceAccount', name: serviceAccount.metadata.name, namespace: 'vigil' },
+        ]);
+      }
+    });
+  });
+
+  describe('rbac.mode=noSecrets', () => {
+    const { clusterRole, roles, roleBindings } = rendered('noSecrets');
+
+    it('the ClusterRole grants every call but the Secret ones', () => {
+      const missing = otherCalls.filter((c) => !isCovered(rulesOf(clusterRole), c, names)).map(describeCall);
+      expect(missing, `add rules to ${clusterRulesPath}`).toEqual([]);
+      expect(unusedBy(rulesOf(clusterRole), otherCalls)).toEqual([]);
+    });
+
+    it('and nothing anywhere grants a Secret', () => {
+      expect(secretCalls.filter((c) => isCovered(rulesOf(clusterRole), c, names)).map(describeCall)).toEqual(
+        [],
+      );
+      expect([...roles, ...roleBindings]).toEqual([]);
+    });
   });
 
   it('fails when a new read has no rule', () => {
@@ -131,14 +227,15 @@ describe('the ClusterRole covers every Kubernetes API call in src/kube', () => {
        await this.core.readNamespacedConfigMap({ namespace, name: 'some-other-map' });`,
     );
     expect(extra.problems).toEqual([]);
-    expect(extra.calls.filter((c) => !isCovered(chartRules, c, names)).map((c) => c.method)).toEqual([
-      'listNamespacedConfigMap',
-      'readNamespacedConfigMap',
-    ]);
+    const { clusterRole } = rendered('full');
+    expect(
+      extra.calls.filter((c) => !isCovered(rulesOf(clusterRole), c, names)).map((c) => c.method),
+    ).toEqual(['listNamespacedConfigMap', 'readNamespacedConfigMap']);
   });
 
-  it('grants read verbs only, never wildcards', () => {
-    for (const rule of chartRules) {
+  it.each(rbacModes)('rbac.mode=%s grants read verbs only, never wildcards', (mode) => {
+    const { clusterRole, roles } = rendered(mode);
+    for (const rule of [clusterRole, ...roles].flatMap(rulesOf)) {
       for (const verb of rule.verbs) expect(readVerbs, JSON.stringify(rule)).toContain(verb);
       const all = [
         ...rule.verbs,
@@ -152,49 +249,46 @@ describe('the ClusterRole covers every Kubernetes API call in src/kube', () => {
       ).toEqual([]);
     }
   });
+
+  it('rbac.create=false renders no RBAC object', () => {
+    const objects = renderChart({ rbac: { create: false, mode: 'namespaced', namespaces: ['apps'] } });
+    expect(objects.filter((o) => /Role/.test(o.kind)).map((o) => o.kind)).toEqual([]);
+  });
 });
 
-describe('plain manifests and the Helm chart share the rules', () => {
-  it('deploy/rbac/clusterrole.yaml has exactly the chart rules', () => {
-    expect(manifestRole.rules).toEqual(chartRules);
+describe('deploy/rbac/clusterrole.yaml is the chart in rbac.mode=full', () => {
+  const { clusterRole, clusterRoleBinding, serviceAccount } = rendered('full');
+  const docs = manifestDocs();
+  const ofKind = (kind: string) => docs.find((d) => d['kind'] === kind) as K8sObject;
+
+  it('has exactly the rendered rules', () => {
+    expect(manifestRole.rules).toEqual(rulesOf(clusterRole));
   });
 
-  it('deploy/rbac/clusterrole.yaml copies the rules file verbatim, comments included', () => {
-    // The rules file's first paragraph is its own header; the rest is indented under `rules:`.
-    const source = read(chartRulesPath);
-    const body = source.slice(source.indexOf('\n\n') + 2).trimEnd();
+  it('copies the rules files verbatim, comments included', () => {
+    // Each rules file's first paragraph is its own header; the rest is indented under `rules:`.
+    const body = (path: string) => {
+      const source = read(path);
+      return source.slice(source.indexOf('\n\n') + 2).trimEnd();
+    };
     const manifest = read(manifestPath);
     const block = manifest.slice(manifest.indexOf('\nrules:\n') + 8, manifest.indexOf('\n---\n'));
     const dedented = block
       .split('\n')
       .map((l) => l.replace(/^ {2}/, ''))
       .join('\n');
-    expect(dedented.trimEnd()).toBe(body);
+    expect(dedented.trimEnd()).toBe(`${body(clusterRulesPath)}\n\n${body(secretRulesPath)}`);
   });
 
-  it('binds the ClusterRole to the ServiceAccount it declares', () => {
-    const docs = manifestDocs();
-    const role = docs.find((d) => d['kind'] === 'ClusterRole') as { metadata: { name: string } };
-    const sa = docs.find((d) => d['kind'] === 'ServiceAccount') as {
-      metadata: { name: string; namespace: string };
-    };
-    const binding = docs.find((d) => d['kind'] === 'ClusterRoleBinding') as {
-      roleRef: { kind: string; name: string };
-      subjects: { kind: string; name: string; namespace: string }[];
-    };
-    expect(binding.roleRef).toMatchObject({ kind: 'ClusterRole', name: role.metadata.name });
-    expect(binding.subjects).toEqual([
-      { kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace },
-    ]);
-  });
-
-  it("the chart's ClusterRole template includes the rules file and nothing else by default", () => {
-    const template = read('deploy/helm/vigil/templates/clusterrole.yaml');
-    expect(template).toContain('.Files.Get "files/clusterrole-rules.yaml"');
-    // Only the opt-in extraRules may add to it.
-    const ruleLines = template
-      .split('\n')
-      .filter((l) => /^\s*-\s*(apiGroups|nonResourceURLs|verbs|resources)\b/.test(l));
-    expect(ruleLines).toEqual([]);
+  it('names and binds its objects as the chart does for release vigil in namespace vigil', () => {
+    expect(ofKind('ClusterRole').metadata.name).toBe(clusterRole.metadata.name);
+    expect(ofKind('ServiceAccount').metadata).toMatchObject({
+      name: serviceAccount.metadata.name,
+      namespace: 'vigil',
+    });
+    const binding = ofKind('ClusterRoleBinding');
+    expect(binding.metadata.name).toBe(clusterRoleBinding.metadata.name);
+    expect(binding['roleRef']).toEqual(clusterRoleBinding['roleRef']);
+    expect(binding['subjects']).toEqual(clusterRoleBinding['subjects']);
   });
 });

@@ -4,7 +4,7 @@ import type { Alert, Transition } from '../../../src/domain/alert.js';
 import type { CertificateFacts, CheckName, Finding } from '../../../src/domain/finding.js';
 import { fingerprint } from '../../../src/domain/fingerprint.js';
 import type { Severity } from '../../../src/domain/severity.js';
-import type { ActionRequest, CommandRequest } from '../../../handlers/command-request.js';
+import type { ActionRequest, CommandRequest } from '../../../src/chat/chat-message.js';
 import type { HandlerDeps } from '../../../handlers/handler-deps.js';
 import { MemoryAlertStore, MemoryAuditLog, MemorySnapshotStore } from '../../support/memory-stores.js';
 

@@ -46,8 +46,8 @@ describe('parseCommand', () => {
 
   it('knows every command and its aliases, case-insensitively', () => {
     const cases: [string, string][] = [
-      ['certs prod', 'certs'],
-      ['Certificates prod', 'certs'],
+      ['certs prod', 'certificates'],
+      ['Certificates prod', 'certificates'],
       ['sts prod', 'statefulsets'],
       ['statefulsets', 'statefulsets'],
       ['registries', 'registries'],
@@ -87,7 +87,7 @@ describe('parseCommand', () => {
     ]) {
       const p = problem(text);
       expect(p.problem, text).toMatch(/--expiring needs a whole number of days from 0 to 3650/);
-      expect(p.verb).toBe('certs');
+      expect(p.verb).toBe('certificates');
     }
     expect(problem('certs --page 0').problem).toMatch(/--page needs a page number/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReply } from '../../../handlers/build-reply.js';
-import { cleanText, echo } from '../../../handlers/clean-text.js';
+import { cleanText, echo } from '../../../src/chat/clean-text.js';
 import { handleCommand } from '../../../handlers/handle-command.js';
 import { makeAlert, makeDeps, slackCommand, textOf } from './handler-fixtures.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 
 const cluster = { clusters: [{ name: 'prod', inCluster: true }] };

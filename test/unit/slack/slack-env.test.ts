@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
-import { defaultSlackApiUrl, readSlackEnv, slackEnvPresent } from '../../../src/config/slack-env.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
+import { defaultSlackApiUrl, readSlackEnv, slackEnvPresent } from '../../../src/chat/slack/slack-env.js';
 
 const good = {
   SLACK_BOT_TOKEN: 'xoxb-123-456-abcdef',
@@ -57,5 +57,40 @@ describe('readSlackEnv', () => {
   it('knows whether Slack is wanted at all', () => {
     expect(slackEnvPresent({})).toBe(false);
     expect(slackEnvPresent({ SLACK_SIGNING_SECRET: 'x' })).toBe(true);
+  });
+});
+
+describe('readSlackEnv in Socket Mode (SLACK_APP_TOKEN)', () => {
+  const appToken = 'xapp-1-A0VIGIL-123-abcdef';
+
+  it('reads the app-level token and needs no signing secret then', () => {
+    expect(readSlackEnv({ SLACK_BOT_TOKEN: good.SLACK_BOT_TOKEN, SLACK_APP_TOKEN: ` ${appToken} ` })).toEqual(
+      {
+        botToken: good.SLACK_BOT_TOKEN,
+        signingSecret: '',
+        appToken,
+        apiUrl: defaultSlackApiUrl,
+      },
+    );
+    expect(readSlackEnv({ ...good, SLACK_APP_TOKEN: appToken }).appToken).toBe(appToken);
+    expect('appToken' in readSlackEnv(good)).toBe(false);
+  });
+
+  it('rejects a token that is not app-level, without echoing it, and still needs the bot token', () => {
+    const error = problems({ SLACK_APP_TOKEN: 'xoxb-not-an-app-token' });
+    expect(error.problems.map((p) => p.key)).toEqual(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']);
+    expect(error.message).toContain('xapp-');
+    expect(error.message).toContain('connections:write');
+    expect(error.message).not.toContain('xoxb-not-an-app-token');
+  });
+
+  it('says how to do without a signing secret when neither it nor an app token is set', () => {
+    const error = problems({ SLACK_BOT_TOKEN: good.SLACK_BOT_TOKEN });
+    expect(error.problems.map((p) => p.key)).toEqual(['SLACK_SIGNING_SECRET']);
+    expect(error.message).toContain('SLACK_APP_TOKEN');
+  });
+
+  it('counts an app token alone as wanting Slack', () => {
+    expect(slackEnvPresent({ SLACK_APP_TOKEN: appToken })).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequestTimestamp, declaredBodyTooLarge } from '../../../src/chat/slack/slack-request-guard.js';
+import { checkRequestTimestamp } from '../../../src/chat/slack/slack-request-guard.js';
 
 const now = Date.UTC(2026, 10, 21, 10, 0, 0);
 const sec = Math.floor(now / 1000);
@@ -22,13 +22,5 @@ describe('checkRequestTimestamp', () => {
     expect(checkRequestTimestamp('12.5', now)).toBe('invalid');
     expect(checkRequestTimestamp('-1', now)).toBe('invalid');
     expect(checkRequestTimestamp(['1', '2'], now)).toBe('invalid');
-  });
-});
-
-describe('declaredBodyTooLarge', () => {
-  it('compares Content-Length with the limit', () => {
-    expect(declaredBodyTooLarge(undefined, 10)).toBe(false);
-    expect(declaredBodyTooLarge('10', 10)).toBe(false);
-    expect(declaredBodyTooLarge('11', 10)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 
 const clusters = [{ name: 'prod', inCluster: true }];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
-import { readTeamsEnv, teamsEnvPresent } from '../../../src/config/teams-env.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
+import { readTeamsEnv, teamsEnvPresent } from '../../../src/chat/teams/teams-env.js';
 
 const appId = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { demoInterval, demoServeSections } from '../../../src/demo/demo-config.js';
-import { planSchedules } from '../../../src/queue/schedule-plan.js';
+import { planSchedules } from '../../../jobs/queue/schedule-plan.js';
 
 describe('the live demo config', () => {
   it('runs each check every few seconds, faster with speed, on intervals that divide a minute', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationLabel, renderWebCard, renderWebReply, webLimits } from '../../../src/chat/web/index.js';
+import { renderWebCard, renderWebReply, webLimits } from '../../../src/chat/web/index.js';
 import { alertFixture } from '../../contract/chat-platform-contract.js';
 
 describe('renderWebCard', () => {
@@ -58,12 +58,6 @@ describe('renderWebCard', () => {
       alertFixture({ actions: [{ kind: 'snooze', alertId: 'x', durations: ['30m', 'forever', '1h30m'] }] }),
     );
     expect(card.actions.map((a) => a.label)).toEqual(['Snooze 30 min', 'Snooze 1 h 30 min']);
-  });
-
-  it('durationLabel reads like the Slack and Teams buttons', () => {
-    expect(durationLabel('1h')).toBe('1 h');
-    expect(durationLabel('30m')).toBe('30 min');
-    expect(durationLabel('2d')).toBe('2 d');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
-import { readWebEnv, webEnvPresent } from '../../../src/config/web-env.js';
+import { ConfigError } from '../../../src/domain/config-error.js';
+import { readWebEnv, webEnvPresent } from '../../../src/chat/web/web-env.js';
 
 const token = 'a'.repeat(32);
 

@@ -1,6 +1,6 @@
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, pageScript, webRoomsOf } from '../../../src/chat/web/index.js';
+import { isLoopbackHost, pageScript } from '../../../src/chat/web/index.js';
 import { actorFromName, commandRequestFrom } from '../../../src/chat/web/web-requests.js';
 
 describe('the web chat reads what the page sends', () => {
@@ -45,16 +45,6 @@ describe('the web chat reads what the page sends', () => {
     ]) {
       expect(isLoopbackHost(h)).toBe(false);
     }
-  });
-
-  it('rooms are every web destination of the routes, once each', () => {
-    expect(
-      webRoomsOf({
-        routes: [{ web: ['db', 'alerts'] }, { web: undefined }, { web: ['db'] }],
-        defaultRoute: { web: ['alerts', 'all'] },
-      }),
-    ).toEqual(['db', 'alerts', 'all']);
-    expect(webRoomsOf({ routes: [] })).toEqual([]);
   });
 
   it('the page script is valid JavaScript', () => {

@@ -41,12 +41,54 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The Secret holding SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET. */}}
+{{/*
+Name of the objects that are cluster-scoped (ClusterRole, ClusterRoleBinding) or live outside the
+release namespace (the Secret Roles of rbac.mode=namespaced): the release namespace is part of it, so
+two releases of the same name in different namespaces do not take over each other's objects. RBAC
+names may be 253 characters long; fullname (63) and a namespace (63) always fit.
+*/}}
+{{- define "vigil.uniqueName" -}}
+{{- printf "%s-%s" (include "vigil.fullname" .) .Release.Namespace }}
+{{- end }}
+
+{{/* "true" when Slack is on (a Secret named or created), else empty. */}}
+{{- define "vigil.slackEnabled" -}}
+{{- if or .Values.slack.createSecret .Values.slack.existingSecret }}true{{ end }}
+{{- end }}
+
+{{/* "true" when Teams is on (a Secret named or created, or the insecure development mode), else empty. */}}
+{{- define "vigil.teamsEnabled" -}}
+{{- if or .Values.teams.createSecret .Values.teams.existingSecret .Values.teams.insecureDevMode }}true{{ end }}
+{{- end }}
+
+{{/* The Secret holding the Slack token and signing secret (and the optional app token). */}}
 {{- define "vigil.slackSecretName" -}}
 {{- if .Values.slack.createSecret }}
 {{- printf "%s-slack" (include "vigil.fullname" .) }}
 {{- else }}
-{{- required "slack.existingSecret: name the Secret holding SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or, for a quick start only, set slack.createSecret=true with slack.botToken and slack.signingSecret)" .Values.slack.existingSecret }}
+{{- .Values.slack.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId. */}}
+{{- define "vigil.teamsSecretName" -}}
+{{- if .Values.teams.createSecret }}
+{{- printf "%s-teams" (include "vigil.fullname" .) }}
+{{- else }}
+{{- .Values.teams.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{/*
+Combinations values.schema.json cannot express, with a message that says what to set. Included by
+deployment.yaml, so `helm template` and `helm install` stop before anything is applied.
+*/}}
+{{- define "vigil.validate" -}}
+{{- if not (or (include "vigil.slackEnabled" .) (include "vigil.teamsEnabled" .)) }}
+{{- fail "no chat platform: set slack.existingSecret (the Secret holding SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET) and/or teams.existingSecret (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId); slack.createSecret / teams.createSecret for a quick start only" }}
+{{- end }}
+{{- if and .Values.teams.insecureDevMode (or .Values.teams.createSecret .Values.teams.existingSecret) }}
+{{- fail "teams.insecureDevMode turns Bot Framework authentication off and vigil refuses it together with Teams credentials: unset teams.insecureDevMode (production) or teams.existingSecret/teams.createSecret (a fake connector)" }}
 {{- end }}
 {{- end }}
 

@@ -279,8 +279,11 @@ export const pageScript = `
     for (const b of buttons) b.disabled = true;
     try {
       const data = await post('/api/action', { messageId: id, action: action.kind, duration: action.duration, name: who });
-      const first = data.reply.sections[0] && data.reply.sections[0].lines[0];
-      say(data.reply.title + (first ? ': ' + first : ''));
+      // No answer: the outcome is the card's edit, which arrives on the stream.
+      if (data.reply) {
+        const first = data.reply.sections[0] && data.reply.sections[0].lines[0];
+        say(data.reply.title + (first ? ': ' + first : ''));
+      }
     } catch (err) {
       say(err.message);
     } finally {

@@ -1,7 +1,7 @@
-import type { CertificateSource } from '../../../config/config-schema.js';
+import type { CertificateSource } from '../certificates-config.js';
 import type { Finding } from '../../../domain/finding.js';
 import type { CheckContext } from '../../check.js';
-import type { CaBundleKind, CaBundleRef } from '../certificate-reader.js';
+import type { CaBundleKind, CaBundleRef, CertificateReader } from '../certificate-reader.js';
 import { bundleFinding } from './bundle-finding.js';
 import { handshakeFinding } from './handshake-finding.js';
 
@@ -23,8 +23,11 @@ const sourceOf: Record<CaBundleKind, CertificateSource> = {
  * One finding per configuration object and bundle: a webhook configuration often repeats the same
  * caBundle for each of its webhooks, and one broken CA must not page three times.
  */
-export async function caBundleFindings(ctx: CheckContext, kind: CaBundleKind): Promise<Finding[]> {
-  const refs = await ctx.target.reader.caBundles(kind);
+export async function caBundleFindings(
+  ctx: CheckContext<CertificateReader>,
+  kind: CaBundleKind,
+): Promise<Finding[]> {
+  const refs = await ctx.reader.caBundles(kind);
   const groups = new Map<string, CaBundleRef[]>();
   for (const r of refs) {
     const owner = r.object.split(' ')[0] ?? r.object;

@@ -1,5 +1,6 @@
 import type { Finding, Unobserved } from '../../../domain/finding.js';
 import type { CheckContext } from '../../check.js';
+import type { CertificateReader } from '../certificate-reader.js';
 import { bundleFinding } from './bundle-finding.js';
 
 /**
@@ -8,9 +9,9 @@ import { bundleFinding } from './bundle-finding.js';
  * CAs without host access.
  */
 export async function clusterCaFindings(
-  ctx: CheckContext,
+  ctx: CheckContext<CertificateReader>,
 ): Promise<{ findings: Finding[]; unobserved: Unobserved[] }> {
-  const reader = ctx.target.reader;
+  const reader = ctx.reader;
   const cluster = ctx.cluster.name;
   const findings: Finding[] = [];
   const unobserved: Unobserved[] = [];

@@ -1,6 +1,7 @@
 import type { Finding } from '../../../domain/finding.js';
 import { parseHostPort } from '../../../probe/parse-host-port.js';
 import type { CheckContext } from '../../check.js';
+import type { CertificateReader } from '../certificate-reader.js';
 import { mapLimit } from '../../map-limit.js';
 import { handshakeFinding, hostPort } from './handshake-finding.js';
 
@@ -33,9 +34,9 @@ export function apiServerFinding(ctx: CheckContext): Promise<Finding> {
  * Each API server replica behind default/kubernetes serves its own certificate; a load balancer in
  * front of them shows only one, so the replicas are checked one by one.
  */
-export async function apiServerEndpointFindings(ctx: CheckContext): Promise<Finding[]> {
+export async function apiServerEndpointFindings(ctx: CheckContext<CertificateReader>): Promise<Finding[]> {
   const server = ctx.target.server;
-  const endpoints = (await ctx.target.reader.apiServerEndpoints()).filter(
+  const endpoints = (await ctx.reader.apiServerEndpoints()).filter(
     (e) => !(e.host === server.host && e.port === server.port),
   );
   return mapLimit(endpoints, ctx.config.certificates.probeConcurrency, (e) =>
@@ -60,8 +61,8 @@ export async function apiServerEndpointFindings(ctx: CheckContext): Promise<Find
 }
 
 /** Kubelet serving certificates are often self-signed, so only their expiry is judged. */
-export async function kubeletFindings(ctx: CheckContext): Promise<Finding[]> {
-  const kubelets = await ctx.target.reader.kubeletEndpoints();
+export async function kubeletFindings(ctx: CheckContext<CertificateReader>): Promise<Finding[]> {
+  const kubelets = await ctx.reader.kubeletEndpoints();
   return mapLimit(kubelets, ctx.config.certificates.probeConcurrency, (k) =>
     handshakeFinding(
       ctx,

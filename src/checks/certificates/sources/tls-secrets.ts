@@ -1,7 +1,7 @@
 import type { Finding } from '../../../domain/finding.js';
 import type { CheckContext } from '../../check.js';
 import type { CertificateLocation } from '../certificate-finding.js';
-import type { TlsSecret } from '../certificate-reader.js';
+import type { CertificateReader, TlsSecret } from '../certificate-reader.js';
 import { CertificateParseError, parseCertificates } from '../parse-certificates.js';
 import { BundleCache, bundleFinding, decodeBase64 } from './bundle-finding.js';
 
@@ -57,11 +57,11 @@ export function secretFindings(ctx: CheckContext, s: TlsSecret, cache?: BundleCa
  * Walks TLS Secrets page by page as the API returns them (server-side type selector). Only findings
  * are kept: holding every Secret at once is what made other exporters run out of memory.
  */
-export async function tlsSecretFindings(ctx: CheckContext): Promise<Finding[]> {
+export async function tlsSecretFindings(ctx: CheckContext<CertificateReader>): Promise<Finding[]> {
   const findings: Finding[] = [];
   const cache = new BundleCache();
-  for await (const page of ctx.target.reader.tlsSecretPages(ctx.config.certificates.secretPageSize)) {
-    for (const s of page) findings.push(...secretFindings(ctx, s, cache));
+  for await (const page of ctx.reader.tlsSecretPages(ctx.config.certificates.secretPageSize)) {
+    for (const s of page) for (const f of secretFindings(ctx, s, cache)) findings.push(f);
   }
   return findings;
 }

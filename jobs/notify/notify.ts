@@ -1,0 +1,258 @@
+import { knownPlatform, type PerPlatform } from '../../src/chat/platforms.js';
+import type { AlertStore } from '../../src/alerts/alert-store.js';
+import { buildAlertMessage, threadLineFor } from '../../src/chat/build-alert-message.js';
+import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
+import type { PostedRef } from '../../src/chat/chat-message.js';
+import type { ChatPlatform } from '../../src/chat/chat-platform.js';
+import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
+import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
+
+/** What a notify job carries: one transition for one destination. */
+export interface NotifyJobData {
+  transition: Transition;
+  /** The alert as it was when enqueued; rendering uses the stored alert and falls back to this. */
+  alert: Alert;
+  platform: ChatPlatformName;
+  destination: string;
+  /** A pacing slot this job reserved and is waiting for (Redis time, ms). */
+  slotAt?: number;
+  /** Consecutive outage failures (5xx, timeouts), for the backoff. */
+  outageAttempts?: number;
+}
+
+export interface NotifyPacing {
+  /** Minimum gap between two messages to one destination, per platform (Slack: about 1 per second per channel). */
+  minIntervalMs: PerPlatform<number>;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  orderWaitMs: number;
+}
+
+/** The slice of a structured logger the outbox needs (pino satisfies it). */
+export interface NotifyLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface NotifyDeps {
+  platforms: ReadonlyMap<ChatPlatformName, ChatPlatform>;
+  alerts: Pick<AlertStore, 'get'>;
+  state: OutboxState;
+  pacing: NotifyPacing;
+  log: NotifyLog;
+  random?: () => number;
+}
+
+export type NotifyOutcome =
+  | { kind: 'delivered'; action: 'posted' | 'adopted' | 'updated'; ref: PostedRef; next?: number }
+  | { kind: 'skipped'; reason: string; next?: number }
+  | {
+      kind: 'wait';
+      reason: 'order' | 'pacing' | 'rate-limited' | 'outage';
+      delayMs: number;
+      /** Job data to keep for the next attempt. */
+      data: Pick<NotifyJobData, 'slotAt' | 'outageAttempts'>;
+    }
+  | { kind: 'failed'; error: ChatDeliveryError; next?: number };
+
+/** Stable per (transition, destination): the same string names the BullMQ job and its delivery steps. */
+export function deliveryIdFor(data: Pick<NotifyJobData, 'transition' | 'platform' | 'destination'>): string {
+  return `${data.transition.id}|${data.platform}|${data.destination}`;
+}
+
+/**
+ * Delivers one transition to one destination, safe to run any number of times (BullMQ is
+ * at-least-once). The first notification for an alert in a destination posts its message; later ones
+ * edit it from the alert's current state and add a line in its thread. Before posting, the platform is
+ * asked whether the message already exists (a worker killed between posting and recording it), so an
+ * incident is never posted twice. Waiting is returned, not slept: the worker turns it into a delayed job.
+ */
+export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps): Promise<NotifyOutcome> {
+  const { transition } = data;
+  const target: OutboxTarget = {
+    alertId: transition.alertId,
+    platform: data.platform,
+    destination: data.destination,
+  };
+  const fields = {
+    alertId: target.alertId,
+    transitionId: transition.id,
+    kind: transition.kind,
+    reason: transition.reason,
+    platform: target.platform,
+    destination: target.destination,
+  };
+  const platform = deps.platforms.get(data.platform);
+  if (!platform) {
+    const error = new ChatDeliveryError(
+      'invalid',
+      `no ${data.platform} platform is configured; cannot deliver`,
+    );
+    return failPermanently(target, transition, error, deps, fields);
+  }
+
+  const gate = await deps.state.gate(target, transition.seq);
+  if (gate === 'done') return { kind: 'skipped', reason: 'already delivered' };
+  if (gate === 'wait')
+    return { kind: 'wait', reason: 'order', delayMs: deps.pacing.orderWaitMs, data: keep(data) };
+
+  const slot = await deps.state.reserveSlot(
+    target,
+    deps.pacing.minIntervalMs[knownPlatform(data.platform)],
+    data.slotAt,
+  );
+  if (!slot.go) {
+    return {
+      kind: 'wait',
+      reason: 'pacing',
+      delayMs: slot.waitMs,
+      data: {
+        ...keep(data),
+        ...(slot.slotAt !== undefined ? { slotAt: slot.slotAt } : { slotAt: undefined }),
+      },
+    };
+  }
+
+  const alert = (await deps.alerts.get(transition.alertId)) ?? data.alert;
+  try {
+    const result = await send(platform, target, transition, alert, deliveryIdFor(data), deps);
+    const next = await deps.state.complete(target, transition.seq);
+    if (!result) {
+      deps.log.info(fields, 'nothing to edit: the alert was never posted here');
+      return { kind: 'skipped', reason: 'no message to edit', ...(next !== undefined ? { next } : {}) };
+    }
+    deps.log.info(
+      { ...fields, action: result.action, messageId: result.ref.messageId },
+      'notification delivered',
+    );
+    return { kind: 'delivered', ...result, ...(next !== undefined ? { next } : {}) };
+  } catch (err) {
+    if (!(err instanceof ChatDeliveryError)) throw err;
+    if (err.code === 'chat-rate-limited') {
+      // Slack's 429 names how long this channel must wait; other destinations keep their pace.
+      const waitMs = Math.max(err.retryAfterMs ?? 1000, 1);
+      await deps.state.block(target, waitMs);
+      deps.log.warn({ ...fields, retryAfterMs: waitMs }, 'destination rate-limited; waiting');
+      // The reserved slot is void: after the wait every job reserves afresh, one at a time.
+      return {
+        kind: 'wait',
+        reason: 'rate-limited',
+        delayMs: waitMs,
+        data: { slotAt: undefined, outageAttempts: data.outageAttempts },
+      };
+    }
+    if (err.retryable) {
+      // A long outage must not lose notifications: back off up to a cap and keep trying, forever.
+      const attempts = (data.outageAttempts ?? 0) + 1;
+      const delayMs = backoffMs(attempts, deps);
+      deps.log.warn(
+        { ...fields, code: err.code, attempts, delayMs, error: err.message },
+        'chat unavailable; will retry',
+      );
+      return {
+        kind: 'wait',
+        reason: 'outage',
+        delayMs,
+        data: { slotAt: undefined, outageAttempts: attempts },
+      };
+    }
+    return failPermanently(target, transition, err, deps, fields);
+  }
+}
+
+async function send(
+  platform: ChatPlatform,
+  target: OutboxTarget,
+  transition: Transition,
+  alert: Alert,
+  deliveryId: string,
+  deps: NotifyDeps,
+): Promise<{ action: 'posted' | 'adopted' | 'updated'; ref: PostedRef } | undefined> {
+  const message = buildAlertMessage(alert);
+  const steps = await deps.state.steps(deliveryId);
+  let ref = await deps.state.getPosted(target);
+  let adopted = false;
+  // Only a delivery that already started posting (marked below) can have left a message nobody
+  // recorded, so only then is history searched: Slack allows about 50 conversations.history reads a
+  // minute per workspace, and a burst of new alerts must not spend them (BENCHMARKS.md, delivery).
+  if (!ref && steps.has('posting')) {
+    ref = await findPosted(platform, target, alert, deps);
+    if (ref) {
+      await deps.state.setPosted(target, ref);
+      adopted = true;
+    }
+  }
+  // A silent transition (held, de-escalated) edits an existing message, never posts one.
+  if (!ref && !transition.notify) return undefined;
+  if (!ref) {
+    // Marked before the call: if this worker dies after posting, the rerun adopts the message found
+    // by findPosted and knows it was its own post (no thread line for it).
+    await deps.state.markStep(deliveryId, 'posting');
+    ref = await platform.post(target.destination, message);
+    await deps.state.setPosted(target, ref);
+    return { action: 'posted', ref };
+  }
+  if (!steps.has('updated')) {
+    await platform.update(ref, message);
+    await deps.state.markStep(deliveryId, 'updated');
+  }
+  // The post this job made itself needs no thread line (the message already says it); silent
+  // transitions only edit the message, so nobody is pinged.
+  if (transition.notify && !steps.has('posting') && !steps.has('replied')) {
+    await platform.reply(ref, threadLineFor(transition, alert));
+    await deps.state.markStep(deliveryId, 'replied');
+  }
+  return { action: adopted ? 'adopted' : 'updated', ref };
+}
+
+/**
+ * Asks the platform for a message of this alert posted since it opened. A permanent failure of the
+ * lookup alone (say, a missing history scope) must not stop the notification: it is logged and
+ * treated as "none found". Retryable failures propagate and the job waits like any other.
+ */
+async function findPosted(
+  platform: ChatPlatform,
+  target: OutboxTarget,
+  alert: Alert,
+  deps: NotifyDeps,
+): Promise<PostedRef | null> {
+  try {
+    return await platform.findPosted(target.destination, target.alertId, new Date(alert.openedAt));
+  } catch (err) {
+    if (!(err instanceof ChatDeliveryError) || err.retryable) throw err;
+    deps.log.warn(
+      { alertId: target.alertId, destination: target.destination, code: err.code, error: err.message },
+      'cannot look for an earlier post of this alert; posting without that check',
+    );
+    return null;
+  }
+}
+
+async function failPermanently(
+  target: OutboxTarget,
+  transition: Transition,
+  error: ChatDeliveryError,
+  deps: NotifyDeps,
+  fields: object,
+): Promise<NotifyOutcome> {
+  // Later notifications of this alert must not wait forever behind one that can never go out.
+  const next = await deps.state.complete(target, transition.seq);
+  deps.log.error(
+    { ...fields, audit: true, code: error.code, error: error.message },
+    `notification not delivered: ${error.message}`,
+  );
+  return { kind: 'failed', error, ...(next !== undefined ? { next } : {}) };
+}
+
+function keep(data: NotifyJobData): Pick<NotifyJobData, 'slotAt' | 'outageAttempts'> {
+  return { slotAt: data.slotAt, outageAttempts: data.outageAttempts };
+}
+
+/** Exponential from retryInitialMs, capped at retryMaxMs, with ±20 % jitter so replicas do not retry in step. */
+export function backoffMs(attempts: number, deps: Pick<NotifyDeps, 'pacing' | 'random'>): number {
+  const { retryInitialMs, retryMaxMs } = deps.pacing;
+  const base = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(attempts - 1, 30));
+  const jitter = 0.8 + 0.4 * (deps.random ?? Math.random)();
+  return Math.max(1, Math.round(Math.min(retryMaxMs, base * jitter)));
+}

@@ -1,0 +1,283 @@
+import type { Worker } from 'bullmq';
+import type { AlertStore } from '../src/alerts/alert-store.js';
+import { lifecyclePolicy, type LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
+import { routeAlert } from '../src/alerts/route-alert.js';
+import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
+import type { ChatPlatform } from '../src/chat/chat-platform.js';
+import type { RunChecksDeps } from '../src/checks/run-checks.js';
+import type { VigilConfig } from '../src/config/config-schema.js';
+import type { OutboxConfig, ScheduledCheck } from '../src/config/schedules-config.js';
+import type { ChatPlatformName } from '../src/domain/alert.js';
+import { RedisCheckFailures } from '../src/redis/redis-check-failures.js';
+import type { RedisClient } from '../src/redis/redis-connection.js';
+import { RedisOutboxState } from '../src/redis/redis-outbox-state.js';
+import { RedisTransitionRelay } from '../src/redis/redis-transition-relay.js';
+import { createQueues, type VigilQueues } from './create-queues.js';
+import { createHeartbeat } from './housekeeping/heartbeat.js';
+import type { HousekeepingObserver } from './housekeeping/housekeeping.js';
+import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler.js';
+import { startHousekeepingWorker } from './housekeeping/housekeeping-worker.js';
+import type { NotifyLog } from './notify/notify.js';
+import type { NotifyObserver } from './notify/notify-observer.js';
+import { startNotifyWorker } from './notify/notify-worker.js';
+import { Outbox } from './notify/outbox.js';
+import { readOutboxStats, type OutboxStats } from './notify/outbox-stats.js';
+import { jobNames } from './queue/queue-names.js';
+import { planSchedules } from './queue/schedule-plan.js';
+import {
+  checkJobOptions,
+  enqueueStartupRuns,
+  syncCheckSchedulers,
+  type SyncResult,
+} from './run-check/check-schedulers.js';
+import { startRunCheckWorker } from './run-check/run-check-worker.js';
+import type { RunObserver } from './run-check/run-observer.js';
+import { assessSchedules, runWatchdog } from './watchdog/watchdog.js';
+import { startWatchdogTimer } from './watchdog/watchdog-timer.js';
+
+export interface JobsOptions {
+  config: Readonly<VigilConfig>;
+  /** Overrides `config.outbox` (tests use short paces). */
+  outbox?: OutboxConfig;
+  /**
+   * `bullmq`: a client made with `createRedisConnection({ forBullMQ: true })` (BullMQ needs
+   * maxRetriesPerRequest null; workers duplicate it for their blocking reads). `store`: a normal
+   * client for the outbox's own keys, whose commands should fail fast rather than hang.
+   */
+  redis: { bullmq: RedisClient; store: RedisClient };
+  /** BullMQ and vigil key prefix (createRedisConnection's `prefix`). */
+  prefix: string;
+  checks: RunChecksDeps;
+  alerts: AlertStore;
+  snapshots: SnapshotStore;
+  platforms: ReadonlyMap<ChatPlatformName, ChatPlatform>;
+  log: NotifyLog;
+  now(): Date;
+  /**
+   * Which parts this process runs; all by default. `housekeeping`: its worker, and (with
+   * `schedulers`) its cluster-wide scheduler.
+   */
+  run?: Partial<
+    Record<
+      'schedulers' | 'startupRuns' | 'checkWorker' | 'notifyWorker' | 'watchdog' | 'housekeeping',
+      boolean
+    >
+  >;
+  /** Told about every run, notification attempt and housekeeping cycle (src/metrics). */
+  observe?: { runs?: RunObserver; notifications?: NotifyObserver; housekeeping?: HousekeepingObserver };
+  /** Pinged after every healthy housekeeping cycle (VIGIL_HEARTBEAT_URL). */
+  heartbeat?: { url: string; method: 'GET' | 'POST' };
+  /** Lifecycle policy; from `config.alerts` by default. */
+  policy?: LifecyclePolicy;
+  /** Test knobs: BullMQ lock and stall timings. */
+  timings?: { lockDurationMs?: number; stalledIntervalMs?: number };
+}
+
+export type RunOutcome =
+  { state: 'completed'; result: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
+
+export interface WatchdogStatus {
+  lastTickAt?: string;
+  /** Clusters whose scheduled checks are not running, as of the last good tick. */
+  stale: string[];
+  /** Why the last tick failed (Redis unreachable); cleared by the next good tick. */
+  error?: string;
+}
+
+export interface Jobs {
+  /** Hands transitions to chat (the handlers' `notify` dependency). */
+  outbox: Outbox;
+  queues: VigilQueues;
+  schedulers: SyncResult | undefined;
+  /** Queues one run now (`/k8s check prod`); returns the job (run) id. */
+  runNow(cluster: string, check: ScheduledCheck): Promise<string>;
+  /** Polls a run until it finishes or `timeoutMs` passes (to answer `/k8s check` later). */
+  waitForRun(id: string, timeoutMs: number): Promise<RunOutcome>;
+  /** This replica's watchdog, for /readyz: when it last ticked, what it found, its last error. */
+  watchdogStatus(): WatchdogStatus;
+  /** The notify queue's backlog, cluster-wide (for /metrics). */
+  outboxStats(): Promise<OutboxStats>;
+  /** Stops the watchdog, lets running jobs finish, closes workers and queues (not the Redis clients). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `vigil serve` needs from the jobs, in start order: validate the schedules, upsert and
+ * prune the job schedulers, queue the start-up runs, start the run-check, notify and housekeeping
+ * workers and the watchdog. Any number of replicas may call it with the same config.
+ */
+export async function startJobs(options: JobsOptions): Promise<Jobs> {
+  const { config, prefix } = options;
+  const run = {
+    schedulers: true,
+    startupRuns: true,
+    checkWorker: true,
+    notifyWorker: true,
+    watchdog: true,
+    housekeeping: true,
+    ...options.run,
+  };
+  const plan = planSchedules(config);
+  const outboxConfig = options.outbox ?? options.config.outbox;
+  const policy = options.policy ?? lifecyclePolicy(config.alerts);
+  const connection = options.redis.bullmq;
+  const queues = createQueues(connection, prefix);
+  const state = new RedisOutboxState(options.redis.store, prefix);
+  const failures = new RedisCheckFailures(options.redis.store, prefix);
+  const outbox = new Outbox({
+    queue: queues.notify,
+    state,
+    relay: new RedisTransitionRelay(options.redis.store, prefix),
+    alerts: options.alerts,
+    route: (alert) => routeAlert(alert, config.alerts),
+    log: options.log,
+  });
+  const retry = config.schedules.retry;
+
+  let schedulers: SyncResult | undefined;
+  if (run.schedulers) schedulers = await syncCheckSchedulers(queues.checks, plan, retry);
+  if (run.schedulers && run.housekeeping) {
+    await syncHousekeepingScheduler(
+      queues.housekeeping,
+      config.schedules.housekeeping,
+      config.schedules.timezone,
+    );
+  }
+  if (run.startupRuns && config.schedules.runOnStart) {
+    await enqueueStartupRuns(queues.checks, plan, {
+      dedupeSeconds: config.schedules.startupDedupeSeconds,
+      retry,
+    });
+  }
+
+  const workers: Worker[] = [];
+  if (run.checkWorker) {
+    workers.push(
+      startRunCheckWorker({
+        connection,
+        prefix,
+        deps: {
+          config,
+          checks: options.checks,
+          snapshots: options.snapshots,
+          alerts: options.alerts,
+          policy,
+          outbox,
+        },
+        failures,
+        ...(options.observe?.runs ? { observer: options.observe.runs } : {}),
+        log: options.log,
+        ...options.timings,
+      }),
+    );
+  }
+  if (run.notifyWorker) {
+    workers.push(
+      startNotifyWorker({
+        connection,
+        prefix,
+        queue: queues.notify,
+        concurrency: outboxConfig.concurrency,
+        deps: {
+          platforms: options.platforms,
+          alerts: options.alerts,
+          state,
+          pacing: outboxConfig,
+          log: options.log,
+        },
+        ...(options.observe?.notifications ? { observer: options.observe.notifications } : {}),
+        ...options.timings,
+      }),
+    );
+  }
+  const startedAt = options.now();
+  if (run.housekeeping) {
+    workers.push(
+      startHousekeepingWorker({
+        connection,
+        prefix,
+        deps: {
+          alerts: options.alerts,
+          policy,
+          outbox,
+          now: options.now,
+          staleClusters: async (at) =>
+            assessSchedules({
+              plan,
+              lastRuns: await options.snapshots.lastRuns(),
+              failures: new Map(),
+              now: at,
+              startedAt,
+              tolerance: config.schedules.watchdog,
+            })
+              .filter((f) => f.severity !== 'ok')
+              .map((f) => f.cluster),
+          ...(options.heartbeat
+            ? { heartbeat: createHeartbeat({ ...options.heartbeat, log: options.log }) }
+            : {}),
+        },
+        ...(options.observe?.housekeeping ? { observer: options.observe.housekeeping } : {}),
+        log: options.log,
+        ...options.timings,
+      }),
+    );
+  }
+  let status: WatchdogStatus = { stale: [] };
+  const watchdogDeps = {
+    plan,
+    snapshots: options.snapshots,
+    failures,
+    alerts: options.alerts,
+    policy,
+    outbox,
+    now: options.now,
+    startedAt,
+    tolerance: config.schedules.watchdog,
+  };
+  const watchdog = run.watchdog
+    ? startWatchdogTimer({
+        pattern: config.schedules.watchdog.pattern,
+        timezone: config.schedules.timezone,
+        log: options.log,
+        tick: async (at) => {
+          try {
+            const result = await runWatchdog(at, watchdogDeps);
+            status = { lastTickAt: options.now().toISOString(), stale: result.stale };
+          } catch (err) {
+            status = { ...status, error: err instanceof Error ? err.message : String(err) };
+            throw err;
+          }
+        },
+      })
+    : undefined;
+
+  return {
+    outbox,
+    queues,
+    schedulers,
+    async runNow(cluster, check) {
+      const job = await queues.checks.add(jobNames.runCheck, { cluster, check }, checkJobOptions(retry));
+      return job.id ?? '';
+    },
+    async waitForRun(id, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const job = await queues.checks.getJob(id);
+        const state = await job?.getState();
+        if (job && state === 'completed') return { state: 'completed', result: job.returnvalue as unknown };
+        if (job && state === 'failed') return { state: 'failed', reason: job.failedReason };
+        if (Date.now() >= deadline) return { state: 'pending' };
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(500, Math.max(1, deadline - Date.now()))),
+        );
+      }
+    },
+    watchdogStatus: () => status,
+    outboxStats: () => readOutboxStats(queues.notify, Date.now()),
+    async stop() {
+      await watchdog?.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+    },
+  };
+}

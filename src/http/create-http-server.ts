@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { logger } from '../logger.js';
+import { closableServer, type ClosableServer } from './closable-server.js';
+import { declaredBodyTooLarge } from './declared-body-too-large.js';
+import { healthRoutes, type Readiness } from './health-routes.js';
+import type { HttpRoute } from './http-route.js';
+
+export interface HttpServerOptions {
+  /** Every route besides `/healthz` and `/readyz`: the chat platforms' inbound routes, `/metrics`. */
+  routes: readonly HttpRoute[];
+  /** Answers GET /readyz. */
+  readiness: Readiness;
+  /** Body limit of routes that declare none; chat payloads are a few KiB. */
+  defaultBodyLimitBytes?: number;
+  /** A request (headers and body) must arrive within this; a slow client cannot hold a socket. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+}
+
+export type HttpServer = ClosableServer;
+
+export const defaultHttpBodyLimitBytes = 1024 * 1024;
+
+const log = logger.child({ component: 'http' });
+
+/**
+ * vigil's one HTTP server: `/healthz`, `/readyz` and the given routes on one port, whichever chat
+ * platforms run. Anything else is 404 (a known path asked with another method too, as before);
+ * a handler that throws or rejects is logged and answered 500. Two routes on the same method and
+ * path are a wiring mistake and refused here, at start-up.
+ */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const all = [...healthRoutes(options.readiness), ...options.routes];
+  const byKey = new Map<string, HttpRoute>();
+  for (const route of all) {
+    const key = `${route.method.toUpperCase()} ${route.path}`;
+    if (byKey.has(key)) throw new Error(`two HTTP routes for ${key}: each method and path is served once`);
+    byKey.set(key, route);
+  }
+  const defaultLimit = options.defaultBodyLimitBytes ?? defaultHttpBodyLimitBytes;
+  const server = createServer(
+    {
+      requestTimeout: options.requestTimeoutMs ?? 15_000,
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+    },
+    (req, res) => {
+      const path = pathOf(req);
+      const route = byKey.get(`${(req.method ?? 'GET').toUpperCase()} ${path}`);
+      if (!route) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const limit = route.bodyLimitBytes ?? defaultLimit;
+      if (declaredBodyTooLarge(req.headers['content-length'], limit)) {
+        log.warn({ path, limit }, 'rejected a request body over the size limit');
+        // The body is not read, so the connection cannot be reused.
+        res.writeHead(413, { connection: 'close' });
+        res.end();
+        return;
+      }
+      serve(route, req, res, path);
+    },
+  );
+  return closableServer(server);
+}
+
+function serve(route: HttpRoute, req: IncomingMessage, res: ServerResponse, path: string): void {
+  Promise.resolve()
+    .then(() => route.handler(req, res))
+    .catch((error: unknown) => {
+      log.error({ err: error, path }, 'route handler failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+}
+
+/** The request's path; a target that does not parse as a URL matches no route (404) instead of throwing. */
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
