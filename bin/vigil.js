@@ -16,12 +16,14 @@ if (major < 22) {
 }
 
 const compiled = new URL('../dist/src/main.js', import.meta.url);
-let main;
+let runCli;
 if (existsSync(compiled)) {
-  ({ main } = await import(compiled.href));
+  ({ runCli } = await import(compiled.href));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(new URL('../src/main.ts', import.meta.url).href));
+  ({ runCli } = await import(new URL('../src/main.ts', import.meta.url).href));
 }
-process.exitCode = await main(process.argv.slice(2));
+// Not awaited here: runCli sets the exit code itself and reports a run that never finished, which
+// an awaited promise would turn into Node's "unsettled top-level await" and exit 13.
+runCli(process.argv.slice(2));

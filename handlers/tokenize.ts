@@ -1,3 +1,5 @@
+import { isInvisible, stripZeroWidth } from '../src/chat/clean-text.js';
+
 /** One word of a command, with where it was in the text (so a note can be taken verbatim). */
 export interface Token {
   value: string;
@@ -35,8 +37,13 @@ function closingSet(open: string): Set<string> | undefined {
  * Splits on whitespace; a word that starts with a quote runs to the matching quote (`ack a1 "on it"`).
  * Quotes inside a word are literal, so `it's` needs no escaping. With `limit`, stops after that many
  * words and returns the rest of the text as is.
+ *
+ * Zero-width characters are removed first (positions refer to the text without them), and an
+ * unquoted word of nothing but control or format characters is no word: what the user sees is what
+ * is parsed, never an `unexpected ""` for something that looks like nothing.
  */
-export function tokenize(text: string, limit = Infinity): Tokenized {
+export function tokenize(typed: string, limit = Infinity): Tokenized {
+  const text = stripZeroWidth(typed);
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length && tokens.length < limit) {
@@ -57,7 +64,9 @@ export function tokenize(text: string, limit = Infinity): Tokenized {
       continue;
     }
     while (i < text.length && !/\s/.test(text[i] ?? '')) i++;
-    tokens.push({ value: text.slice(start, i), start, end: i, quoted: false });
+    const value = text.slice(start, i);
+    if (!isInvisible(value)) tokens.push({ value, start, end: i, quoted: false });
   }
-  return { tokens, rest: text.slice(i).trim() };
+  const rest = text.slice(i).trim();
+  return { tokens, rest: isInvisible(rest) ? '' : rest };
 }

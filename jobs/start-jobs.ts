@@ -4,6 +4,7 @@ import { lifecyclePolicy, type LifecyclePolicy } from '../src/alerts/lifecycle-p
 import { routeAlert } from '../src/alerts/route-alert.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
+import type { HeldDestination } from '../src/chat/outbox-state.js';
 import type { RunChecksDeps } from '../src/checks/run-checks.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
 import type { OutboxConfig, ScheduledCheck } from '../src/config/schedules-config.js';
@@ -19,7 +20,7 @@ import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler
 import { startHousekeepingWorker } from './housekeeping/housekeeping-worker.js';
 import type { NotifyLog } from './notify/notify.js';
 import type { NotifyObserver } from './notify/notify-observer.js';
-import { startNotifyWorker } from './notify/notify-worker.js';
+import { promoteJobs, startNotifyWorker } from './notify/notify-worker.js';
 import { Outbox } from './notify/outbox.js';
 import { readOutboxStats, type OutboxStats } from './notify/outbox-stats.js';
 import { jobNames } from './queue/queue-names.js';
@@ -97,6 +98,13 @@ export interface Jobs {
   watchdogStatus(): WatchdogStatus;
   /** The notify queue's backlog, cluster-wide (for /metrics). */
   outboxStats(): Promise<OutboxStats>;
+  /** Destinations notifications wait for because their platform does not know them yet (every replica's). */
+  heldDestinations(): Promise<HeldDestination[]>;
+  /**
+   * A platform registered a destination under any of `names` (a Teams conversation's alias and id):
+   * notifications held for it are woken now instead of at the end of their backoff. Returns how many.
+   */
+  releaseHeld(platform: ChatPlatformName, names: readonly string[]): Promise<number>;
   /** Stops the watchdog, lets running jobs finish, closes workers and queues (not the Redis clients). */
   stop(): Promise<void>;
 }
@@ -274,6 +282,17 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     },
     watchdogStatus: () => status,
     outboxStats: () => readOutboxStats(queues.notify, Date.now()),
+    heldDestinations: () => state.held(),
+    async releaseHeld(platform, names) {
+      // Aliases resolve case-insensitively (src/chat/conversation-store.ts), so they match that way.
+      const wanted = new Set(names.map((n) => n.toLowerCase()));
+      const held = (await state.held()).filter(
+        (h) => h.platform === platform && wanted.has(h.destination.toLowerCase()),
+      );
+      let promoted = 0;
+      for (const h of held) promoted += await promoteJobs(queues.notify, await state.release(h));
+      return promoted;
+    },
     async stop() {
       await watchdog?.stop();
       await Promise.all(workers.map((w) => w.close()));

@@ -5,6 +5,7 @@ import { handleCommand } from '../handlers/handle-command.js';
 import type { HandlerDeps } from '../handlers/handler-deps.js';
 import { permissionGroupIds } from '../handlers/permissions.js';
 import { routedDestinations } from './alerts/route-alert.js';
+import { announcingConversationStore } from './chat/announcing-conversation-store.js';
 import { buildAlertMessage } from './chat/build-alert-message.js';
 import type { ChatPlatform } from './chat/chat-platform.js';
 import type { ActionRequest, CommandRequest } from './chat/chat-message.js';
@@ -26,7 +27,9 @@ import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './redis/redis-connection.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
 import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
+import { RedisReplayGuard } from './redis/redis-replay-guard.js';
 import { createRedisStores } from './redis/redis-stores.js';
+import { withinTime } from './runtime/within-time.js';
 import { planSchedules } from '../jobs/queue/schedule-plan.js';
 import { startJobs, type Jobs, type JobsOptions } from '../jobs/start-jobs.js';
 
@@ -45,11 +48,24 @@ export interface AppOptions {
   checks?: Partial<RunChecksDeps>;
   /** Extra HTTP routes on the same port, besides the platforms' own and `/metrics`. */
   routes?: HttpRoute[];
+  /** How long connecting to Redis may take at start-up (ioredis itself would retry forever). */
+  redisConnectTimeoutMs?: number;
+  /** How long stop() waits for a graceful shutdown before it drops the connections. */
+  stopTimeoutMs?: number;
 }
 
 export interface App {
-  /** Starts the queue and the HTTP server; resolves with the bound port. */
+  /**
+   * Starts the queue and the HTTP server; resolves with the bound port. A failure on the way (Redis
+   * unreachable, wrong credentials) stops whatever had started before it rejects, so nothing is
+   * left running.
+   */
   start(): Promise<{ port: number }>;
+  /**
+   * Drains: HTTP, then workers, then Redis, within `stopTimeoutMs`; past that the Redis connections
+   * are dropped and it resolves anyway (Redis gone: a graceful close would wait forever). Safe to
+   * call more than once, and before or after a failed start.
+   */
   stop(): Promise<void>;
   /** For tests and operators: the running scheduling, once started. */
   readonly scheduling: Jobs | undefined;
@@ -57,6 +73,8 @@ export interface App {
 
 /** How long `/k8s check` waits for its runs before answering "still running". */
 const CHECK_ANSWER_TIMEOUT_MS = 5 * 60_000;
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 8_000;
 
 /**
  * The composition root of `vigil serve` (ARCHITECTURE.md): builds every adapter from config and
@@ -70,8 +88,13 @@ export function createApp(options: AppOptions): App {
   const { config, serve } = options;
   const now = options.now ?? (() => new Date());
   const log = logger.child({ component: 'serve' });
-  const onRedisError = (which: string) => (err: Error) =>
+  // The last connection error, to say why Redis cannot be reached (ioredis' own rejection is only
+  // "Connection is closed.").
+  let lastRedisError: string | undefined;
+  const onRedisError = (which: string) => (err: Error) => {
+    lastRedisError = err.message;
     log.warn({ err: { message: err.message }, which }, 'redis connection error (retrying)');
+  };
   const storeConn = createRedisConnection({
     url: serve.redisUrl,
     prefix: serve.redisPrefix,
@@ -165,12 +188,21 @@ export function createApp(options: AppOptions): App {
       if (status && !status.ready)
         return { ready: false, detail: `${name}: ${status.detail ?? 'not ready'}` };
     }
+    let held: Awaited<ReturnType<Jobs['heldDestinations']>>;
     try {
-      await withTimeout(storeConn.redis.ping(), 1_000);
+      await withinTime(storeConn.redis.ping(), 1_000, 'redis ping');
+      held = await withinTime(scheduling.heldDestinations(), 1_000, 'held destinations');
     } catch {
       return { ready: false, detail: 'redis unreachable' };
     }
-    return { ready: true };
+    // Still ready: a held destination waits for someone to add vigil there, not for this replica.
+    if (held.length === 0) return { ready: true };
+    const list = held.slice(0, 10).map((h) => `${h.platform}:${h.destination} (${h.jobs} since ${h.since})`);
+    const more = held.length > 10 ? ` and ${held.length - 10} more` : '';
+    return {
+      ready: true,
+      detail: `alerts held for destinations not registered yet: ${list.join(', ')}${more}`,
+    };
   };
 
   // Timed for /metrics (vigil_command_duration_seconds); the verb from the first word, bounded.
@@ -190,6 +222,7 @@ export function createApp(options: AppOptions): App {
   const onAction = (req: ActionRequest) =>
     timed(req.platform, `${req.action.kind}-button`, () => handleAction(req, handlerDeps));
 
+  const replayGuard = new RedisReplayGuard(storeConn.redis, serve.redisPrefix);
   const platformContext = (name: ChatPlatformName): ChatPlatformContext => ({
     onCommand,
     onAction,
@@ -197,7 +230,22 @@ export function createApp(options: AppOptions): App {
       const alert = await stores.alerts.get(id);
       return alert ? buildAlertMessage(alert) : null;
     },
-    conversations: new RedisConversationStore(storeConn.redis, serve.redisPrefix, name),
+    // Registering a conversation wakes the alerts held for it (jobs/notify/notify.ts).
+    conversations: announcingConversationStore(
+      new RedisConversationStore(storeConn.redis, serve.redisPrefix, name),
+      (names) => {
+        scheduling
+          ?.releaseHeld(name, names)
+          .then((woken) => {
+            if (woken > 0)
+              log.info({ platform: name, names, woken }, 'destination registered: held alerts go out');
+          })
+          .catch((err: unknown) =>
+            log.warn({ err, platform: name }, 'cannot wake the alerts held for a destination'),
+          );
+      },
+    ),
+    replayGuard,
     userGroupIds: permissionGroupIds(config.permissions, name),
     envelopes: new RedisEnvelopeDedupe(storeConn.redis, serve.redisPrefix, name),
     destinations: routedDestinations(config.alerts, name),
@@ -205,108 +253,146 @@ export function createApp(options: AppOptions): App {
     now,
   });
   let server: HttpServer | undefined;
+  let stopping: Promise<void> | undefined;
 
+  const stop = () => (stopping ??= stopAll());
   return {
     get scheduling() {
       return scheduling;
     },
     async start() {
       try {
-        await Promise.all([storeConn.redis.connect(), queueConn.redis.connect()]);
+        return await startAll();
       } catch (err) {
-        await Promise.allSettled([storeConn.close(), queueConn.close()]);
-        // The host only: a REDIS_URL may carry a password.
-        const where = new URL(serve.redisUrl).host;
-        throw new VigilError(
-          'redis-unreachable',
-          `cannot reach Redis at ${where} (${err instanceof Error ? err.message : String(err)}); start redis-server or set REDIS_URL`,
-          { retryable: true, cause: err },
-        );
-      }
-      for (const { module, settings } of configured) {
-        const created = await module.create(settings, platformContext(module.name));
-        running.set(module.name, created);
-        platforms.set(module.name, created.platform);
-      }
-      // Wrong credentials are a start-up error, not something to discover at the first alert.
-      for (const p of running.values()) await p.checkAuth();
-      scheduling = await startJobs({
-        config,
-        redis: { bullmq: queueConn.redis, store: storeConn.redis },
-        prefix: serve.redisPrefix,
-        checks: {
-          connect: (c) => loadClusterConnection({ ...c, requestTimeoutMs: c.requestTimeoutSeconds * 1000 }),
-          probeTls,
-          now,
-          checks: allChecks,
-          log: logger,
-          ...options.checks,
-        },
-        alerts: stores.alerts,
-        snapshots: stores.snapshots,
-        platforms,
-        log,
-        now,
-        observe: {
-          runs: metrics.runs,
-          notifications: metrics.notifications,
-          housekeeping: metrics.housekeeping,
-        },
-        ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
-        ...options.scheduling,
-      });
-      // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.
-      try {
-        for (const p of running.values()) await p.start?.();
-      } catch (err) {
+        // A half-started app (Redis connected, workers running) would keep the process alive.
         await stop();
         throw err;
       }
-      server = createHttpServer({
-        routes: [...[...running.values()].flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
-        readiness,
-      });
-      const bound = await server.start(serve.port, serve.host);
-      log.info(
-        {
-          port: bound.port,
-          platforms: [...platforms.keys()],
-          clusters: config.clusters.map((c) => c.name),
-          schedules: enabled.length,
-        },
-        'vigil serve started',
-      );
-      return bound;
     },
     stop,
   };
 
-  /** Inbound first (connections out, then HTTP), so no new work arrives while the workers drain. */
-  async function stop(): Promise<void> {
-    await Promise.allSettled([...running.values()].map((p) => p.stop?.()));
-    await server?.stop().catch(() => undefined);
-    await scheduling?.stop();
-    await Promise.allSettled([storeConn.close(), queueConn.close()]);
+  async function startAll(): Promise<{ port: number }> {
+    await connectRedis();
+    for (const { module, settings } of configured) {
+      const created = await module.create(settings, platformContext(module.name));
+      running.set(module.name, created);
+      platforms.set(module.name, created.platform);
+    }
+    // Wrong credentials are a start-up error, not something to discover at the first alert.
+    for (const p of running.values()) await p.checkAuth();
+    await warnUnregistered([...running.values()]);
+    scheduling = await startJobs({
+      config,
+      redis: { bullmq: queueConn.redis, store: storeConn.redis },
+      prefix: serve.redisPrefix,
+      checks: {
+        connect: (c) => loadClusterConnection({ ...c, requestTimeoutMs: c.requestTimeoutSeconds * 1000 }),
+        probeTls,
+        now,
+        checks: allChecks,
+        log: logger,
+        ...options.checks,
+      },
+      alerts: stores.alerts,
+      snapshots: stores.snapshots,
+      platforms,
+      log,
+      now,
+      observe: {
+        runs: metrics.runs,
+        notifications: metrics.notifications,
+        housekeeping: metrics.housekeeping,
+      },
+      ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
+      ...options.scheduling,
+    });
+    // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.
+    for (const p of running.values()) await p.start?.();
+    server = createHttpServer({
+      routes: [...[...running.values()].flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
+      readiness,
+    });
+    const bound = await server.start(serve.port, serve.host);
+    log.info(
+      {
+        port: bound.port,
+        platforms: [...platforms.keys()],
+        clusters: config.clusters.map((c) => c.name),
+        schedules: enabled.length,
+      },
+      'vigil serve started',
+    );
+    return bound;
+  }
+
+  async function connectRedis(): Promise<void> {
+    const ms = options.redisConnectTimeoutMs ?? REDIS_CONNECT_TIMEOUT_MS;
+    try {
+      await withinTime(
+        Promise.all([storeConn.redis.connect(), queueConn.redis.connect()]),
+        ms,
+        'connecting to Redis',
+      );
+    } catch (err) {
+      // The host only: a REDIS_URL may carry a password.
+      const where = new URL(serve.redisUrl).host;
+      const why = lastRedisError ?? (err instanceof Error ? err.message : String(err));
+      throw new VigilError(
+        'redis-unreachable',
+        `cannot reach Redis at ${where} (${why}); start redis-server or set REDIS_URL`,
+        { retryable: true, cause: err },
+      );
+    }
+  }
+
+  /** Routes naming destinations a platform cannot post to yet: their alerts will be held, so say so now. */
+  async function warnUnregistered(running: readonly RunningChatPlatform[]): Promise<void> {
+    for (const p of running) {
+      if (!p.unregisteredDestinations) continue;
+      const routed = routedDestinations(config.alerts, p.platform.name);
+      let unknown: string[] = [];
+      try {
+        unknown = routed.length > 0 ? await p.unregisteredDestinations(routed) : [];
+      } catch (err) {
+        // Only a warning is at stake; the alerts themselves are held either way.
+        log.warn({ err, platform: p.platform.name }, 'cannot check the routed destinations at start-up');
+      }
+      if (unknown.length === 0) continue;
+      log.warn(
+        { platform: p.platform.name, destinations: unknown },
+        `alerts.routes name ${p.platform.name} destinations vigil is not registered in yet: their alerts are held until vigil is added there`,
+      );
+    }
+  }
+
+  async function stopAll(): Promise<void> {
+    // Inbound first (connections out, then HTTP), so no new work arrives while the workers drain.
+    const graceful = (async () => {
+      await Promise.allSettled([...running.values()].map((p) => p.stop?.()));
+      await server?.stop().catch(() => undefined);
+      // Workers fail to close cleanly when Redis is gone; the connections are closed regardless.
+      await scheduling
+        ?.stop()
+        .catch((err: unknown) =>
+          log.warn({ err: { message: String(err) } }, 'the jobs did not stop cleanly'),
+        );
+      await Promise.allSettled([storeConn.close(), queueConn.close()]);
+    })();
+    const ms = options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+    try {
+      await withinTime(graceful, ms, 'stopping');
+    } catch {
+      // Redis gone: workers and QUIT wait for it forever. Dropping the sockets ends the reconnect
+      // loops of vigil's own clients; whatever BullMQ still holds ends with the process.
+      log.warn({ timeoutMs: ms }, 'shutdown did not finish in time; dropping the Redis connections');
+      storeConn.redis.disconnect();
+      queueConn.redis.disconnect();
+    }
   }
 }
 
 /** A command that needs the queue, asked in the seconds before it runs: worth a retry, not a bug report. */
 function stillStarting(): VigilError {
   return new VigilError('still-starting', 'vigil is still starting.', { retryable: true });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

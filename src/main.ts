@@ -163,16 +163,34 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/main.ts')) {
-  main(process.argv.slice(2)).then(
+/**
+ * Runs main() as the process: its result becomes the exit code, an unexpected error is reported on
+ * one line and exits 3. main() must settle; if the event loop ever runs dry before it does (a
+ * promise nobody will resolve), that is said and the exit is 3 too, never Node's bare "unsettled
+ * top-level await" (exit 13) nor a silent 0. bin/vigil.js and `node src/main.ts` both come here.
+ */
+export function runCli(argv: string[]): void {
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write('vigil: stopped before finishing: nothing was left to wait for (a bug in vigil)\n');
+    process.exitCode = 3;
+  });
+  main(argv).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (err: unknown) => {
+      settled = true;
       process.stderr.write(
         `vigil: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
       );
       process.exitCode = 3;
     },
   );
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/main.ts')) {
+  runCli(process.argv.slice(2));
 }

@@ -9,8 +9,11 @@ export interface NotifyAttempt {
    * error; `waiting`: put back to wait (`wait` says why); `error`: anything else (BullMQ retries).
    */
   outcome: 'posted' | 'adopted' | 'updated' | 'skipped' | 'failed' | 'waiting' | 'error';
-  /** `rate-limited` is the platform's 429; `order`, `pacing` and `outage` are vigil's own waits. */
-  wait?: 'order' | 'pacing' | 'rate-limited' | 'outage';
+  /**
+   * `rate-limited` is the platform's 429; `order`, `pacing` and `outage` are vigil's own waits;
+   * `held`: the destination is not registered with the platform yet (a Teams conversation).
+   */
+  wait?: 'order' | 'pacing' | 'rate-limited' | 'outage' | 'held';
 }
 
 /** Told about every notify attempt (src/metrics counts outcomes and 429s per platform). */

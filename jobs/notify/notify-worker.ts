@@ -32,7 +32,7 @@ export function startNotifyWorker(options: NotifyWorkerOptions): Worker<NotifyJo
     async (job: Job<NotifyJobData>, token?: string) => {
       let outcome: NotifyOutcome;
       try {
-        outcome = await deliverNotification(job.data, deps);
+        outcome = await deliverNotification(job.data, deps, job.id);
       } catch (err) {
         options.observer?.attempted(notifyAttempt(job.data.platform, 'error'));
         throw err;
@@ -41,6 +41,7 @@ export function startNotifyWorker(options: NotifyWorkerOptions): Worker<NotifyJo
       switch (outcome.kind) {
         case 'delivered':
           await wake(queue, job.data, outcome.next);
+          if (outcome.released) await promoteJobs(queue, outcome.released);
           return { action: outcome.action, messageId: outcome.ref.messageId };
         case 'skipped':
           await wake(queue, job.data, outcome.next);
@@ -97,6 +98,26 @@ export function startNotifyWorker(options: NotifyWorkerOptions): Worker<NotifyJo
   });
   worker.on('error', (err) => deps.log.error({ error: err.message }, 'notify worker error'));
   return worker;
+}
+
+/**
+ * Promotes delayed jobs by id (held ones whose destination is known now), so they need not sit out
+ * their backoff. Best effort: a job that is gone or already running is left alone.
+ */
+export async function promoteJobs(queue: Queue<NotifyJobData>, ids: readonly string[]): Promise<number> {
+  let promoted = 0;
+  for (const id of ids) {
+    try {
+      const job = await queue.getJob(id);
+      if (job && (await job.isDelayed())) {
+        await job.promote();
+        promoted++;
+      }
+    } catch {
+      // It wakes by itself when its backoff ends.
+    }
+  }
+  return promoted;
 }
 
 /** Promotes the next notification of the same alert and destination, so it need not sit out its wait. */

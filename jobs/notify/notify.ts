@@ -18,6 +18,8 @@ export interface NotifyJobData {
   slotAt?: number;
   /** Consecutive outage failures (5xx, timeouts), for the backoff. */
   outageAttempts?: number;
+  /** Attempts so far while the destination was not registered with its platform (held). */
+  heldAttempts?: number;
 }
 
 export interface NotifyPacing {
@@ -41,18 +43,29 @@ export interface NotifyDeps {
   state: OutboxState;
   pacing: NotifyPacing;
   log: NotifyLog;
+  /** Backoff while a destination is held (defaults: 10 s doubling up to 5 min); tests shorten it. */
+  hold?: { initialMs: number; maxMs: number };
   random?: () => number;
 }
 
+const defaultHold = { initialMs: 10_000, maxMs: 5 * 60_000 };
+
 export type NotifyOutcome =
-  | { kind: 'delivered'; action: 'posted' | 'adopted' | 'updated'; ref: PostedRef; next?: number }
+  | {
+      kind: 'delivered';
+      action: 'posted' | 'adopted' | 'updated';
+      ref: PostedRef;
+      next?: number;
+      /** Jobs that were held for this destination, now deliverable (this one was held and got through). */
+      released?: string[];
+    }
   | { kind: 'skipped'; reason: string; next?: number }
   | {
       kind: 'wait';
-      reason: 'order' | 'pacing' | 'rate-limited' | 'outage';
+      reason: 'order' | 'pacing' | 'rate-limited' | 'outage' | 'held';
       delayMs: number;
       /** Job data to keep for the next attempt. */
-      data: Pick<NotifyJobData, 'slotAt' | 'outageAttempts'>;
+      data: Pick<NotifyJobData, 'slotAt' | 'outageAttempts' | 'heldAttempts'>;
     }
   | { kind: 'failed'; error: ChatDeliveryError; next?: number };
 
@@ -68,7 +81,12 @@ export function deliveryIdFor(data: Pick<NotifyJobData, 'transition' | 'platform
  * asked whether the message already exists (a worker killed between posting and recording it), so an
  * incident is never posted twice. Waiting is returned, not slept: the worker turns it into a delayed job.
  */
-export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps): Promise<NotifyOutcome> {
+export async function deliverNotification(
+  data: NotifyJobData,
+  deps: NotifyDeps,
+  /** The BullMQ job, remembered while the destination is held so registering it can wake the job. */
+  jobId?: string,
+): Promise<NotifyOutcome> {
   const { transition } = data;
   const target: OutboxTarget = {
     alertId: transition.alertId,
@@ -126,7 +144,14 @@ export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps)
       { ...fields, action: result.action, messageId: result.ref.messageId },
       'notification delivered',
     );
-    return { kind: 'delivered', ...result, ...(next !== undefined ? { next } : {}) };
+    // The first delivery after a hold ends it for every job waiting on the same destination.
+    const released = data.heldAttempts ? await releaseHold(target, deps, fields) : [];
+    return {
+      kind: 'delivered',
+      ...result,
+      ...(next !== undefined ? { next } : {}),
+      ...(released.length > 0 ? { released } : {}),
+    };
   } catch (err) {
     if (!(err instanceof ChatDeliveryError)) throw err;
     if (err.code === 'chat-rate-limited') {
@@ -139,9 +164,10 @@ export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps)
         kind: 'wait',
         reason: 'rate-limited',
         delayMs: waitMs,
-        data: { slotAt: undefined, outageAttempts: data.outageAttempts },
+        data: { slotAt: undefined, outageAttempts: data.outageAttempts, heldAttempts: data.heldAttempts },
       };
     }
+    if (err.code === 'chat-not-registered') return hold(data, target, err, deps, fields, jobId);
     if (err.retryable) {
       // A long outage must not lose notifications: back off up to a cap and keep trying, forever.
       const attempts = (data.outageAttempts ?? 0) + 1;
@@ -154,7 +180,7 @@ export async function deliverNotification(data: NotifyJobData, deps: NotifyDeps)
         kind: 'wait',
         reason: 'outage',
         delayMs,
-        data: { slotAt: undefined, outageAttempts: attempts },
+        data: { slotAt: undefined, outageAttempts: attempts, heldAttempts: data.heldAttempts },
       };
     }
     return failPermanently(target, transition, err, deps, fields);
@@ -245,8 +271,51 @@ async function failPermanently(
   return { kind: 'failed', error, ...(next !== undefined ? { next } : {}) };
 }
 
-function keep(data: NotifyJobData): Pick<NotifyJobData, 'slotAt' | 'outageAttempts'> {
-  return { slotAt: data.slotAt, outageAttempts: data.outageAttempts };
+/**
+ * A destination its platform does not know yet (a Teams conversation vigil has not been added to):
+ * the alert waits for it instead of being dropped, retrying with a backoff up to `hold.maxMs`, and
+ * the destination is listed as held (/readyz, start-up warning) until a delivery gets through.
+ * Registering the conversation wakes the job at once (Jobs.releaseHeld).
+ */
+async function hold(
+  data: NotifyJobData,
+  target: OutboxTarget,
+  error: ChatDeliveryError,
+  deps: NotifyDeps,
+  fields: object,
+  jobId: string | undefined,
+): Promise<NotifyOutcome> {
+  const attempts = (data.heldAttempts ?? 0) + 1;
+  const { initialMs, maxMs } = deps.hold ?? defaultHold;
+  const delayMs = backoffMs(attempts, {
+    pacing: { ...deps.pacing, retryInitialMs: initialMs, retryMaxMs: maxMs },
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  await deps.state.hold(target, jobId ?? deliveryIdFor(data));
+  const line = { ...fields, attempts, delayMs, error: error.message };
+  const message = `held: ${target.platform} destination "${target.destination}" is not registered yet; the alert is delivered once it is`;
+  // Said loudly once per notification; the retries after that only at info.
+  if (attempts === 1) deps.log.warn(line, message);
+  else deps.log.info(line, message);
+  return {
+    kind: 'wait',
+    reason: 'held',
+    delayMs,
+    data: { slotAt: undefined, outageAttempts: data.outageAttempts, heldAttempts: attempts },
+  };
+}
+
+async function releaseHold(target: OutboxTarget, deps: NotifyDeps, fields: object): Promise<string[]> {
+  const released = await deps.state.release(target);
+  deps.log.info(
+    { ...fields, released: released.length },
+    `${target.platform} destination "${target.destination}" is registered now: held notifications go out`,
+  );
+  return released;
+}
+
+function keep(data: NotifyJobData): Pick<NotifyJobData, 'slotAt' | 'outageAttempts' | 'heldAttempts'> {
+  return { slotAt: data.slotAt, outageAttempts: data.outageAttempts, heldAttempts: data.heldAttempts };
 }
 
 /** Exponential from retryInitialMs, capped at retryMaxMs, with ±20 % jitter so replicas do not retry in step. */

@@ -1,4 +1,4 @@
-import { chatPlatformNames, knownPlatform } from '../chat/platforms.js';
+import { chatPlatformNames } from '../chat/platforms.js';
 import type { AlertRoute, RouteDestinations } from '../config/alerts-config.js';
 import type { Alert, ChatPlatformName } from '../domain/alert.js';
 import { compareSeverity, type Severity } from '../domain/severity.js';
@@ -47,13 +47,6 @@ export function routeAlert(alert: RoutableAlert, routing: Routing): Destination[
   return out;
 }
 
-/** Every destination of one platform that the routes and the default route name, each once, in order. */
-export function routedDestinations(routing: Routing, platform: ChatPlatformName): string[] {
-  const name = knownPlatform(platform);
-  const targets = [...routing.routes, ...(routing.defaultRoute ? [routing.defaultRoute] : [])];
-  return [...new Set(targets.flatMap((t) => t[name]))];
-}
-
 export function routeMatches(alert: RoutableAlert, match: AlertRoute['match']): boolean {
   if (match.cluster !== undefined && !anyGlob(match.cluster, alert.cluster)) return false;
   if (
@@ -89,4 +82,11 @@ function globToRegExp(pattern: string): RegExp {
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
   return new RegExp(`^${body}$`);
+}
+
+/** Every destination any route (or the default route) names on one platform, de-duplicated in order. */
+export function routedDestinations(routing: Routing, platform: ChatPlatformName): string[] {
+  const key = platform as keyof RouteDestinations;
+  const all = [...routing.routes, ...(routing.defaultRoute ? [routing.defaultRoute] : [])];
+  return [...new Set(all.flatMap((targets: Partial<RouteDestinations>) => targets[key] ?? []))];
 }

@@ -16,6 +16,16 @@ export type SlotVerdict =
   /** Wait `waitMs`; `slotAt` is the slot reserved for this job (absent while the destination is blocked). */
   | { go: false; waitMs: number; slotAt?: number };
 
+/** A destination whose platform does not know it yet (a Teams conversation vigil was not added to). */
+export interface HeldDestination {
+  platform: ChatPlatformName;
+  destination: string;
+  /** When the first notification was held for it (ISO). */
+  since: string;
+  /** Notification jobs waiting for it. */
+  jobs: number;
+}
+
 /**
  * The outbox's bookkeeping per chat destination, shared by every replica: jobs/notify/ uses it,
  * src/redis/redis-outbox-state.ts implements it. It keeps notifications in order per alert and
@@ -46,4 +56,10 @@ export interface OutboxState {
   /** Steps of one delivery already done (`posting`, `updated`, `replied`), so a rerun skips them. */
   steps(deliveryId: string): Promise<Set<string>>;
   markStep(deliveryId: string, step: string): Promise<void>;
+  /** Records that job `jobId` waits for a destination its platform does not know yet. */
+  hold(target: Pick<OutboxTarget, 'platform' | 'destination'>, jobId: string): Promise<void>;
+  /** Every held destination, oldest first. */
+  held(): Promise<HeldDestination[]>;
+  /** Ends the hold of a destination (it is known now); returns the jobs that waited for it. */
+  release(target: Pick<OutboxTarget, 'platform' | 'destination'>): Promise<string[]>;
 }

@@ -4,6 +4,7 @@ import type { ActionRequest, AlertMessage, CommandRequest, ReplyMessage } from '
 import type { ChatPlatform } from './chat-platform.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { EnvelopeDedupe } from './envelope-dedupe.js';
+import type { ReplayGuard } from './replay-guard.js';
 
 /**
  * A chat platform as vigil runs it: everything about it lives in its folder (src/chat/<name>/) and
@@ -67,6 +68,8 @@ export interface ChatPlatformContext {
   loadAlert(alertId: string): Promise<AlertMessage | null>;
   /** This platform's own conversations (in Redis, under its name), for platforms that must remember them. */
   conversations: ConversationStore;
+  /** Shared memory of requests already acted on, for platforms whose requests can be replayed. */
+  replayGuard: ReplayGuard;
   /** The user-group ids vigil.yaml's permissions name for this platform: all a platform must resolve. */
   userGroupIds: readonly string[];
   /**
@@ -119,4 +122,10 @@ export interface RunningChatPlatform {
   status?(): ChatPlatformStatus;
   /** Closes what `start()` opened, first thing when vigil stops, so no new work arrives. */
   stop?(): Promise<void>;
+  /**
+   * Of the destinations vigil.yaml routes alerts to, those the platform cannot post to yet because
+   * nobody has added vigil there (Teams conversations): warned about at start-up, and their alerts
+   * are held until they can be. Absent when every destination is reachable by its id (Slack).
+   */
+  unregisteredDestinations?(destinations: readonly string[]): Promise<string[]>;
 }

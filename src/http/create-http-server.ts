@@ -26,7 +26,8 @@ const log = logger.child({ component: 'http' });
 /**
  * vigil's one HTTP server: `/healthz`, `/readyz` and the given routes on one port, whichever chat
  * platforms run. Anything else is 404 (a known path asked with another method too, as before);
- * a handler that throws or rejects is logged and answered 500. Two routes on the same method and
+ * a handler that throws or rejects is logged and answered 500, and a stream error of a request or
+ * response is logged, so no handler can end the process. Two routes on the same method and
  * path are a wiring mistake and refused here, at start-up.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
@@ -66,12 +67,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 }
 
 function serve(route: HttpRoute, req: IncomingMessage, res: ServerResponse, path: string): void {
+  // A stream 'error' without a listener is thrown as an uncaught exception, which ends the process:
+  // a handler writing after end(), or destroying the request with an error, must cost one request.
+  req.on('error', (error) => log.warn({ err: { message: error.message }, path }, 'request stream failed'));
+  res.on('error', (error) => log.warn({ err: { message: error.message }, path }, 'response stream failed'));
   Promise.resolve()
     .then(() => route.handler(req, res))
     .catch((error: unknown) => {
       log.error({ err: error, path }, 'route handler failed');
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
+      try {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      } catch {
+        // The response is past saving (its socket is gone); the request is lost, the server is not.
+        res.destroy();
+      }
     });
 }
 

@@ -103,8 +103,7 @@ export function renderTable(
     for (const [check, section] of sections) {
       const inSection = rows.filter((f) => f.check === check);
       if (inSection.length > 0)
-        for (const line of renderSection(section, inSection, report.generatedAt, color))
-          lines.push(line);
+        for (const line of renderSection(section, inSection, report.generatedAt, color)) lines.push(line);
     }
     if (c.unobserved.length > 0) {
       lines.push('  Not observed in this mode:');

@@ -30,13 +30,18 @@ export interface RedisConnectionOptions {
   onError?: (err: Error) => void;
   /** Connect on the first command instead of now. */
   lazyConnect?: boolean;
+  /** How long close() lets QUIT take before it drops the socket. */
+  quitTimeoutMs?: number;
 }
 
 export interface RedisConnection {
   readonly redis: Redis;
   /** Without a trailing `:`; key builders add it. */
   readonly prefix: string;
-  /** Waits for pending replies, then closes (QUIT; disconnects at once if that fails); resolves once closed. */
+  /**
+   * Waits for pending replies, then closes (QUIT; disconnects if that fails or takes over
+   * `quitTimeoutMs`, and at once when not connected); resolves once closed, always in bounded time.
+   */
   close(): Promise<void>;
 }
 
@@ -77,16 +82,22 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     prefix,
     async close() {
       if (redis.status === 'end') return;
-      if (redis.status === 'wait') {
-        // lazyConnect and never used: nothing to flush.
+      if (redis.status !== 'ready') {
+        // Never connected (lazyConnect), or connecting/reconnecting to a Redis that is not there:
+        // nothing to flush, and QUIT would wait in the offline queue for a server that may never
+        // come (the reconnect loop would then keep the process alive forever).
         redis.disconnect();
         return;
       }
       const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+      // QUIT flushes what is pending; a server that stops answering meanwhile gets a disconnect.
+      const quitTimer = setTimeout(() => redis.disconnect(), options.quitTimeoutMs ?? 2_000);
       try {
         await redis.quit();
       } catch {
         redis.disconnect();
+      } finally {
+        clearTimeout(quitTimer);
       }
       // quit() resolves on the server's OK; the socket closes a moment later.
       if (!hasEnded(redis)) await ended;

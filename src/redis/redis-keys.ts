@@ -53,3 +53,11 @@ export function relayKeys(prefix: string) {
     index: `${base}-alerts`,
   };
 }
+
+/** The replay guard (redis-replay-guard.ts): requests already acted on, until their window closes. */
+export function replayKeys(prefix: string) {
+  return {
+    /** Exists (value `1`, with a TTL) once the request named by `key` was seen. */
+    seen: (key: string) => `${prefix}:replay:${key}`,
+  };
+}

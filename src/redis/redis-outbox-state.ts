@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { PostedRef } from '../chat/chat-message.js';
-import type { GateVerdict, OutboxState, OutboxTarget, SlotVerdict } from '../chat/outbox-state.js';
+import type {
+  GateVerdict,
+  HeldDestination,
+  OutboxState,
+  OutboxTarget,
+  SlotVerdict,
+} from '../chat/outbox-state.js';
+import type { ChatPlatformName } from '../domain/alert.js';
 import { LuaScript } from './redis-lua.js';
 
 // Redis TIME in ms: the one clock every replica shares, so pacing holds when their clocks drift.
@@ -160,5 +167,55 @@ export class RedisOutboxState implements OutboxState {
   async markStep(deliveryId: string, step: string): Promise<void> {
     const key = `${this.base}:steps:${deliveryId}`;
     await this.redis.multi().sadd(key, step).expire(key, this.ttlSeconds).exec();
+  }
+
+  // Held destinations: one hash `held` (field `platform|destination` -> since), and per destination
+  // a set of the job ids waiting for it. Platform names never contain `|`.
+  private heldField(t: Pick<OutboxTarget, 'platform' | 'destination'>): string {
+    return `${t.platform}|${t.destination}`;
+  }
+
+  async hold(target: Pick<OutboxTarget, 'platform' | 'destination'>, jobId: string): Promise<void> {
+    const jobs = this.destinationKey('held-jobs', target);
+    await this.redis
+      .multi()
+      .hsetnx(`${this.base}:held`, this.heldField(target), new Date().toISOString())
+      .sadd(jobs, jobId)
+      .expire(jobs, this.ttlSeconds)
+      .exec();
+  }
+
+  async held(): Promise<HeldDestination[]> {
+    const all = await this.redis.hgetall(`${this.base}:held`);
+    const entries = Object.entries(all).map(([field, since]) => {
+      const bar = field.indexOf('|');
+      return {
+        platform: field.slice(0, bar) as ChatPlatformName,
+        destination: field.slice(bar + 1),
+        since,
+      };
+    });
+    const counts = entries.length
+      ? ((await entries
+          .reduce((m, e) => m.scard(this.destinationKey('held-jobs', e)), this.redis.multi())
+          .exec()) ?? [])
+      : [];
+    const held = entries.map((e, i) => ({ ...e, jobs: Number(counts[i]?.[1] ?? 0) }));
+    // A destination whose waiting jobs are all gone (their set expired) is not held any more.
+    const stale = held.filter((h) => h.jobs === 0).map((h) => this.heldField(h));
+    if (stale.length > 0) await this.redis.hdel(`${this.base}:held`, ...stale);
+    return held.filter((h) => h.jobs > 0).sort((a, b) => a.since.localeCompare(b.since));
+  }
+
+  async release(target: Pick<OutboxTarget, 'platform' | 'destination'>): Promise<string[]> {
+    const jobs = this.destinationKey('held-jobs', target);
+    const result = await this.redis
+      .multi()
+      .smembers(jobs)
+      .del(jobs)
+      .hdel(`${this.base}:held`, this.heldField(target))
+      .exec();
+    const members = result?.[0]?.[1];
+    return Array.isArray(members) ? (members as string[]) : [];
   }
 }

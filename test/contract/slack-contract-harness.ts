@@ -19,6 +19,7 @@ import {
   slashCommandBody,
 } from '../fakes/slack/index.js';
 import { validateBlocks } from '../fakes/slack/validate-blocks.js';
+import { MemoryReplayGuard } from '../support/memory-replay-guard.js';
 import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
 
 const SECRET = 'contract-signing-secret';
@@ -35,8 +36,13 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
   const fake = await FakeSlackWebApi.start();
   fake.setChannel(GONE, 'not-member');
   const captured = capture();
+  const platform = createSlackPlatform({ botToken: fake.token, apiUrl: fake.apiUrl }, { timeoutMs: 1000 });
+  // As createSlack does at start-up: auth.test names the workspace the route accepts requests from.
+  const workspace = await platform.installedWorkspace();
   const route = createSlackRoute({
     env: { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl },
+    workspace: () => workspace,
+    replayGuard: new MemoryReplayGuard(),
     onCommand: async (req) => {
       captured.command(req);
       return { kind: 'reply', private: true, title: 'ok', sections: [] };
@@ -48,7 +54,6 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
   const server = createHttpServer({ routes: [route], readiness: () => true });
   const { port } = await server.start(0, '127.0.0.1');
   const events = `http://127.0.0.1:${port}/slack/events`;
-  const platform = createSlackPlatform({ botToken: fake.token, apiUrl: fake.apiUrl }, { timeoutMs: 1000 });
   const message = (ref: PostedRef) => fake.messages(ref.destination).find((m) => m.ts === ref.messageId);
 
   return {

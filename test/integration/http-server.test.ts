@@ -36,6 +36,45 @@ beforeAll(async () => {
           throw new Error('sync boom');
         },
       },
+      {
+        method: 'GET',
+        path: '/rejects-later',
+        handler: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          throw new Error('async boom');
+        },
+      },
+      {
+        method: 'GET',
+        path: '/throws-null',
+        handler: () => {
+          throw null;
+        },
+      },
+      {
+        method: 'GET',
+        path: '/writes-after-end',
+        handler: (_req, res) => {
+          res.end('done\n');
+          res.write('more');
+        },
+      },
+      {
+        method: 'GET',
+        path: '/half-written',
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('partial');
+          throw new Error('boom after the headers');
+        },
+      },
+      {
+        method: 'POST',
+        path: '/destroys-request',
+        handler: (req) => {
+          req.destroy(new Error('handler gave up on the body'));
+        },
+      },
     ],
   });
   base = `http://127.0.0.1:${(await server.start(0, '127.0.0.1')).port}`;
@@ -64,6 +103,21 @@ describe('createHttpServer', () => {
 
   it('answers 500 when a handler throws, and keeps serving', async () => {
     expect((await fetch(`${base}/throws`)).status).toBe(500);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('survives every way a handler can fail: late rejections, odd throws, stream errors', async () => {
+    expect((await fetch(`${base}/rejects-later`)).status).toBe(500);
+    expect((await fetch(`${base}/throws-null`)).status).toBe(500);
+    // Unguarded, the write after end() is an 'error' event nobody listens to: an uncaught exception.
+    const ended = await fetch(`${base}/writes-after-end`);
+    expect(await ended.text()).toBe('done\n');
+    // Headers already sent: the response is cut short, not turned into a 500.
+    const half = await fetch(`${base}/half-written`);
+    expect(half.status).toBe(200);
+    await half.text().catch(() => '');
+    await fetch(`${base}/destroys-request`, { method: 'POST', body: 'x'.repeat(10) }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledge } from '../../src/alerts/acknowledge.js';
+import { promoteJobs } from '../../jobs/notify/notify-worker.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import type { Alert } from '../../src/domain/alert.js';
 import { findingFor, maria, next, opened } from '../support/alert-fixtures.js';
@@ -239,6 +240,66 @@ describe('notify outbox on BullMQ (real redis-server, real workers)', () => {
       alertId: 'agone',
       code: 'chat-not-found',
       destination: 'C0PROD',
+    });
+  });
+
+  describe('a destination not registered with its platform yet (a Teams conversation vigil is not in)', () => {
+    const toOncall = () => [{ platform: 'teams' as const, destination: 'oncall' }];
+    const notRegistered = () =>
+      new ChatDeliveryError('not-registered', 'No Teams conversation is known as "oncall"');
+
+    it('holds the alert instead of dropping it, lists the destination, and delivers once woken', async () => {
+      const teams = new RecordingChatPlatform('teams');
+      let registered = false;
+      teams.fault = ({ kind }) => (kind === 'post' && !registered ? notRegistered() : undefined);
+      // A backoff longer than the test: only the wake-up can deliver it in time.
+      harness = startOutboxHarness(redis, {
+        platforms: [teams],
+        destinations: toOncall,
+        hold: { initialMs: 60_000, maxMs: 60_000 },
+      });
+      const open = opened('aheld', findingFor('prod', 'statefulset db/h'), new Date());
+      await harness.applyAndNotify(open, {});
+      await waitFor('the hold', async () => (await harness!.state.held()).length === 1);
+      expect(await harness.state.held()).toEqual([
+        { platform: 'teams', destination: 'oncall', since: expect.any(String), jobs: 1 },
+      ]);
+      expect(await harness.jobState('aheld-1', 'teams', 'oncall')).toBe('delayed');
+      expect(harness.log.lines.filter((l) => l.level === 'error')).toEqual([]);
+      expect(harness.log.lines.find((l) => l.level === 'warn')?.message).toMatch(
+        /^held: teams destination "oncall" is not registered yet/,
+      );
+
+      // What Jobs.releaseHeld does when the conversation store announces "oncall".
+      registered = true;
+      await promoteJobs(
+        harness.queue,
+        await harness.state.release({ platform: 'teams', destination: 'oncall' }),
+      );
+      await waitFor('the post', () => teams.callsOf('post').length === 1, 5_000);
+      expect(teams.postedFor('oncall', 'aheld')).toHaveLength(1);
+      expect(await harness.state.held()).toEqual([]);
+    });
+
+    it('retries with a backoff meanwhile; the first delivery ends the hold for the destination', async () => {
+      const teams = new RecordingChatPlatform('teams');
+      let registered = false;
+      teams.fault = ({ kind }) => (kind === 'post' && !registered ? notRegistered() : undefined);
+      harness = startOutboxHarness(redis, {
+        platforms: [teams],
+        destinations: toOncall,
+        hold: { initialMs: 100, maxMs: 200 },
+      });
+      for (const id of ['aheld1', 'aheld2']) {
+        await harness.applyAndNotify(opened(id, findingFor('prod', `statefulset db/${id}`), new Date()), {});
+      }
+      await waitFor('a few held attempts', () => teams.calls.filter((c) => c.failed).length >= 4);
+      expect((await harness.state.held())[0]?.jobs).toBe(2);
+      registered = true;
+      await waitFor('both posts', () => teams.callsOf('post').length === 2, 5_000);
+      await waitFor('the hold ended', async () => (await harness!.state.held()).length === 0);
+      expect(await harness.jobState('aheld1-1', 'teams', 'oncall')).toBe('completed');
+      expect(harness.log.lines.filter((l) => l.level === 'error')).toEqual([]);
     });
   });
 

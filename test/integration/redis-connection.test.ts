@@ -45,6 +45,25 @@ describe('createRedisConnection', () => {
     await c.close();
   });
 
+  it('closes at once when Redis is not there, even a BullMQ connection that would wait forever', async () => {
+    // A port nobody listens on: the connection keeps reconnecting, with QUIT stuck in its offline queue.
+    const gone = await startRedisServer();
+    const url = gone.url;
+    await gone.stop();
+    for (const forBullMQ of [false, true]) {
+      let attempts = 0;
+      const c = createRedisConnection({ url, forBullMQ, lazyConnect: true, onError: () => attempts++ });
+      await expect(c.redis.connect()).rejects.toThrow();
+      const started = Date.now();
+      await c.close();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // And it stops trying: no reconnect loop left to keep the process alive.
+      const after = attempts;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(attempts).toBe(after);
+    }
+  });
+
   it('refuses a bad prefix or URL with the fix, without echoing a password', () => {
     expect(errorOf(() => createRedisConnection({ url: server.url, prefix: 'vigil:' })).code).toBe(
       'redis-prefix-invalid',

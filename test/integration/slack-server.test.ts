@@ -2,7 +2,10 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActionRequest, CommandRequest, ReplyMessage } from '../../src/chat/chat-message.js';
+import type { ReplayGuard } from '../../src/chat/replay-guard.js';
+import { replayWindowSeconds } from '../../src/chat/slack/create-slack-route.js';
 import { createSlackGroupLookup, createSlackRoute } from '../../src/chat/slack/index.js';
+import type { SlackWorkspace } from '../../src/chat/slack/slack-workspace.js';
 import { VigilError } from '../../src/domain/vigil-error.js';
 import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import {
@@ -12,6 +15,8 @@ import {
   signSlackRequest,
   slashCommandBody,
 } from '../fakes/slack/index.js';
+import { blockActionsPayload, hostileSlackBodies } from '../fixtures/hostile/slack-bodies.js';
+import { MemoryReplayGuard } from '../support/memory-replay-guard.js';
 
 /**
  * The inbound side over real HTTP: the Slack route (Bolt's receiver behind vigil's guard) mounted on
@@ -26,6 +31,10 @@ let ready: boolean | { ready: boolean; detail?: string } = true;
 let fake: FakeSlackWebApi;
 let server: HttpServer;
 let base: string;
+const installed: SlackWorkspace = { teamId: 'T0FAKE' };
+let workspace: SlackWorkspace | undefined = installed;
+let replayGuard: ReplayGuard = new MemoryReplayGuard();
+const replayCalls: { key: string; ttlSeconds: number }[] = [];
 
 const reply = (overrides: Partial<ReplyMessage> = {}): ReplyMessage => ({
   kind: 'reply',
@@ -54,6 +63,14 @@ beforeAll(async () => {
   const groups = createSlackGroupLookup({ botToken: fake.token, apiUrl: fake.apiUrl });
   const slackRoute = createSlackRoute({
     env: { signingSecret: SECRET, botToken: fake.token, apiUrl: fake.apiUrl },
+    workspace: () => workspace,
+    replayGuard: {
+      firstTime: (key, ttlSeconds) => {
+        replayCalls.push({ key, ttlSeconds });
+        return replayGuard.firstTime(key, ttlSeconds);
+      },
+    },
+    replayCheckTimeoutMs: 300,
     onCommand,
     onAction,
     resolveUserGroups: (userId) => groups.memberOfGroups(userId, ['S0ONCALL', 'S0ADMINS']),
@@ -93,6 +110,9 @@ beforeEach(() => {
   fake.responses.length = 0;
   fake.clearFaults();
   ready = true;
+  workspace = installed;
+  replayGuard = new MemoryReplayGuard();
+  replayCalls.length = 0;
 });
 
 describe('slash commands', () => {
@@ -323,7 +343,8 @@ describe('health and extra routes', () => {
     expect(() =>
       createHttpServer({ readiness: () => true, routes: [{ method: 'GET', path: '/healthz', handler }] }),
     ).toThrow(/\/healthz/);
-    const slack = () => createSlackRoute({ env, onCommand, onAction });
+    const slack = () =>
+      createSlackRoute({ env, onCommand, onAction, workspace: () => installed, replayGuard });
     expect(() => createHttpServer({ readiness: () => true, routes: [slack(), slack()] })).toThrow(
       /\/slack\/events/,
     );
@@ -336,5 +357,169 @@ describe('health and extra routes', () => {
     expect((await fetch(`${base}/broken`)).status).toBe(500);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/slack/events`)).status).toBe(404);
+  });
+});
+
+describe('hostile bodies (test/fixtures/hostile/slack-bodies.ts)', () => {
+  it.each(hostileSlackBodies)(
+    'answers a signed body "$name" with 400, hands nothing on and keeps serving',
+    async ({ body, contentType }) => {
+      const res = await postToSlackEvents(`${base}/slack/events`, body, SECRET, {
+        headers: { 'content-type': contentType },
+      });
+      expect(res.status).toBe(400);
+      await sleep(50);
+      expect(onCommand).not.toHaveBeenCalled();
+      expect(onAction).not.toHaveBeenCalled();
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    },
+  );
+
+  it('checks the signature before the shape: an unsigned hostile body is 401', async () => {
+    const res = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'payload=null',
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it("still answers Slack's unsigned ssl_check", async () => {
+    const res = await fetch(`${base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'ssl_check=1&token=legacy-verification-token',
+    });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('the installed workspace and app', () => {
+  const click = (team: string, appId = 'A0VIGIL') =>
+    new URLSearchParams({
+      payload: JSON.stringify(
+        blockActionsPayload({
+          team: { id: team },
+          user: { id: 'U0MARIA', username: 'maria', team_id: team },
+          api_app_id: appId,
+          response_url: fake.responseUrl('actions/x'),
+        }),
+      ),
+    }).toString();
+
+  it('refuses a signed button press from another workspace (403) and acts on nothing', async () => {
+    onAction.mockResolvedValue(undefined);
+    const res = await postToSlackEvents(`${base}/slack/events`, click('T0OTHER'), SECRET);
+    expect(res.status).toBe(403);
+    await sleep(100);
+    expect(onAction).not.toHaveBeenCalled();
+    const ours = await postToSlackEvents(`${base}/slack/events`, click('T0FAKE'), SECRET);
+    expect(ours.status).toBe(200);
+    await until(() => onAction.mock.calls.length === 1);
+  });
+
+  it('refuses a signed slash command from another workspace', async () => {
+    const res = await postToSlackEvents(
+      `${base}/slack/events`,
+      command('ack a7k2q', { team_id: 'T0OTHER' }),
+      SECRET,
+    );
+    expect(res.status).toBe(403);
+    expect(onCommand).not.toHaveBeenCalled();
+  });
+
+  it('with SLACK_APP_ID set, refuses requests naming another app', async () => {
+    workspace = { teamId: 'T0FAKE', appId: 'A0VIGIL' };
+    const other = await postToSlackEvents(`${base}/slack/events`, click('T0FAKE', 'A0OTHER'), SECRET);
+    expect(other.status).toBe(403);
+    const cmd = await postToSlackEvents(
+      `${base}/slack/events`,
+      command('help', { api_app_id: 'A0OTHER' }),
+      SECRET,
+    );
+    expect(cmd.status).toBe(403);
+    expect(onAction).not.toHaveBeenCalled();
+    expect(onCommand).not.toHaveBeenCalled();
+    onCommand.mockResolvedValue(reply());
+    expect((await postToSlackEvents(`${base}/slack/events`, command('help'), SECRET)).status).toBe(200);
+  });
+
+  it('refuses everything but ssl_check while the workspace is not known yet (503)', async () => {
+    workspace = undefined;
+    expect((await postToSlackEvents(`${base}/slack/events`, click('T0FAKE'), SECRET)).status).toBe(503);
+    expect(onAction).not.toHaveBeenCalled();
+  });
+});
+
+describe('replayed requests', () => {
+  const snooze = () =>
+    blockActionsBody({
+      responseUrl: fake.responseUrl('actions/T0FAKE/9/snooze'),
+      action: {
+        type: 'static_select',
+        action_id: 'vigil_snooze:a7k2q',
+        selected_option: { text: { type: 'plain_text', text: 'for 4 h' }, value: 'a7k2q 4h' },
+      },
+    });
+
+  it('acts once on the same signed snooze sent twice; the replay is acked and ignored', async () => {
+    onAction.mockResolvedValue(undefined);
+    const body = snooze();
+    const timestampSeconds = Math.floor(Date.now() / 1000);
+    const first = await postToSlackEvents(`${base}/slack/events`, body, SECRET, { timestampSeconds });
+    const replay = await postToSlackEvents(`${base}/slack/events`, body, SECRET, { timestampSeconds });
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    await until(() => onAction.mock.calls.length === 1);
+    await sleep(200);
+    expect(onAction).toHaveBeenCalledTimes(1);
+    // Remembered for the whole window a timestamp is accepted in: five minutes either way.
+    expect(replayCalls.map((c) => c.ttlSeconds)).toEqual([replayWindowSeconds, replayWindowSeconds]);
+    expect(replayWindowSeconds).toBe(600);
+  });
+
+  it('acts on each of two presses of the same button: each is its own signed request', async () => {
+    onAction.mockResolvedValue(undefined);
+    const body = snooze();
+    const now = Math.floor(Date.now() / 1000);
+    await postToSlackEvents(`${base}/slack/events`, body, SECRET, { timestampSeconds: now - 1 });
+    await postToSlackEvents(`${base}/slack/events`, body, SECRET, { timestampSeconds: now });
+    await until(() => onAction.mock.calls.length === 2);
+  });
+
+  it('a replayed slash command is not run again', async () => {
+    onCommand.mockResolvedValue(reply());
+    const body = command('ack a7k2q on it');
+    const timestampSeconds = Math.floor(Date.now() / 1000);
+    await postToSlackEvents(`${base}/slack/events`, body, SECRET, { timestampSeconds });
+    const replay = await postToSlackEvents(`${base}/slack/events`, body, SECRET, { timestampSeconds });
+    expect(replay.status).toBe(200);
+    expect(await replay.text()).toBe('');
+    expect(onCommand).toHaveBeenCalledTimes(1);
+  });
+
+  it('handles the request when the replay check fails or hangs (Redis away), within Slack’s 3 s', async () => {
+    onCommand.mockResolvedValue(reply());
+    replayGuard = { firstTime: async () => Promise.reject(new Error('ECONNREFUSED')) };
+    expect((await postToSlackEvents(`${base}/slack/events`, command('help'), SECRET)).status).toBe(200);
+    replayGuard = { firstTime: () => new Promise<boolean>(() => {}) };
+    const started = Date.now();
+    expect((await postToSlackEvents(`${base}/slack/events`, command('help'), SECRET)).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(onCommand).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts the time spent before Bolt against the ack deadline: Slack’s 3 s are from arrival', async () => {
+    onCommand.mockImplementation(async () => {
+      await sleep(1500);
+      return reply();
+    });
+    replayGuard = { firstTime: () => new Promise<boolean>(() => {}) };
+    const started = Date.now();
+    const res = await postToSlackEvents(`${base}/slack/events`, command('check prod'), SECRET);
+    const elapsed = Date.now() - started;
+    expect(JSON.stringify(await res.json())).toMatch(/Working on it/);
+    // The ack deadline is 400 ms here and the replay check gives up after 300 ms: the interim
+    // answer goes out 400 ms after arrival, not 700.
+    expect(elapsed).toBeLessThan(580);
   });
 });

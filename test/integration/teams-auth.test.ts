@@ -45,6 +45,14 @@ function install(conversation = groupChat('Incident room')) {
   };
 }
 
+// What reaches the console, under whatever the route installs over it (set up before the route is).
+const printed: unknown[][] = [];
+const consoleSpies = (['error', 'warn', 'log'] as const).map((level) =>
+  vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+    printed.push(args);
+  }),
+);
+
 beforeAll(async () => {
   [auth, connector] = await Promise.all([FakeBotFrameworkAuth.start(), FakeBotConnector.start()]);
   store = new MemoryConversationStore();
@@ -66,7 +74,10 @@ afterAll(async () => {
   await served.close();
   await Promise.all([auth.close(), connector.close()]);
 });
-beforeEach(() => onCommand.mockReset());
+beforeEach(() => {
+  onCommand.mockReset();
+  printed.length = 0;
+});
 
 describe('inbound authentication with MicrosoftAppId set', () => {
   it('rejects a request without a token, or with one that is not a Bot Framework JWT, without fetching keys', async () => {
@@ -105,6 +116,10 @@ describe('inbound authentication with MicrosoftAppId set', () => {
     const res = await postActivity(served.url, activity, { authorization });
     expect(res.status).toBe(401);
     expect(await store.list()).toEqual([]);
+    // botbuilder prints the jsonwebtoken stack and every signing key for a bad signature; the
+    // route logs one line with the reason instead (pino, not the console).
+    expect(consoleSpies.length).toBe(3);
+    expect(printed).toEqual([]);
   });
 
   it('accepts a valid token and stores the conversation', async () => {

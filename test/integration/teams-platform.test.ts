@@ -174,12 +174,19 @@ describe('TeamsPlatform against the fake Bot Connector', () => {
     expect(visibleText(card)).not.toContain('{{DATE');
   });
 
-  it('says which alias is unknown and how to fix it, permanently', async () => {
+  it('says which alias is unknown and how to fix it: a new alert waits for it (not registered)', async () => {
     const error = await deliveryError(teams.platform.post('no-such-alias', alert()));
-    expect(error).toMatchObject({ code: 'chat-not-found', retryable: false });
+    // Not a retryable outage, not a permanent failure: the outbox holds it until vigil is added there.
+    expect(error).toMatchObject({ code: 'chat-not-registered', retryable: false });
     expect(error.userMessage).toContain('"no-such-alias"');
     expect(error.userMessage).toContain('vigil teams conversations');
     expect(connector.calls).toHaveLength(0);
+  });
+
+  it('an edit for a conversation vigil has forgotten (removed from the team) is permanent', async () => {
+    const ref: PostedRef = { platform: 'teams', destination: '19:gone@thread.tacv2', messageId: '1' };
+    const error = await deliveryError(teams.platform.update(ref, alert()));
+    expect(error).toMatchObject({ code: 'chat-not-found', retryable: false });
   });
 
   it('has no history to search: findPosted is always null', async () => {

@@ -1,4 +1,4 @@
-import type { NotifyPacing } from '../../jobs/notify/notify.js';
+import type { NotifyDeps, NotifyPacing } from '../../jobs/notify/notify.js';
 import type { AlertChanges, AlertStore } from '../../src/alerts/alert-store.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName } from '../../src/domain/alert.js';
@@ -41,6 +41,8 @@ export function startOutboxHarness(
     platforms: ChatPlatform[];
     destinations: (alert: Alert) => { platform: ChatPlatformName; destination: string }[];
     pacing?: Partial<NotifyPacing>;
+    /** Backoff while a destination is held (not registered with its platform yet). */
+    hold?: NotifyDeps['hold'];
     concurrency?: number;
     workers?: number;
     lockDurationMs?: number;
@@ -70,7 +72,7 @@ export function startOutboxHarness(
       prefix: clients.prefix,
       queue,
       concurrency: options.concurrency ?? 8,
-      deps: { platforms, alerts, state, pacing, log },
+      deps: { platforms, alerts, state, pacing, log, ...(options.hold ? { hold: options.hold } : {}) },
       ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
       ...(options.stalledIntervalMs !== undefined ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
       ...timings,

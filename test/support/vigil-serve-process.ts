@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -11,10 +12,43 @@ export interface VigilServeProcess {
   exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** SIGTERM (a rolling update), then SIGKILL if it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends SIGTERM and resolves with its exit, or undefined if it is still running after `timeoutMs`. */
+  terminate(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined>;
 }
 
 const root = join(import.meta.dirname, '..', '..');
 const tsxLoader = import.meta.resolve('tsx');
+
+export interface VigilServeRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Everything it wrote to stderr (pino lines and vigil's own messages), line by line. */
+  stderr: string[];
+  elapsedMs: number;
+}
+
+/**
+ * Runs `vigil serve --config FILE` through bin/vigil.js, the executable a pod runs, until it exits by
+ * itself; SIGKILL after `timeoutMs` (the result then says so with signal SIGKILL).
+ */
+export async function runVigilServeToExit(
+  configFile: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<VigilServeRun> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(root, 'bin/vigil.js'), 'serve', '--config', configFile], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
+  });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  return { code, signal, stderr, elapsedMs: Date.now() - started };
+}
 
 /** Starts `vigil serve --config FILE` with `env` on an ephemeral loopback port; resolves once it listens. */
 export async function startVigilServeProcess(
@@ -69,6 +103,13 @@ export async function startVigilServeProcess(
     base: `http://127.0.0.1:${port}`,
     logs,
     exit: () => exit,
+    async terminate(timeoutMs) {
+      if (!exit) child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      return exit;
+    },
     async stop(graceMs = 10_000) {
       if (exit) return;
       child.kill('SIGTERM');

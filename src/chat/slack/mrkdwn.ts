@@ -1,12 +1,16 @@
+import { withoutBidiControls } from '../clean-text.js';
 import { blockKitLimits } from './block-kit-limits.js';
 
 /**
  * Escapes text for Slack mrkdwn. Slack parses `<…>` as links and mentions (`<!channel>`, `<@U1>`,
  * `<https://x|y>`) and decodes exactly these three entities, so escaping them is what keeps a
- * cluster object name or a user's note from pinging a channel or faking a link.
+ * cluster object name or a user's note from pinging a channel or faking a link. A backslash right
+ * before `<` or `>` is dropped: it is how certificate names escape them (RFC 4514, as node:crypto
+ * prints `CN=\<!channel\>`), mrkdwn has no backslash escapes, and it would show as a stray `\`.
+ * Bidirectional controls are removed (src/chat/clean-text.ts).
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return readable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -22,8 +26,17 @@ export function unescapeSlackText(text: string): string {
 
 const ELLIPSIS = '…';
 
-/** Cuts plain text to `max` UTF-16 units, ending in "…", without splitting a surrogate pair. */
-export function truncatePlain(text: string, max: number): string {
+/** What both kinds of Slack text get: no bidirectional controls, no RFC 4514 backslash before `<`, `>`. */
+function readable(text: string): string {
+  return withoutBidiControls(text).replace(/\\([<>])/g, '$1');
+}
+
+/**
+ * Cuts plain text to `max` UTF-16 units, ending in "…", without splitting a surrogate pair; how text
+ * enters a `plain_text` element (which Slack never parses), so it is made readable here too.
+ */
+export function truncatePlain(plain: string, max: number): string {
+  const text = readable(plain);
   if (text.length <= max) return text;
   let cut = text.slice(0, Math.max(0, max - 1));
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);

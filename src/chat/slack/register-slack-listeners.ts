@@ -8,6 +8,7 @@ import { unescapeSlackText } from './mrkdwn.js';
 import { renderReplyMessage, type SlackReplyPage } from './render-reply-message.js';
 import { postPages, type RespondLaterOptions } from './respond-later.js';
 import { alertActionIdPattern, decodeAlertAction } from './slack-action-ids.js';
+import { payloadChannel, slackPayloadProblem } from './slack-inbound-body.js';
 
 export interface SlackInboundHandlers {
   onCommand(req: CommandRequest): Promise<ReplyMessage>;
@@ -25,6 +26,9 @@ export interface SlackListenerOptions extends SlackInboundHandlers {
 
 const log = logger.child({ component: 'slack-inbound' });
 
+/** Bolt context property with the request's arrival time (ms), set by the HTTP route. */
+export const arrivedAtProperty = 'vigilArrivedAt';
+
 /**
  * The slash command and the alert buttons. Slack drops an interaction that is not acknowledged in
  * 3 seconds, so a command's answer rides on the ack only if it is ready in time; otherwise the ack
@@ -32,9 +36,12 @@ const log = logger.child({ component: 'slack-inbound' });
  * (Slack ignores an ack body for block_actions); their reply, if any, goes through the response_url.
  */
 export function registerSlackListeners(app: App, options: SlackListenerOptions): void {
-  app.command(options.commandName, async ({ command, ack }) => {
+  app.command(options.commandName, async ({ command, ack, context }) => {
     const work = (async () => options.onCommand(await commandRequest(command, options)))();
-    const answer = await answerWithin(work, options.ackDeadlineMs, {
+    // Time the route spent before Bolt (its checks, a slow replay check) comes off the ack's budget.
+    const arrived = typeof context[arrivedAtProperty] === 'number' ? context[arrivedAtProperty] : Date.now();
+    const deadline = Math.max(0, options.ackDeadlineMs - (Date.now() - arrived));
+    const answer = await answerWithin(work, deadline, {
       log,
       context: { what: 'command' },
       interim: () => ack(ackBody(renderReplyMessage(workingOnItReply)[0]!)),
@@ -53,6 +60,9 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
   app.action(alertActionIdPattern, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions') return;
+    // Checked before Bolt on HTTP (create-slack-route.ts); again here for any other way in.
+    const problem = slackPayloadProblem(body as unknown as Record<string, unknown>);
+    if (problem) return log.warn({ problem }, 'ignored a button press vigil cannot act on');
     const value =
       'value' in action
         ? action.value
@@ -98,8 +108,7 @@ async function actionRequest(
 ): Promise<ActionRequest> {
   const userGroups = await options.resolveUserGroups?.(body.user.id);
   // `channel` is absent for messages outside conversations; the container still names it.
-  const container = body.container as { channel_id?: unknown };
-  const channel = body.channel?.id ?? (typeof container.channel_id === 'string' ? container.channel_id : '');
+  const channel = payloadChannel(body as unknown as Record<string, unknown>) ?? '';
   return {
     platform: 'slack',
     action,

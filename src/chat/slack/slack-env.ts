@@ -16,6 +16,11 @@ export interface SlackEnv {
   appToken?: string;
   /** Web API base URL, always ending in `/` (GovSlack and tests point it elsewhere). */
   apiUrl: string;
+  /**
+   * SLACK_APP_ID, optional: when set, requests naming another app (`api_app_id`) are refused even
+   * if signed, for a signing secret shared by mistake between apps.
+   */
+  appId?: string;
 }
 
 export const defaultSlackApiUrl = 'https://slack.com/api/';
@@ -30,7 +35,7 @@ export function slackEnvPresent(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
- * Reads SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN and SLACK_API_URL, reporting every
+ * Reads SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL and SLACK_APP_ID, reporting every
  * problem at once. The signing secret is required over HTTP and optional in Socket Mode
  * (SLACK_APP_TOKEN set). Messages name the variable and the fix but never echo a value: they are secrets.
  */
@@ -40,6 +45,7 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Sla
   const signingSecret = env['SLACK_SIGNING_SECRET']?.trim() ?? '';
   const appToken = env['SLACK_APP_TOKEN']?.trim() ?? '';
   const rawUrl = env['SLACK_API_URL']?.trim() || defaultSlackApiUrl;
+  const appId = env['SLACK_APP_ID']?.trim() ?? '';
 
   if (!botToken) {
     problems.push({
@@ -76,6 +82,13 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Sla
       message: 'contains whitespace; copy the Signing Secret again from the Basic Information page',
     });
   }
+  if (appId && !/^A[A-Z0-9]{2,30}$/.test(appId)) {
+    problems.push({
+      key: 'SLACK_APP_ID',
+      message:
+        "must be the app's ID, such as A0123ABCDEF, from the Slack app's Basic Information page (or leave it unset)",
+    });
+  }
   const apiUrl = normaliseApiUrl(rawUrl, problems);
 
   if (problems.length > 0) throw new ConfigError('environment', problems);
@@ -84,6 +97,7 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Sla
     signingSecret,
     ...(appToken ? { appToken } : {}),
     apiUrl: apiUrl as string,
+    ...(appId ? { appId } : {}),
   });
 }
 

@@ -2,11 +2,13 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackEnv } from './slack-env.js';
 import { logger } from '../../logger.js';
 import type { AlertMessage, PostedRef } from '../chat-message.js';
+import { ChatDeliveryError } from '../chat-delivery-error.js';
 import type { ChatPlatform } from '../chat-platform.js';
 import { classifySlackError } from './classify-slack-error.js';
 import { createSlackWebClient, type SlackWebClientOptions } from './create-slack-web-client.js';
 import { renderThreadLine } from './mrkdwn.js';
 import { renderAlertMessage, type SlackMessagePayload } from './render-alert-message.js';
+import type { SlackWorkspace } from './slack-workspace.js';
 
 /** The message metadata event type that marks vigil's alert messages (findPosted looks for it). */
 export const alertMetadataEventType = 'vigil_alert';
@@ -132,6 +134,22 @@ export class SlackPlatform implements ChatPlatform {
   async checkAuth(): Promise<{ teamId?: string; botUserId?: string; botId?: string }> {
     const r = await this.call('auth.test', undefined, () => this.client.auth.test());
     return { teamId: r.team_id, botUserId: r.user_id, botId: r.bot_id };
+  }
+
+  /**
+   * auth.test, and the workspace its answer names: the one inbound requests must come from
+   * (slack-workspace.ts). A token whose answer names no workspace cannot be checked against, so it
+   * fails the start like a wrong token.
+   */
+  async installedWorkspace(appId?: string): Promise<SlackWorkspace> {
+    const { teamId } = await this.checkAuth();
+    if (!teamId) {
+      throw new ChatDeliveryError(
+        'invalid',
+        'Slack auth.test named no workspace (team_id) for SLACK_BOT_TOKEN; use the Bot User OAuth Token of an app installed in one workspace',
+      );
+    }
+    return { teamId, ...(appId ? { appId } : {}) };
   }
 
   private async call<T>(method: string, channel: string | undefined, run: () => Promise<T>): Promise<T> {

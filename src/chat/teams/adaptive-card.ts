@@ -1,3 +1,4 @@
+import { withoutBidiControls } from '../clean-text.js';
 import { teamsCardLimits } from './teams-card-limits.js';
 
 /** The subset of the Adaptive Card 1.5 schema vigil renders (adaptivecards.io/explorer). */
@@ -96,15 +97,14 @@ const ELLIPSIS = '…';
 
 /**
  * Untrusted text made safe for a TextRun or a plain message: one line; control characters and
- * bidirectional overrides removed (they can make "prod" display as "dorp"); `{{` broken up, since
+ * bidirectional controls removed (they can make "prod" display as "dorp", src/chat/clean-text.ts); `{{` broken up, since
  * Adaptive Cards expand `{{DATE(…)}}` even in text runs; cut to `max` with "…" without splitting a
  * surrogate pair.
  */
 export function plainLine(text: string, max: number): string {
-  const cleaned = text
+  const cleaned = withoutBidiControls(text)
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/[\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\{\{/g, '{\u200b{')
     .replace(/\s{2,}/g, ' ')
     .trim();

@@ -1,10 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ActivityHandler } from 'botbuilder';
 import { declaredBodyTooLarge } from '../../http/declared-body-too-large.js';
+import { BodyTooLargeError, readBody } from '../../http/read-body.js';
 import type { HttpRoute } from '../../http/http-route.js';
 import { logger } from '../../logger.js';
 import type { TeamsAdapter } from './create-teams-adapter.js';
-import { inboundAuthOutcome, type InboundAuthOutcome } from './guarded-authentication.js';
+import {
+  captureSdkConsole,
+  inboundAuthOutcome,
+  summarisePrinted,
+  type InboundAuthOutcome,
+} from './guarded-authentication.js';
 
 export interface TeamsRouteOptions {
   teams: TeamsAdapter;
@@ -21,8 +27,6 @@ const bearerJwt = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 const log = logger.child({ component: 'teams-inbound' });
 
-class BodyTooLarge extends Error {}
-
 /**
  * `POST /api/messages` for vigil's HTTP server (src/http). CloudAdapter.process expects an Express- or
  * Restify-style request with the JSON already parsed into `req.body`, and a response with
@@ -33,11 +37,14 @@ class BodyTooLarge extends Error {}
  * claim = the activity's service URL). One check runs first, offline: without authentication
  * disabled, a request whose Authorization is not `Bearer <jwt>` is answered 401 here. botbuilder
  * would reject it as well without fetching anything, but it also prints each failure with its stack
- * to stderr; this keeps a scanner hitting the endpoint down to one warning line.
+ * to stderr; this keeps a scanner hitting the endpoint down to one warning line. What botbuilder
+ * prints for a request that gets further (a forged signature: the stack and every signing key) is
+ * collected per request (captureSdkConsole) and reduced to the same one line.
  */
 export function createTeamsRoute(options: TeamsRouteOptions): HttpRoute {
   const limit = options.bodyLimitBytes ?? defaultTeamsBodyLimitBytes;
   const { adapter, authDisabled } = options.teams;
+  captureSdkConsole();
   return {
     method: 'POST',
     path: teamsMessagesPath,
@@ -55,9 +62,9 @@ export function createTeamsRoute(options: TeamsRouteOptions): HttpRoute {
       }
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req, limit));
+        body = JSON.parse((await readBody(req, limit)).toString('utf8'));
       } catch (error) {
-        if (error instanceof BodyTooLarge) return tooLarge(res);
+        if (error instanceof BodyTooLargeError) return tooLarge(res);
         return answer(res, 400, { error: 'body is not JSON' });
       }
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -72,6 +79,7 @@ export function createTeamsRoute(options: TeamsRouteOptions): HttpRoute {
           (context) => options.bot.run(context),
         ),
       );
+      // One line, whatever botbuilder printed on the way (a stack, the signing keys): the reason only.
       if (auth.failedWith) {
         log.warn(
           { status: auth.failedWith, reason: auth.reason },
@@ -81,20 +89,15 @@ export function createTeamsRoute(options: TeamsRouteOptions): HttpRoute {
           error: auth.failedWith === 401 ? 'Unauthorized' : 'cannot validate Bot Framework tokens right now',
         });
       }
+      if (auth.printed?.length) {
+        log.warn(
+          { printed: summarisePrinted(auth.printed) },
+          'botbuilder reported a problem with a Teams request',
+        );
+      }
       shim.flush();
     },
   };
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** What CloudAdapter.process calls (status, header, send, end), collected and written once. */

@@ -6,6 +6,8 @@ export interface InboundAuthOutcome {
   /** 401: the token is not acceptable; 503: vigil could not check it (signing keys unreachable). */
   failedWith?: 401 | 503;
   reason?: string;
+  /** What botbuilder printed to the console while handling the request (captureSdkConsole). */
+  printed?: unknown[][];
 }
 
 /** Set by the route around CloudAdapter.process, read back after it. */
@@ -39,4 +41,43 @@ export class GuardedAuthentication extends ConfigurationBotFrameworkAuthenticati
       throw error;
     }
   }
+}
+
+let capturing = false;
+
+/**
+ * botbuilder prints failures with console.error: for a token with a bad signature the jsonwebtoken
+ * stack and "Available keys:" followed by every signing key it holds, then the error again from
+ * CloudAdapter. Within an inbound request (the route runs CloudAdapter.process inside
+ * inboundAuthOutcome) those calls are collected on the request's outcome instead, and the route
+ * writes one log line; outside a request the console works as usual. Installed once per process.
+ */
+export function captureSdkConsole(): void {
+  if (capturing) return;
+  capturing = true;
+  for (const level of ['error', 'warn', 'log'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      const outcome = inboundAuthOutcome.getStore();
+      if (!outcome) return original(...args);
+      (outcome.printed ??= []).push(args);
+    };
+  }
+}
+
+/** One short line for what botbuilder printed: messages only, never a stack or a key. */
+export function summarisePrinted(printed: readonly unknown[][]): string {
+  return printed
+    .map((args) =>
+      args
+        .map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a)))
+        .join(' ')
+        // Key material and stack frames start on later lines; the first line says what happened.
+        .split('\n')[0]!
+        .replace(/Available keys:.*/, '')
+        .trim()
+        .slice(0, 200),
+    )
+    .filter(Boolean)
+    .join('; ');
 }

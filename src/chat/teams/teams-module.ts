@@ -37,6 +37,11 @@ export const teamsModule: ChatPlatformModule<'teams', Readonly<TeamsEnv>> = {
           `${insecureDevVariable} is set: Bot Framework authentication is OFF in both directions; never run this in production`,
         );
       },
+      async unregisteredDestinations(destinations) {
+        const unknown: string[] = [];
+        for (const d of destinations) if (!(await context.conversations.resolve(d))) unknown.push(d);
+        return unknown;
+      },
     };
   },
 };

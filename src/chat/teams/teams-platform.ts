@@ -103,8 +103,11 @@ export class TeamsPlatform implements ChatPlatform {
       );
     }
     if (found) return found;
+    // A new alert for an alias nobody has added vigil to yet waits for it (the outbox holds it); an
+    // edit or thread line for a posted alert names a conversation vigil was in and has forgotten
+    // (removed from the team), which adding it again cannot bring back.
     throw new ChatDeliveryError(
-      'not-found',
+      operation === 'post' ? 'not-registered' : 'not-found',
       `No Teams conversation is known as "${destination}": vigil learns a conversation when it is added to a team, group chat or personal chat (or @mentioned in a channel). Add vigil there, check the alias with \`vigil teams conversations\`, and fix alerts.routes[].teams in vigil.yaml`,
     );
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { BodyTooLargeError, readBody } from '../../http/read-body.js';
 
 export class BodyError extends Error {
   constructor(
@@ -10,22 +11,23 @@ export class BodyError extends Error {
 }
 
 /**
- * Reads a JSON object body of at most `maxBytes`; stops reading (and throws 413) as soon as it is
- * larger. A declared Content-Length over the limit never gets here (the route's `bodyLimitBytes`,
- * src/http/create-http-server.ts); a chunked body declares none, so it is counted while read.
+ * Reads a JSON object body of at most `maxBytes` (src/http/read-body.ts: reading stops, and this
+ * throws 413, as soon as it is larger). A declared Content-Length over the limit never gets here:
+ * the route's `bodyLimitBytes` answers it first (src/http/create-http-server.ts).
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, maxBytes);
+  } catch (err) {
     // The rest is not read: the answer says `connection: close` (web-routes.ts), which drops it.
-    if (size > maxBytes) throw new BodyError(413, `request body larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
+    if (err instanceof BodyTooLargeError)
+      throw new BodyError(413, `request body larger than ${maxBytes} bytes`);
+    throw err;
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw new BodyError(400, 'the body is not JSON');
   }

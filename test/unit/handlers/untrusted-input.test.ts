@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildReply } from '../../../handlers/build-reply.js';
 import { cleanText, echo } from '../../../src/chat/clean-text.js';
 import { handleCommand } from '../../../handlers/handle-command.js';
+import { parseCommand } from '../../../handlers/parse-command.js';
+import { bidiControls, zeroWidth } from '../../fixtures/hostile/invisible-text.js';
 import { makeAlert, makeDeps, slackCommand, textOf } from './handler-fixtures.js';
 
 describe('untrusted input', () => {
@@ -65,5 +67,31 @@ describe('untrusted input', () => {
     }
     expect(reply.sections.flatMap((s) => s.lines)).toHaveLength(40);
     expect(reply.sections[0]?.heading).toBe('h');
+  });
+
+  it('a word of only zero-width or format characters is no word (never `unexpected ""`)', async () => {
+    const t = makeDeps();
+    const invisibles = [...Object.values(zeroWidth), ...bidiControls];
+    for (const c of invisibles) {
+      const name = `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`;
+      expect(parseCommand(`certs prod ${c}${c}`), name).toMatchObject({
+        ok: true,
+        command: { verb: 'certs', args: ['prod'] },
+      });
+      // Alone it is an empty command: help, as for no text at all.
+      expect(parseCommand(c), name).toMatchObject({ ok: true, command: { verb: 'help' } });
+      const reply = await handleCommand(slackCommand(`clusters ${c}`), t.deps);
+      expect(textOf(reply), name).not.toContain('""');
+    }
+  });
+
+  it('zero-width characters inside a word are dropped: the word reads as it looks', () => {
+    expect(parseCommand(`cer${zeroWidth.space}ts ${zeroWidth.joiner}prod`)).toMatchObject({
+      ok: true,
+      command: { verb: 'certs', args: ['prod'] },
+    });
+    const ack = parseCommand(`ack a7k2q ${zeroWidth.space}`);
+    expect(ack).toMatchObject({ ok: true, command: { verb: 'ack', args: ['a7k2q'] } });
+    expect(ack.ok && ack.command.note).toBeUndefined();
   });
 });

@@ -10,6 +10,15 @@ import {
 } from '../../../src/chat/slack/mrkdwn.js';
 
 describe('escapeMrkdwn', () => {
+  it('drops the RFC 4514 backslash before < and > (certificate names), no other backslash', () => {
+    expect(escapeMrkdwn('CN=\\<!channel\\>, O=acme')).toBe('CN=&lt;!channel&gt;, O=acme');
+    expect(escapeMrkdwn('C:\\certs\\web.pem a\\,b')).toBe('C:\\certs\\web.pem a\\,b');
+  });
+
+  it('removes bidirectional controls', () => {
+    expect(escapeMrkdwn('CN=\u202Emoc.elpmaxe\u2066x\u200F')).toBe('CN=moc.elpmaxex');
+  });
+
   it('turns the three characters Slack parses into entities', () => {
     expect(escapeMrkdwn('a & b < c > d')).toBe('a &amp; b &lt; c &gt; d');
   });

@@ -25,6 +25,15 @@ describe('readSlackEnv', () => {
     });
   });
 
+  it('reads SLACK_APP_ID when set, and refuses one that is not an app id', () => {
+    expect(readSlackEnv({ ...good, SLACK_APP_ID: ' A0123ABCDEF ' }).appId).toBe('A0123ABCDEF');
+    expect(readSlackEnv({ ...good, SLACK_APP_ID: '' })).not.toHaveProperty('appId');
+    const error = problems({ ...good, SLACK_APP_ID: 'vigil' });
+    expect(error.problems).toEqual([
+      { key: 'SLACK_APP_ID', message: expect.stringContaining('Basic Information') },
+    ]);
+  });
+
   it('normalises SLACK_API_URL with a trailing slash and accepts a loopback fake over http', () => {
     expect(readSlackEnv({ ...good, SLACK_API_URL: 'https://slack-gov.com/api' }).apiUrl).toBe(
       'https://slack-gov.com/api/',
