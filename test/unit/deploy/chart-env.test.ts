@@ -7,7 +7,13 @@ import { envOf, only, renderChart, renderError, type EnvVar } from './render-cha
 
 const appEnv = envVarsReadByApp();
 const wanted = [...appEnv.keys()].filter((v) => !(v in notSetByDeployments)).sort();
-const slackVars = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_API_URL', 'SLACK_APP_TOKEN'];
+const slackVars = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_API_URL',
+  'SLACK_APP_TOKEN',
+  'SLACK_APP_ID',
+];
 const teamsCredentials = [
   'MicrosoftAppId',
   'MicrosoftAppPassword',

@@ -76,7 +76,7 @@ describe('untrusted input', () => {
       const name = `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`;
       expect(parseCommand(`certs prod ${c}${c}`), name).toMatchObject({
         ok: true,
-        command: { verb: 'certs', args: ['prod'] },
+        command: { verb: 'certificates', args: ['prod'] },
       });
       // Alone it is an empty command: help, as for no text at all.
       expect(parseCommand(c), name).toMatchObject({ ok: true, command: { verb: 'help' } });
@@ -88,7 +88,7 @@ describe('untrusted input', () => {
   it('zero-width characters inside a word are dropped: the word reads as it looks', () => {
     expect(parseCommand(`cer${zeroWidth.space}ts ${zeroWidth.joiner}prod`)).toMatchObject({
       ok: true,
-      command: { verb: 'certs', args: ['prod'] },
+      command: { verb: 'certificates', args: ['prod'] },
     });
     const ack = parseCommand(`ack a7k2q ${zeroWidth.space}`);
     expect(ack).toMatchObject({ ok: true, command: { verb: 'ack', args: ['a7k2q'] } });
