@@ -4,6 +4,7 @@ import type { ActionRequest, CommandRequest } from '../../src/chat/chat-message.
 import type { ReplyMessage } from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import { createWebChat, type WebCard, type WebChat } from '../../src/chat/web/index.js';
+import { errorReplyTitle, internalErrorLine } from '../../src/chat/error-reply.js';
 import { VigilError } from '../../src/domain/vigil-error.js';
 import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import { alertFixture } from '../contract/chat-platform-contract.js';
@@ -226,6 +227,84 @@ describe('web chat over HTTP', () => {
       first.close();
     } finally {
       await capped.server.stop();
+    }
+  });
+});
+
+describe('web chat answers', () => {
+  it('past its deadline a command answers "Working on it…" and the answer follows on the stream', async () => {
+    let finish: (() => void) | undefined;
+    const s = await serve({
+      answerWithinMs: { command: 50 },
+      onCommand: () =>
+        new Promise<ReplyMessage>((resolve) => {
+          finish = () => resolve({ ...ok, title: 'certs prod' });
+        }),
+    });
+    const page = await readEvents(`${s.base}/events`);
+    try {
+      const client = await page.next('hello', (e) =>
+        e.event === 'hello' ? (e.data as { client: string }).client : undefined,
+      );
+      const res = await fetch(
+        `${s.base}/api/command`,
+        json({ text: 'certs prod', name: 'Maria', client, ref: 'q1' }),
+      );
+      expect(await res.json()).toMatchObject({ ref: 'q1', reply: { title: 'Working on it…' } });
+      finish?.();
+      const later = await page.next('reply', (e) =>
+        e.event === 'reply' ? (e.data as { ref: string; reply: { title: string } }) : undefined,
+      );
+      expect(later).toMatchObject({ ref: 'q1', reply: { title: 'certs prod' } });
+    } finally {
+      page.close();
+      await s.server.stop();
+    }
+  });
+
+  it('a failing handler gets the one error reply: a VigilError says why, anything else only that it was logged', async () => {
+    const logged: string[] = [];
+    const s = await serve({
+      log: {
+        error: (_fields, message) => logged.push(message),
+        warn: (_fields, message) => logged.push(message),
+      },
+      onCommand: async (r) => {
+        if (r.text === 'refused') throw new VigilError('nope', 'prod is not yours to ask about');
+        throw new Error('ECONNREFUSED 10.0.0.5:6379');
+      },
+    });
+    try {
+      const ask = async (text: string) =>
+        (
+          (await (await fetch(`${s.base}/api/command`, json({ text, name: 'Maria' }))).json()) as {
+            reply: { title: string; sections: { lines: string[] }[] };
+          }
+        ).reply;
+      const refused = await ask('refused');
+      expect(refused.title).toBe(errorReplyTitle);
+      expect(refused.sections[0]?.lines).toEqual(['prod is not yours to ask about']);
+      const broken = await ask('certs prod');
+      expect(broken.sections[0]?.lines).toEqual([internalErrorLine]);
+      expect(JSON.stringify(broken)).not.toContain('ECONNREFUSED');
+      expect(logged).toEqual(['a chat request was refused', 'a chat request failed']);
+    } finally {
+      await s.server.stop();
+    }
+  });
+
+  it('a press the handler answers with nothing gets no reply: the card edit is the answer', async () => {
+    const s = await serve({ onAction: async () => undefined });
+    try {
+      const ref = await s.web.platform.post('alerts', alertFixture({ alertId: 'quiet1' }));
+      const res = await fetch(
+        `${s.base}/api/action`,
+        json({ name: 'Maria', messageId: ref.messageId, action: 'ack' }),
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ reply: null });
+    } finally {
+      await s.server.stop();
     }
   });
 });
