@@ -50,7 +50,6 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   NO_COLOR: "colours of `vigil check`'s table; serve prints no table",
   VIGIL_HEARTBEAT_URL: 'optional dead-man switch URL, a secret; not wired by the chart yet',
   VIGIL_HEARTBEAT_METHOD: 'optional, with VIGIL_HEARTBEAT_URL; not wired by the chart yet',
-  PATH: 'where `vigil demo` looks for redis-server; the image never runs the demo',
   VIGIL_DEMO_PORT: '`vigil demo` only',
   VIGIL_WEB:
     'the web chat keeps its messages per replica and the chart runs two; a one-replica install turns it on with extraEnv (README "The web chat")',
