@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretAccessSchema } from './secret-access.js';
 
 // host:port, [v6]:port or an https URL; the port is required because the same host often serves
 // several certificates (etcd 2379 and 2380, controller-manager 10257, scheduler 10259).
@@ -44,6 +45,9 @@ export const clusterConfigSchema = z
       )
       .default([]),
     requestTimeoutSeconds: z.number().positive(requestTimeoutHint).max(120, requestTimeoutHint).default(10),
+    // Which Secrets vigil may read here (secret-access.ts). Left out: every Secret, or for an
+    // inCluster cluster what the chart's VIGIL_RBAC_MODE says (src/config/rbac-env.ts).
+    secrets: secretAccessSchema.optional(),
   })
   .refine((c) => !(c.inCluster && (c.kubeconfig || c.context)), {
     error:

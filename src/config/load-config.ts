@@ -6,6 +6,7 @@ import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 import { configSchema, type VigilConfig } from './config-schema.js';
 import { describeConfigValue, wrongTypeMessage } from './describe-config-value.js';
 import { permissionsProblems } from './permissions-config.js';
+import { applyRbacEnv, readRbacEnv } from './rbac-env.js';
 import { scheduleFrequencyProblems } from './schedule-frequency-problems.js';
 
 export const defaultConfigPath = 'vigil.yaml';
@@ -58,6 +59,12 @@ export interface ParseConfigOptions {
    * per-second patterns call parseConfig without it.
    */
   enforceScheduleMinimum?: boolean;
+  /**
+   * The environment settings that complete the file: VIGIL_RBAC_MODE and VIGIL_RBAC_NAMESPACES
+   * (rbac-env.ts), reported with the file's problems. loadConfig passes process.env; without it the
+   * file alone decides.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Validates an already-parsed document; paths to kubeconfigs are resolved against `baseDir`. */
@@ -71,12 +78,15 @@ export function parseConfig(
   const result = configSchema.safeParse(input);
   // Checked beside the schema, not inside it: zod skips refinements once a field has failed, and
   // every problem must be reported in one pass.
+  const rbac = readRbacEnv(options.env ?? {});
   const problems = [
     ...(result.success ? [] : problemsFrom(result.error.issues, input)),
     ...duplicateNames(raw),
+    ...rbac.problems,
   ];
   if (result.success) {
     for (const p of crossReferenceProblems(result.data)) problems.push(p);
+    if (rbac.access) for (const p of applyRbacEnv(result.data.clusters, rbac.access)) problems.push(p);
     if (options.enforceScheduleMinimum)
       for (const p of scheduleFrequencyProblems(result.data)) problems.push(p);
   }
@@ -182,8 +192,11 @@ function fileKind(stats: Stats): string {
   return 'something other than a file';
 }
 
-/** The only reader of the config file: returns a typed, frozen object or throws ConfigError listing every problem. */
-export function loadConfig(path: string): Readonly<VigilConfig> {
+/**
+ * The only reader of the config file: returns a typed, frozen object or throws ConfigError listing
+ * every problem, the file's and those of the environment variables that complete it (`env`).
+ */
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Readonly<VigilConfig> {
   const text = readConfigText(path);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -210,7 +223,7 @@ export function loadConfig(path: string): Readonly<VigilConfig> {
       },
     ]);
   }
-  return parseConfig(raw, path, dirname(resolve(path)), { enforceScheduleMinimum: true });
+  return parseConfig(raw, path, dirname(resolve(path)), { enforceScheduleMinimum: true, env });
 }
 
 function duplicateNames(raw: unknown): ConfigProblem[] {

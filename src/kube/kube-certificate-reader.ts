@@ -56,14 +56,19 @@ export class KubeCertificateReader implements CertificateReader {
     this.custom = makeApiClient(kc, CustomObjectsApi, timeoutMs);
   }
 
-  async *tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]> {
+  async *tlsSecretPages(pageSize: number, namespace?: string): AsyncIterable<TlsSecret[]> {
+    const query = (token: string | undefined) => ({
+      // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
+      fieldSelector: 'type=kubernetes.io/tls',
+      limit: pageSize,
+      ...(token !== undefined ? { _continue: token } : {}),
+    });
+    // One namespace is what a Role there grants (the chart's rbac.mode namespaced); across all
+    // namespaces needs a ClusterRole.
     const pages = listInPages((token) =>
-      this.core.listSecretForAllNamespaces({
-        // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
-        fieldSelector: 'type=kubernetes.io/tls',
-        limit: pageSize,
-        ...(token !== undefined ? { _continue: token } : {}),
-      }),
+      namespace === undefined
+        ? this.core.listSecretForAllNamespaces(query(token))
+        : this.core.listNamespacedSecret({ namespace, ...query(token) }),
     );
     try {
       for await (const page of pages) {
@@ -82,7 +87,11 @@ export class KubeCertificateReader implements CertificateReader {
         yield secrets;
       }
     } catch (err) {
-      throw this.explain(err, 'list', 'secrets');
+      throw this.explain(
+        err,
+        'list',
+        namespace === undefined ? 'secrets' : `secrets in namespace ${namespace}`,
+      );
     }
   }
 

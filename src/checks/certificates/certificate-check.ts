@@ -18,11 +18,14 @@ import {
 import { kubeconfigClientCertFinding } from './sources/kubeconfig-client-cert.js';
 import { tlsSecretFindings } from './sources/tls-secrets.js';
 import { unobservedCertificates } from './unobserved-certificates.js';
+import { secretAccessOf } from '../secret-access.js';
 
 interface SourceRun {
   source: CertificateSource;
   /** What was being read, for the message when it fails ("list TLS Secrets"). */
   what: string;
+  /** The next step when the read is refused (403); default: grant it with the ClusterRole. */
+  forbiddenStep?: string;
   run: () => Promise<{ findings: Finding[]; unobserved?: Unobserved[] }>;
 }
 
@@ -35,27 +38,84 @@ async function runSource(ctx: CheckContext<CertificateReader>, s: SourceRun): Pr
     const r = await s.run();
     return { findings: r.findings, unobserved: r.unobserved ?? [] };
   } catch (err) {
-    const message = err instanceof VigilError ? err.userMessage : String(err);
-    const object = `source ${s.source}: ${s.what}`;
-    return {
-      findings: [
-        {
-          cluster: ctx.cluster.name,
-          check: 'certificates',
-          severity: 'unknown',
-          source: s.source,
-          object,
-          summary: `cannot ${s.what}: ${message}`,
-          nextStep:
-            err instanceof VigilError && err.code === 'kube-forbidden'
-              ? 'Grant vigil read access with the ClusterRole in deploy/ (get/list only), or accept the gap.'
-              : 'Check connectivity and permissions; this source is not watched until it can be read.',
-          fingerprint: fingerprint(ctx.cluster.name, 'certificates', s.source, object),
-        },
-      ],
-      unobserved: [{ what: s.what, why: message, howToObserve: 'fix the error above' }],
-    };
+    return sourceFailure(ctx, s, err);
   }
+}
+
+function sourceFailure(ctx: CheckContext, s: Omit<SourceRun, 'run'>, err: unknown): CheckResult {
+  const message = err instanceof VigilError ? err.userMessage : String(err);
+  const object = `source ${s.source}: ${s.what}`;
+  return {
+    findings: [
+      {
+        cluster: ctx.cluster.name,
+        check: 'certificates',
+        severity: 'unknown',
+        source: s.source,
+        object,
+        summary: `cannot ${s.what}: ${message}`,
+        nextStep:
+          err instanceof VigilError && err.code === 'kube-forbidden'
+            ? (s.forbiddenStep ??
+              'Grant vigil read access with the ClusterRole in deploy/ (get/list only), or accept the gap.')
+            : 'Check connectivity and permissions; this source is not watched until it can be read.',
+        fingerprint: fingerprint(ctx.cluster.name, 'certificates', s.source, object),
+      },
+    ],
+    unobserved: [{ what: s.what, why: message, howToObserve: 'fix the error above' }],
+  };
+}
+
+/**
+ * TLS Secrets as far as this cluster's Secret access reaches (secret-access.ts): across all
+ * namespaces, namespace by namespace, or not at all. Only what may be read is asked for, so a
+ * narrower mode is a "not observed" line (unobserved-certificates.ts), never a 403.
+ */
+function tlsSecretSources(ctx: CheckContext<CertificateReader>): SourceRun[] {
+  const access = secretAccessOf(ctx.cluster);
+  if (access.mode === 'none') return [];
+  if (access.mode === 'all') {
+    return [
+      {
+        source: 'tls-secret',
+        what: 'list TLS Secrets',
+        run: async () => ({ findings: await tlsSecretFindings(ctx) }),
+      },
+    ];
+  }
+  const fix =
+    access.setBy === 'env'
+      ? "the chart's rbac.mode namespaced creates that Role for each of rbac.namespaces"
+      : `or remove the namespace from clusters[].secrets.namespaces of ${ctx.cluster.name}`;
+  return [
+    {
+      source: 'tls-secret',
+      what: `list TLS Secrets in ${access.namespaces.join(', ')}`,
+      // One namespace after the other, as a single walk across namespaces would page: one page in
+      // memory at a time. A namespace that cannot be read does not hide the others.
+      run: async () => {
+        const out: CheckResult = { findings: [], unobserved: [] };
+        for (const namespace of access.namespaces) {
+          try {
+            for (const f of await tlsSecretFindings(ctx, namespace)) out.findings.push(f);
+          } catch (err) {
+            const failed = sourceFailure(
+              ctx,
+              {
+                source: 'tls-secret',
+                what: `list TLS Secrets in namespace ${namespace}`,
+                forbiddenStep: `Grant vigil list on secrets in namespace ${namespace} with a Role bound to its ServiceAccount (${fix}).`,
+              },
+              err,
+            );
+            out.findings.push(...failed.findings);
+            out.unobserved.push(...failed.unobserved);
+          }
+        }
+        return out;
+      },
+    },
+  ];
 }
 
 export const certificateCheck: Check<'certificates', CertificateReader> = {
@@ -98,11 +158,7 @@ export const certificateCheck: Check<'certificates', CertificateReader> = {
     ];
     if (ctx.apiReachable) {
       sources.push(
-        {
-          source: 'tls-secret',
-          what: 'list TLS Secrets',
-          run: async () => ({ findings: await tlsSecretFindings(ctx) }),
-        },
+        ...tlsSecretSources(ctx),
         { source: 'cluster-ca', what: 'read the cluster CA ConfigMaps', run: () => clusterCaFindings(ctx) },
         {
           source: 'apiserver-endpoint',

@@ -43,8 +43,11 @@ export interface CertManagerCertificate {
 }
 
 export interface CertificateReader {
-  /** TLS Secrets in pages from the server-side `type=kubernetes.io/tls` selector, fetched lazily. */
-  tlsSecretPages(pageSize: number): AsyncIterable<TlsSecret[]>;
+  /**
+   * TLS Secrets in pages from the server-side `type=kubernetes.io/tls` selector, fetched lazily:
+   * across all namespaces, or in `namespace` only.
+   */
+  tlsSecretPages(pageSize: number, namespace?: string): AsyncIterable<TlsSecret[]>;
   /** A ConfigMap's `data`, or null when it does not exist. */
   getConfigMapData(namespace: string, name: string): Promise<Record<string, string> | null>;
   /** Addresses behind `default/kubernetes` (EndpointSlices, falling back to Endpoints). */

@@ -1,6 +1,7 @@
 import type { Unobserved } from '../../domain/finding.js';
 import { parseHostPort } from '../../probe/parse-host-port.js';
 import type { CheckContext } from '../check.js';
+import { secretAccessOf, unreadSecrets } from '../secret-access.js';
 
 function endpointsOnPort(ctx: CheckContext, port: number): boolean {
   return ctx.cluster.tlsEndpoints.some((e) => parseHostPort(e).port === port);
@@ -33,6 +34,13 @@ export function unobservedCertificates(ctx: CheckContext): Unobserved[] {
     howToObserve:
       'run `kubeadm certs check-expiration` on a control-plane node or the node agent; symptoms show in `kubectl get --raw "/readyz?verbose"` ([-]etcd) and APIService Available=False',
   });
+  const secrets = unreadSecrets(
+    secretAccessOf(ctx.cluster),
+    ctx.cluster.name,
+    'TLS Secrets',
+    'cert-manager Certificates (their notAfter), caBundles and TLS handshakes are still checked',
+  );
+  if (secrets) out.push(secrets);
   if (!ctx.cluster.inCluster) {
     out.push({
       what: 'webhook and aggregated API serving certificates behind Services',

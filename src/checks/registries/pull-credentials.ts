@@ -1,4 +1,5 @@
 import { VigilError } from '../../domain/vigil-error.js';
+import { describeSecretAccess, mayReadSecretsIn, type SecretAccess } from '../secret-access.js';
 import {
   CredentialKeyring,
   makeCredential,
@@ -15,13 +16,15 @@ export interface CredentialChoice {
   notes: string[];
   /** Set when a pull secret could not be read (403, timeout): auth cannot be judged then. */
   unreadable?: string;
+  /** Set when that pull secret was not asked for: this cluster's Secret access leaves it out. */
+  unreadableByMode?: true;
   /** Pull secrets the workload names (pod's own, else its ServiceAccount's). */
   secretNames: string[];
 }
 
 type SecretEntries =
   | { ok: true; entries: { key: string; username: string; password: string }[] }
-  | { ok: false; note: string; unreadable?: boolean };
+  | { ok: false; note: string; unreadable?: boolean; byMode?: true };
 
 /**
  * Builds, per workload, the keyring the kubelet builds (MakeDockerKeyring): the pod's
@@ -36,6 +39,8 @@ export class PullCredentials {
   constructor(
     private readonly reader: RegistryReader,
     serviceAccounts: readonly ServiceAccountPullSecrets[],
+    /** Where pull secrets may be read (secret-access.ts); others are not asked for. */
+    private readonly access: SecretAccess,
   ) {
     this.serviceAccounts = new Map(
       serviceAccounts.map((s) => [`${s.namespace}/${s.name}`, s.imagePullSecrets]),
@@ -49,11 +54,15 @@ export class PullCredentials {
     const notes: string[] = [];
     const keyring = new CredentialKeyring();
     let unreadable: string | undefined;
+    let unreadableByMode = false;
     for (const name of secretNames) {
       const entries = await this.entries(user.namespace, name);
       if (!entries.ok) {
         notes.push(entries.note);
-        if (entries.unreadable) unreadable ??= entries.note;
+        if (entries.unreadable && unreadable === undefined) {
+          unreadable = entries.note;
+          unreadableByMode = entries.byMode === true;
+        }
         continue;
       }
       for (const e of entries.entries) {
@@ -73,7 +82,13 @@ export class PullCredentials {
         `none of the pull secrets from ${source} (${secretNames.map((n) => `${user.namespace}/${n}`).join(', ')}) matches ${image.domain}`,
       );
     }
-    return { credentials, notes, secretNames, ...(unreadable ? { unreadable } : {}) };
+    return {
+      credentials,
+      notes,
+      secretNames,
+      ...(unreadable ? { unreadable } : {}),
+      ...(unreadableByMode ? { unreadableByMode: true as const } : {}),
+    };
   }
 
   private entries(namespace: string, name: string): Promise<SecretEntries> {
@@ -88,6 +103,15 @@ export class PullCredentials {
 
   private async load(namespace: string, name: string): Promise<SecretEntries> {
     const label = `pull secret ${namespace}/${name}`;
+    // Not asked for at all: RBAC would refuse it, and the mode, not a 403, is the reason.
+    if (!mayReadSecretsIn(this.access, namespace)) {
+      return {
+        ok: false,
+        note: `${label} not read (${describeSecretAccess(this.access)})`,
+        unreadable: true,
+        byMode: true,
+      };
+    }
     let secret;
     try {
       secret = await this.reader.pullSecret(namespace, name);

@@ -5,6 +5,7 @@ import { KubeRegistryReader } from '../../kube/kube-registry-reader.js';
 import { probeRegistry } from '../../probe/registry-probe.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import { mapLimit } from '../map-limit.js';
+import { secretAccessOf, unreadSecrets } from '../secret-access.js';
 import { summaryTable } from '../table-section.js';
 import { discoverRegistries, workloadResolver, type RegistryUsage } from './discover-registries.js';
 import { PullCredentials } from './pull-credentials.js';
@@ -41,7 +42,14 @@ export const registryCheck: Check<'registries', RegistryReader> = {
   table: summaryTable,
   reader: ({ target }) => new KubeRegistryReader(target.kube),
   unobserved(ctx) {
-    if (ctx.apiReachable) return [];
+    const secrets = unreadSecrets(
+      secretAccessOf(ctx.cluster),
+      ctx.cluster.name,
+      'pull-secret credentials',
+      'registries are still probed (DNS, TLS, /v2/), but whether their pulls authenticate is not judged',
+    );
+    const out = secrets ? [secrets] : [];
+    if (ctx.apiReachable) return out;
     return [
       {
         what: 'registries used by workloads',
@@ -51,6 +59,7 @@ export const registryCheck: Check<'registries', RegistryReader> = {
             ? 'restore API access; only registries.extra were probed'
             : 'restore API access',
       },
+      ...out,
     ];
   },
   async run(ctx): Promise<CheckResult> {
@@ -84,7 +93,7 @@ export const registryCheck: Check<'registries', RegistryReader> = {
         howToObserve: 'fix the image name in the workload',
       });
     }
-    const credentials = new PullCredentials(reader, serviceAccounts);
+    const credentials = new PullCredentials(reader, serviceAccounts, secretAccessOf(ctx.cluster));
     const labelOf = workloadResolver(users);
     const results = await mapLimit([...discovery.registries.values()], cfg.probeConcurrency, (usage) =>
       probeOne(ctx, usage, credentials, labelOf).catch((err: unknown) => ({

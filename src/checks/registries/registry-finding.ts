@@ -180,6 +180,9 @@ export function registryFinding(input: RegistryFindingInput): Finding {
 
   function nextStep(): string {
     if (failure && severity === 'unknown' && !shared) {
+      if (primary?.pull.credentials?.unreadableByMode) {
+        return "vigil's Secret access leaves this pull secret out (the mode above): widen it (the chart's rbac.namespaces or rbac.mode full, or clusters[].secrets) to judge authentication, or accept that it is not judged.";
+      }
       return 'Grant vigil `get` on the Secrets named in imagePullSecrets (deploy/rbac), or accept that authentication is not judged.';
     }
     if (failure) {

@@ -4,6 +4,11 @@ export interface ForbidRule {
   group: string;
   resource: string;
   namespace?: string;
+  /**
+   * Allowed in these namespaces only: denied at the cluster scope and in every other namespace, as
+   * when the only grants are Roles there (the Helm chart's rbac.mode namespaced).
+   */
+  exceptNamespaces?: readonly string[];
 }
 
 /**
@@ -15,7 +20,10 @@ export class ForbidRules {
   private readonly rules: ForbidRule[] = [];
 
   add(rule: ForbidRule): void {
-    this.rules.push({ ...rule });
+    this.rules.push({
+      ...rule,
+      ...(rule.exceptNamespaces ? { exceptNamespaces: [...rule.exceptNamespaces] } : {}),
+    });
   }
 
   denies(verb: string, group: string, resource: string, namespace: string | undefined): boolean {
@@ -24,7 +32,9 @@ export class ForbidRules {
         r.verb === verb &&
         r.group === group &&
         r.resource === resource &&
-        (r.namespace === undefined || namespace === undefined || r.namespace === namespace),
+        (r.exceptNamespaces
+          ? namespace === undefined || !r.exceptNamespaces.includes(namespace)
+          : r.namespace === undefined || namespace === undefined || r.namespace === namespace),
     );
   }
 }

@@ -48,8 +48,6 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   HOME: 'only locates ~/.kube/config; in a pod kubeconfigs are named in vigil.yaml',
   KUBECONFIG: 'in a pod kubeconfigs are named in vigil.yaml (clusters[].kubeconfig)',
   NO_COLOR: "colours of `vigil check`'s table; serve prints no table",
-  VIGIL_HEARTBEAT_URL: 'optional dead-man switch URL, a secret; not wired by the chart yet',
-  VIGIL_HEARTBEAT_METHOD: 'optional, with VIGIL_HEARTBEAT_URL; not wired by the chart yet',
   VIGIL_DEMO_PORT: '`vigil demo` only',
   VIGIL_WEB:
     'the web chat keeps its messages per replica and the chart runs two; a one-replica install turns it on with extraEnv (README "The web chat")',
@@ -58,11 +56,18 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
 
 /**
  * Variables the chart sets for vigil features whose reading side is being added to the app; each is
- * allowed to be set before the app reads it (an unread variable changes nothing).
+ * allowed to be set before the app reads it (an unread variable changes nothing). None today: add
+ * one here with the chart change, and remove it when the app reads it.
  */
-export const setAheadOfApp: Readonly<Record<string, string>> = {
-  SLACK_APP_TOKEN: 'Slack Socket Mode app-level token (xapp-...)',
-  VIGIL_HEARTBEAT_URL: "dead man's switch URL vigil pings while healthy",
-  VIGIL_RBAC_MODE: 'rbac.mode: full, namespaced or noSecrets',
-  VIGIL_RBAC_NAMESPACES: 'rbac.namespaces, comma-separated, with rbac.mode=namespaced',
-};
+export const setAheadOfApp: Readonly<Record<string, string>> = {};
+
+/**
+ * Variables the chart sets only when the feature they configure is on, with values that turn it on:
+ * the tests render with these so that every variable the app reads must appear.
+ */
+export const optionalFeatureValues = {
+  // VIGIL_RBAC_NAMESPACES: with rbac.mode namespaced only.
+  rbac: { mode: 'namespaced', namespaces: ['apps', 'payments'] },
+  // VIGIL_HEARTBEAT_URL and VIGIL_HEARTBEAT_METHOD: with a heartbeat only.
+  heartbeat: { url: 'https://hc.example.com/ping/abc' },
+} as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envVarsReadByApp, notSetByDeployments, setAheadOfApp } from './app-env.js';
+import { envVarsReadByApp, notSetByDeployments, optionalFeatureValues, setAheadOfApp } from './app-env.js';
 import { combination, everythingOn, platforms } from './chart-combinations.js';
 import { envOf, only, renderChart, renderError, type EnvVar } from './render-chart.js';
 
@@ -36,7 +36,7 @@ describe('environment variables', () => {
   });
 
   it.each(platforms)('wires every variable the app reads with %s, and only its platforms', (platform) => {
-    const set = names(combination('full', platform));
+    const set = names({ ...combination('full', platform), ...optionalFeatureValues });
     const slackOn = platform !== 'teams';
     const teamsOn = platform !== 'slack';
     const expected = wanted.filter(
@@ -61,12 +61,14 @@ describe('environment variables', () => {
     for (const v of Object.keys(setAheadOfApp)) expect(set, v).toContain(v);
   });
 
-  it('takes the Slack secrets from a Secret, never from a plain value; the app token optional', () => {
+  it('takes the Slack secrets from a Secret, never from a plain value; signing secret and app token optional', () => {
     const env = envOf(renderChart());
     expect(secretRef(env.get('SLACK_BOT_TOKEN'))).toEqual({ name: 'vigil-slack', key: 'SLACK_BOT_TOKEN' });
+    // Socket Mode needs no signing secret; over HTTP the app refuses to start without it (slack-env.ts).
     expect(secretRef(env.get('SLACK_SIGNING_SECRET'))).toEqual({
       name: 'vigil-slack',
       key: 'SLACK_SIGNING_SECRET',
+      optional: true,
     });
     expect(secretRef(env.get('SLACK_APP_TOKEN'))).toEqual({
       name: 'vigil-slack',
@@ -126,12 +128,32 @@ describe('environment variables', () => {
   });
 
   it('refuses chart-made Secrets without their required values', () => {
-    expect(renderError({ slack: { createSecret: true, botToken: 'xoxb-1' } })).toContain(
-      'slack.signingSecret',
-    );
+    const slackError = renderError({ slack: { createSecret: true, botToken: 'xoxb-1' } });
+    expect(slackError).toContain('slack.signingSecret');
+    expect(slackError).toContain('slack.appToken');
     expect(renderError({ teams: { createSecret: true, appId: 'a', tenantId: 't' } })).toContain(
       'teams.appPassword',
     );
+  });
+
+  it('renders a Socket-Mode-only Slack install: bot and app tokens, no signing secret', () => {
+    const objects = renderChart({
+      slack: { existingSecret: '', createSecret: true, botToken: 'xoxb-1-2-abc', appToken: 'xapp-1-abc' },
+    });
+    expect(only(objects, 'Secret', 'vigil-slack')['stringData']).toEqual({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_APP_TOKEN: 'xapp-1-abc',
+    });
+    const env = envOf(objects);
+    expect([...env.keys()].filter(isPlatformVar).sort()).toEqual([...slackVars].sort());
+    expect(secretRef(env.get('SLACK_SIGNING_SECRET'))).toMatchObject({
+      key: 'SLACK_SIGNING_SECRET',
+      optional: true,
+    });
+    expect(secretRef(env.get('SLACK_APP_TOKEN'))).toMatchObject({ name: 'vigil-slack', optional: true });
+    // An existing Secret holding only the two tokens works the same: both other keys are optional.
+    const existing = envOf(renderChart({ slack: { existingSecret: 'vigil-slack-socket' } }));
+    expect(secretRef(existing.get('SLACK_SIGNING_SECRET'))?.name).toBe('vigil-slack-socket');
   });
 
   it('renders the Teams-only install the issue reported failing', () => {
@@ -178,6 +200,21 @@ describe('environment variables', () => {
     });
     const fromSecret = envOf(renderChart({ heartbeat: { existingSecret: 'hb' } })).get('VIGIL_HEARTBEAT_URL');
     expect(secretRef(fromSecret)).toEqual({ name: 'hb', key: 'VIGIL_HEARTBEAT_URL' });
+  });
+
+  it('sets VIGIL_HEARTBEAT_METHOD with a heartbeat only, from heartbeat.method (GET or POST)', () => {
+    expect(envOf(renderChart()).has('VIGIL_HEARTBEAT_METHOD')).toBe(false);
+    const url = 'https://hc.example.com/p/1';
+    expect(envOf(renderChart({ heartbeat: { url } })).get('VIGIL_HEARTBEAT_METHOD')).toEqual({
+      name: 'VIGIL_HEARTBEAT_METHOD',
+      value: 'GET',
+    });
+    expect(
+      envOf(renderChart({ heartbeat: { existingSecret: 'hb', method: 'POST' } })).get(
+        'VIGIL_HEARTBEAT_METHOD',
+      )?.value,
+    ).toBe('POST');
+    expect(renderError({ heartbeat: { url, method: 'PUT' } })).toMatch(/heartbeat\.method|method/);
   });
 
   it('takes REDIS_URL from a Secret when one is named', () => {

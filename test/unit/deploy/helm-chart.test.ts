@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { secretAccessOf } from '../../../src/checks/secret-access.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { readRepoFile, repoRoot } from './app-env.js';
 import {
@@ -66,7 +67,14 @@ describe('Helm chart: files', () => {
   });
 });
 
-describe.each(combinations)('helm template, rbac.mode=$mode with $platform', ({ values: v }) => {
+/** What vigil makes of each rbac.mode (src/checks/secret-access.ts). */
+const accessOfMode = {
+  full: { mode: 'all', namespaces: [], setBy: 'env' },
+  namespaced: { mode: 'namespaces', namespaces: secretNamespaces, setBy: 'env' },
+  noSecrets: { mode: 'none', namespaces: [], setBy: 'env' },
+} as const;
+
+describe.each(combinations)('helm template, rbac.mode=$mode with $platform', ({ mode, values: v }) => {
   it('passes helm lint --strict', () => {
     const lint = lintChart(v);
     expect(lint.stdout + lint.stderr, 'helm lint --strict').toMatch(
@@ -88,6 +96,16 @@ describe.each(combinations)('helm template, rbac.mode=$mode with $platform', ({ 
     const text = (cm['data'] as Record<string, string>)['vigil.yaml'] as string;
     const config = parseConfig(parse(text), 'rendered ConfigMap', '/etc/vigil');
     expect(config.clusters).toEqual([expect.objectContaining({ inCluster: true })]);
+  });
+
+  it('and, with the plain env values it sets, a vigil that reads Secrets as far as the mode grants', () => {
+    const objects = renderChart(v);
+    const text = (only(objects, 'ConfigMap')['data'] as Record<string, string>)['vigil.yaml'] as string;
+    const env = Object.fromEntries(
+      [...envOf(objects).values()].flatMap((e) => (e.value !== undefined ? [[e.name, e.value]] : [])),
+    );
+    const config = parseConfig(parse(text), 'rendered ConfigMap', '/etc/vigil', { env });
+    expect(config.clusters.map((c) => secretAccessOf(c))).toEqual([accessOfMode[mode]]);
   });
 });
 

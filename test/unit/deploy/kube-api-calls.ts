@@ -15,6 +15,11 @@ export interface ApiCall {
   apiClass: string;
   method: string;
   permission: Permission;
+  /**
+   * What one call reaches: objects of one namespace (`listNamespacedSecret`, a Role there can grant
+   * it), or beyond (`listSecretForAllNamespaces`, cluster-scoped kinds, URLs: a ClusterRole only).
+   */
+  scope: 'namespace' | 'cluster';
   /** `name: 'literal'` in the call's arguments, when the object is read by a fixed name. */
   literalName?: string;
 }
@@ -118,6 +123,14 @@ export function permissionOf(apiClass: string, method: string, args = ''): Permi
   return { kind: 'resource', group, resource: `${pluralOf(kind)}${sub}`, verb };
 }
 
+/** Whether a method addresses one namespace (`readNamespacedSecret`, `listNamespacedCustomObject`). */
+export function scopeOf(apiClass: string, method: string): ApiCall['scope'] {
+  if (apiClass === 'VersionApi') return 'cluster';
+  return /^[a-z]+(?:Collection|Get|Post|Put|Patch|Delete|Head|Options)?Namespaced[A-Z]/.test(method)
+    ? 'namespace'
+    : 'cluster';
+}
+
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
 /** The text of a call's argument list, from its opening parenthesis to the matching one. */
@@ -181,6 +194,7 @@ export function scanKubeSource(file: string, text: string): { calls: ApiCall[]; 
         apiClass,
         method,
         permission,
+        scope: scopeOf(apiClass, method),
         ...(literalName !== undefined ? { literalName } : {}),
       });
     } catch (err) {
@@ -203,13 +217,16 @@ function ruleGrants(rule: PolicyRule, p: Permission): boolean {
 /**
  * Whether the rules allow a call. A rule limited by resourceNames allows it only when every name the
  * call can use is listed: the literal name in the call, or the names `nameSources` finds for the
- * resource (for reads whose name is passed in by the check).
+ * resource (for reads whose name is passed in by the check). The rules of a Role (`of: 'Role'`)
+ * apply in its namespace only, so they never allow a call that reaches beyond one namespace.
  */
 export function isCovered(
   rules: readonly PolicyRule[],
   call: ApiCall,
   nameSources: Readonly<Record<string, readonly string[]>>,
+  of: 'ClusterRole' | 'Role' = 'ClusterRole',
 ): boolean {
+  if (of === 'Role' && call.scope !== 'namespace') return false;
   return rules.some((rule) => {
     if (!ruleGrants(rule, call.permission)) return false;
     if (!rule.resourceNames || rule.resourceNames.length === 0) return true;

@@ -12,6 +12,7 @@ import {
   permissionOf,
   samePermission,
   scanKubeSource,
+  scopeOf,
   type ApiCall,
   type PolicyRule,
 } from './kube-api-calls.js';
@@ -99,6 +100,33 @@ describe('method names map to RBAC permissions', () => {
     expect(describePermission(permissionOf(cls, method))).toBe(expected);
   });
 
+  it.each([
+    ['CoreV1Api', 'listNamespacedSecret', 'namespace'],
+    ['CoreV1Api', 'readNamespacedSecret', 'namespace'],
+    ['CoreV1Api', 'listSecretForAllNamespaces', 'cluster'],
+    ['CoreV1Api', 'listNode', 'cluster'],
+    ['CustomObjectsApi', 'listClusterCustomObject', 'cluster'],
+    ['CustomObjectsApi', 'getNamespacedCustomObject', 'namespace'],
+    ['VersionApi', 'getCode', 'cluster'],
+  ])('%s.%s reaches %s scope', (cls, method, scope) => {
+    expect(scopeOf(cls, method)).toBe(scope);
+  });
+
+  it("a Role's rules never grant a call beyond its namespace", () => {
+    const rules: PolicyRule[] = [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }];
+    const { calls } = scanKubeSource(
+      'x.ts',
+      `import { CoreV1Api } from '@kubernetes/client-node';
+       this.core = makeApiClient(kc, CoreV1Api, 1000);
+       await this.core.listSecretForAllNamespaces({});
+       await this.core.listNamespacedSecret({ namespace });`,
+    );
+    expect(calls.map((c) => [c.method, isCovered(rules, c, {}), isCovered(rules, c, {}, 'Role')])).toEqual([
+      ['listSecretForAllNamespaces', true, false],
+      ['listNamespacedSecret', true, true],
+    ]);
+  });
+
   it('reads group and plural of custom objects from the call', () => {
     const p = permissionOf(
       'CustomObjectsApi',
@@ -114,6 +142,11 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
   const names = nameSources();
   const secretCalls = calls.filter(isSecretCall);
   const otherCalls = calls.filter((c) => !isSecretCall(c));
+  // rbac.mode namespaced: vigil reads Secrets namespace by namespace, which a Role there grants; the
+  // cluster-wide list is made in rbac.mode full only (test/integration/secret-access-modes.test.ts
+  // records the requests vigil sends in each mode).
+  const namespacedSecretCalls = secretCalls.filter((c) => c.scope === 'namespace');
+  const clusterSecretCalls = secretCalls.filter((c) => c.scope === 'cluster');
   const unusedBy = (rules: readonly PolicyRule[], by: readonly ApiCall[]) =>
     rules
       .flatMap(grantsOf)
@@ -135,6 +168,12 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
       expect(seen, p).toContain(p);
     }
     expect(names.configmaps).toEqual(['extension-apiserver-authentication', 'kube-root-ca.crt']);
+    // TLS Secrets across all namespaces (full) and in one namespace (namespaced); pull secrets by name.
+    expect(secretCalls.map((c) => `${c.method} ${c.scope}`).sort()).toEqual([
+      'listNamespacedSecret namespace',
+      'listSecretForAllNamespaces cluster',
+      'readNamespacedSecret namespace',
+    ]);
   });
 
   it(`${secretRulesPath} holds exactly the Secret rules, ${clusterRulesPath} none`, () => {
@@ -159,6 +198,11 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
       expect(roles).toEqual([]);
     });
 
+    it('grants the cluster-wide TLS Secret list', () => {
+      expect(clusterSecretCalls.map((c) => c.method)).toEqual(['listSecretForAllNamespaces']);
+      expect(clusterSecretCalls.every((c) => isCovered(rulesOf(clusterRole), c, names))).toBe(true);
+    });
+
     it('is the rules files, in order', () => {
       expect(rulesOf(clusterRole)).toEqual([...clusterRules, ...secretRules]);
     });
@@ -176,14 +220,30 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
       expect(unusedBy(rulesOf(clusterRole), otherCalls)).toEqual([]);
     });
 
-    it('a Role in each listed namespace grants exactly the Secret calls', () => {
+    it('a Role in each listed namespace grants exactly the namespaced Secret calls: list and get', () => {
       expect(roles.map((r) => r.metadata.namespace)).toEqual(secretNamespaces);
+      expect(
+        namespacedSecretCalls.map((c) => c.permission.kind === 'resource' && c.permission.verb).sort(),
+      ).toEqual(['get', 'list']);
       for (const role of roles) {
-        expect(rulesOf(role)).toEqual(secretRules);
-        expect(secretCalls.filter((c) => !isCovered(rulesOf(role), c, names)).map(describeCall)).toEqual([]);
-        expect(otherCalls.filter((c) => isCovered(rulesOf(role), c, names)).map(describeCall)).toEqual([]);
-        expect(unusedBy(rulesOf(role), secretCalls)).toEqual([]);
+        const rules = rulesOf(role);
+        expect(rules).toEqual(secretRules);
+        expect(
+          namespacedSecretCalls.filter((c) => !isCovered(rules, c, names, 'Role')).map(describeCall),
+        ).toEqual([]);
+        expect(otherCalls.filter((c) => isCovered(rules, c, names, 'Role')).map(describeCall)).toEqual([]);
+        expect(unusedBy(rules, namespacedSecretCalls)).toEqual([]);
       }
+    });
+
+    it('and nothing grants the cluster-wide Secret list, which vigil does not make in this mode', () => {
+      const granted = clusterSecretCalls.filter(
+        (c) =>
+          isCovered(rulesOf(clusterRole), c, names) ||
+          roles.some((role) => isCovered(rulesOf(role), c, names, 'Role')),
+      );
+      expect(clusterSecretCalls).not.toEqual([]);
+      expect(granted.map(describeCall)).toEqual([]);
     });
 
     it("binds each Role to the release's ServiceAccount", () => {
@@ -210,7 +270,7 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
       expect(unusedBy(rulesOf(clusterRole), otherCalls)).toEqual([]);
     });
 
-    it('and nothing anywhere grants a Secret', () => {
+    it('and nothing anywhere grants a Secret: vigil makes no Secret call in this mode', () => {
       expect(secretCalls.filter((c) => isCovered(rulesOf(clusterRole), c, names)).map(describeCall)).toEqual(
         [],
       );

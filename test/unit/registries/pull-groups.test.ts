@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { discoverRegistries, workloadResolver } from '../../../src/checks/registries/discover-registries.js';
+import type { ImageReference } from '../../../src/checks/registries/image-reference.js';
 import { PullCredentials } from '../../../src/checks/registries/pull-credentials.js';
 import { pullGroups } from '../../../src/checks/registries/pull-groups.js';
+import { everySecret } from '../../../src/checks/secret-access.js';
 import type { ImageUser, RegistryReader } from '../../../src/checks/registries/registry-reader.js';
 
 const reg = 'reg.example.com';
@@ -64,6 +66,7 @@ describe('pullGroups', () => {
     const creds = new PullCredentials(
       reader({ 'a/regcred': 'team-a', 'b/regcred': 'team-b', 'c/regcred': 'team-c', 'd/regcred': 'team-d' }),
       [],
+      everySecret,
     );
     const { groups, unprobed } = await pullGroups(usage, creds, workloadResolver(users), 3);
     // The anonymous group holds the failing pod, so it comes first and is probed with its image.
@@ -77,5 +80,50 @@ describe('pullGroups', () => {
     expect(groups[2]?.workloads).toEqual(['deployment b/web']);
     expect(unprobed).toEqual(['deployment c/web', 'deployment d/web']);
     expect(JSON.stringify(groups)).not.toContain('"pw"');
+  });
+});
+
+describe('PullCredentials with narrower Secret access', () => {
+  const users = [deployment('a', 'one', 'regcred'), deployment('b', 'web', 'regcred')];
+  const image: ImageReference = {
+    domain: reg,
+    registry: reg,
+    repository: 'x',
+    reference: '1',
+    name: `${reg}/x`,
+  };
+  const asked: string[] = [];
+  const recording: RegistryReader = {
+    ...reader({ 'a/regcred': 'team-a', 'b/regcred': 'team-b' }),
+    pullSecret: (ns, name) => {
+      asked.push(`${ns}/${name}`);
+      return reader({ 'a/regcred': 'team-a', 'b/regcred': 'team-b' }).pullSecret(ns, name);
+    },
+  };
+
+  it('asks only for pull secrets where it may read them, and says why the others are unread', async () => {
+    asked.length = 0;
+    const creds = new PullCredentials(recording, [], {
+      mode: 'namespaces',
+      namespaces: ['a'],
+      setBy: 'env',
+    });
+    const [inside, outside] = [
+      await creds.forImage(users[0] as ImageUser, image),
+      await creds.forImage(users[1] as ImageUser, image),
+    ];
+    expect(asked).toEqual(['a/regcred']);
+    expect(inside.unreadable).toBeUndefined();
+    expect(inside.credentials).toHaveLength(1);
+    expect(outside.credentials).toEqual([]);
+    expect(outside.unreadable).toBe('pull secret b/regcred not read (rbac mode namespaced)');
+  });
+
+  it('asks for none with mode none', async () => {
+    asked.length = 0;
+    const creds = new PullCredentials(recording, [], { mode: 'none', namespaces: [], setBy: 'config' });
+    const choice = await creds.forImage(users[0] as ImageUser, image);
+    expect(asked).toEqual([]);
+    expect(choice.unreadable).toBe('pull secret a/regcred not read (secrets mode none)');
   });
 });

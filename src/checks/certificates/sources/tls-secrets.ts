@@ -54,13 +54,17 @@ export function secretFindings(ctx: CheckContext, s: TlsSecret, cache?: BundleCa
 }
 
 /**
- * Walks TLS Secrets page by page as the API returns them (server-side type selector). Only findings
- * are kept: holding every Secret at once is what made other exporters run out of memory.
+ * Walks TLS Secrets page by page as the API returns them (server-side type selector), across all
+ * namespaces or in one. Only findings are kept: holding every Secret at once is what made other
+ * exporters run out of memory.
  */
-export async function tlsSecretFindings(ctx: CheckContext<CertificateReader>): Promise<Finding[]> {
+export async function tlsSecretFindings(
+  ctx: CheckContext<CertificateReader>,
+  namespace?: string,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const cache = new BundleCache();
-  for await (const page of ctx.reader.tlsSecretPages(ctx.config.certificates.secretPageSize)) {
+  for await (const page of ctx.reader.tlsSecretPages(ctx.config.certificates.secretPageSize, namespace)) {
     for (const s of page) for (const f of secretFindings(ctx, s, cache)) findings.push(f);
   }
   return findings;
