@@ -14,8 +14,8 @@
  *   src/runtime/ and src/system/ (finding redis-server, chromium and the like) neither; src/time/
  *   and src/simulator/ only the domain.
  * - src/http is the one HTTP server; src/chat (the neutral model and ports) sits on it, the platform
- *   folders (src/chat/slack, src/chat/teams) on that, and src/chat/platforms.ts, the one list of
- *   platforms, on them.
+ *   folders (src/chat/slack, src/chat/teams, src/chat/web) on that, and src/chat/platforms.ts, the
+ *   one list of platforms, on them.
  * - src/config composes vigil.yaml from its own sections, the platforms' ids (the list) and the
  *   checks' own sections and registry.
  * - src/checks decide findings from what their reader ports return (src/checks/.../*-reader.ts and
@@ -65,6 +65,7 @@ const areas = {
   'chat-list': '^src/chat/platforms[.]ts$',
   'chat-slack': '^src/chat/slack/',
   'chat-teams': '^src/chat/teams/',
+  'chat-web': '^src/chat/web/',
   redis: '^src/redis/',
   metrics: '^src/metrics/',
   agent: '^src/agent/',
@@ -92,7 +93,7 @@ const parts = {
 /** Who may import whom, besides itself. The one place the arrows are written down. */
 const arrows = {
   domain: [],
-  'chat-list': ['chat', 'chat-slack', 'chat-teams', 'domain'],
+  'chat-list': ['chat', 'chat-slack', 'chat-teams', 'chat-web', 'domain'],
   config: ['domain', 'chat-list', 'checks', 'checks-registry', 'time'],
   logger: [],
   runtime: [],
@@ -110,6 +111,7 @@ const arrows = {
   chat: ['domain', 'http', 'time'],
   'chat-slack': ['http', 'chat', 'domain', 'logger', 'runtime', 'time'],
   'chat-teams': ['http', 'chat', 'domain', 'logger', 'time'],
+  'chat-web': ['http', 'chat', 'domain', 'logger', 'time'],
   redis: ['alerts', 'chat', 'checks-ports', 'config', 'domain', 'time'],
   metrics: ['alerts', 'config', 'domain'],
   agent: ['checks', 'checks-registry', 'redis', 'config', 'domain', 'logger', 'time'],

@@ -1,8 +1,12 @@
-import { knownPlatform } from '../src/chat/platforms.js';
+import { chatPlatformModule, knownPlatform } from '../src/chat/platforms.js';
 import type { Principals, PermissionsConfig } from '../src/config/permissions-config.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
-/** Who is asking and where: the common part of CommandRequest and ActionRequest. */
+/**
+ * Who is asking and where: the common part of CommandRequest and ActionRequest. On a platform that
+ * does not verify its users (`verifiesUsers: false`, src/chat/platform-module.ts) no list can name
+ * them: a configured list refuses them, and a restricted cluster never answers there.
+ */
 export interface Requester {
   platform: ChatPlatformName;
   user: Actor;
@@ -35,6 +39,13 @@ export function mayQuery(perms: PermissionsConfig, cluster: string, who: Request
   if (!channels) return allowed;
   const list = channels[knownPlatform(who.platform)];
   if (list.some((c) => c.toLowerCase() === who.channel.toLowerCase())) return allowed;
+  if (!verifiesUsers(who)) {
+    return {
+      allowed: false,
+      reason: `${cluster} is restricted: its state is shown only in the channels listed for it, and ${who.platform} cannot be listed (vigil cannot tell who asks there)`,
+      grant: `Ask in one of the channels permissions.clusters.${cluster}.channels lists.`,
+    };
+  }
   return {
     allowed: false,
     reason: `${cluster} is restricted: its state is shown only in the channels listed for it, and this one (${who.channel}) is not`,
@@ -87,6 +98,13 @@ export function mayChangeAlert(
   if (list?.users.some((u) => ids.some((id) => same(u, id)))) return allowed;
   if (list?.groups.some((g) => who.userGroups?.some((mine) => same(g, mine)))) return allowed;
   const verb = permission === 'acknowledge' ? 'acknowledge' : 'snooze';
+  if (!verifiesUsers(who)) {
+    return {
+      allowed: false,
+      reason: `only the people listed in ${governing.key} may ${verb} ${cluster} alerts, and ${who.platform} cannot be listed (vigil cannot tell who asks there)`,
+      grant: `Ask one of the people listed in ${governing.key} to ${verb} it where vigil knows who they are.`,
+    };
+  }
   const groupsUnknown = (list?.groups.length ?? 0) > 0 && who.userGroups === undefined;
   return {
     allowed: false,
@@ -96,6 +114,10 @@ export function mayChangeAlert(
       (groupsUnknown ? ` (${who.platform} did not tell vigil your user groups)` : ''),
     grant: `Ask ${contactOf(perms)} to add your id ${who.user.id} to ${governing.key}.${who.platform}.users (or one of your groups to ${governing.key}.${who.platform}.groups) in vigil.yaml.`,
   };
+}
+
+function verifiesUsers(who: Requester): boolean {
+  return chatPlatformModule(who.platform).verifiesUsers !== false;
 }
 
 /**

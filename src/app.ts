@@ -249,6 +249,8 @@ export function createApp(options: AppOptions): App {
     replayGuard,
     userGroupIds: permissionGroupIds(config.permissions, name),
     envelopes: new RedisEnvelopeDedupe(storeConn.redis, serve.redisPrefix, name),
+    destinations: routedDestinations(config.alerts, name),
+    httpHost: serve.host,
     now,
   });
   let server: HttpServer | undefined;

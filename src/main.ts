@@ -19,8 +19,10 @@ Usage:
                                this node's certificate files under DIR (/ on the node), listed as
                                \`kubeadm certs check-expiration\` lists them, plus kubelet, k3s and RKE2:
                                the host-certificates check only (no API, no kubeconfig needed)
-  vigil demo  [--only CHECK]... [--output table|json] [--problems-only]
-  vigil serve [--config FILE]  the bot: scheduled checks, alerts and commands in Slack and Teams
+  vigil demo  [--port PORT]    the whole bot on simulated clusters, with a local web chat, until Ctrl-C
+  vigil demo  --once [--only CHECK]... [--output table|json] [--problems-only]
+                               one \`vigil check\` of the simulated clusters (--output json implies --once)
+  vigil serve [--config FILE]  the bot: scheduled checks, alerts and commands in Slack, Teams or the web chat
   vigil agent [--once] [--host-root DIR]
                                on each node: reports its certificate files to the Redis of vigil serve
                                (VIGIL_CLUSTER, NODE_NAME, REDIS_URL; the host root defaults to
@@ -39,6 +41,7 @@ const options = {
   'no-color': { type: 'boolean', default: false },
   'host-root': { type: 'string' },
   once: { type: 'boolean', default: false },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -54,6 +57,18 @@ function commandOptions(values: ReturnType<typeof parse>['values']): CheckComman
     problemsOnly: values['problems-only'] ?? false,
     color: !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
+}
+
+function demoPort(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new VigilError(
+      'cli-bad-port',
+      `--port (or VIGIL_DEMO_PORT) must be a port from 0 to 65535, not "${raw.slice(0, 20)}"`,
+    );
+  }
+  return port;
 }
 
 function parse(argv: string[]) {
@@ -157,9 +172,17 @@ export async function main(argv: string[]): Promise<number> {
         return result.exitCode;
       }
       case 'demo': {
-        // Loaded lazily: the demo brings the simulated cluster, which `check` never needs.
-        const { runDemo } = await import('./demo/run-demo.js');
-        return await runDemo(commandOptions(parsed.values));
+        const v = parsed.values;
+        // The check options only make sense for the one-shot table.
+        const once = v.once || v.output === 'json' || (v.only?.length ?? 0) > 0 || v['problems-only'];
+        if (once) {
+          // Loaded lazily: the demo brings the simulated cluster, which `check` never needs.
+          const { runDemo } = await import('./demo/run-demo.js');
+          return await runDemo(commandOptions(v));
+        }
+        const port = demoPort(v.port ?? process.env['VIGIL_DEMO_PORT']);
+        const { runLiveDemo } = await import('./demo/run-live-demo.js');
+        return await runLiveDemo(port === undefined ? {} : { port, portExplicit: true });
       }
       case 'serve': {
         const config = loadConfigFrom(parsed.values.config);

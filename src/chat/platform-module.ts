@@ -21,6 +21,15 @@ export interface ChatPlatformModule<Name extends string = string, Settings = unk
   readonly env: ChatPlatformEnv<Settings>;
   /** Its keys in vigil.yaml (`alerts.routes[].<name>`, `permissions.*.<name>`, `outbox.minIntervalMs.<name>`). */
   readonly yaml: ChatPlatformYaml;
+  /**
+   * `false` for a platform that cannot tell who is asking or where (the web chat: a name typed into
+   * a page). Its `yaml.user`, `group` and `channel` then accept nothing, so no permission list names
+   * its people: a configured list refuses them, a restricted cluster does not answer there, and
+   * handlers/permissions.ts words those refusals without suggesting an entry no list can hold.
+   * Absent: the platform vouches for its users (Slack signs every request, the Bot Framework every
+   * activity).
+   */
+  readonly verifiesUsers?: false;
   /** Builds the running platform from its settings; called once by `vigil serve` (src/app.ts). */
   create(settings: Settings, context: ChatPlatformContext): Promise<RunningChatPlatform>;
 }
@@ -68,6 +77,17 @@ export interface ChatPlatformContext {
    * delivery over twice (Slack Socket Mode's retries), so only one replica handles it.
    */
   envelopes: EnvelopeDedupe;
+  /**
+   * Every destination vigil.yaml routes this platform's alerts to (`alerts.routes[].<name>`,
+   * `alerts.defaultRoute.<name>`), each once, in order: for a platform whose destinations are its
+   * own to create (the web chat's rooms).
+   */
+  destinations: readonly string[];
+  /**
+   * The address vigil's HTTP server listens on (HOST): a platform whose routes serve people directly
+   * (the web chat's page) decides from it whether other machines can reach them.
+   */
+  httpHost: string;
   now(): Date;
 }
 

@@ -2,13 +2,14 @@ import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 import type { ChatPlatformModule } from './platform-module.js';
 import { slackModule } from './slack/slack-module.js';
 import { teamsModule } from './teams/teams-module.js';
+import { webModule } from './web/web-module.js';
 
 /**
  * Every chat platform vigil can run, in the order destinations are listed. Adding a platform is its
  * folder (src/chat/<name>/, exporting a ChatPlatformModule) plus its entry here: vigil.yaml's keys,
  * the environment, the command hints and `vigil serve` all loop over this list.
  */
-export const chatPlatforms = [slackModule, teamsModule] as const;
+export const chatPlatforms = [slackModule, teamsModule, webModule] as const;
 
 /** `slack` | `teams`: derived from the list, so a new platform's name is known everywhere at once. */
 export type ChatPlatformName = (typeof chatPlatforms)[number]['name'];

@@ -9,6 +9,7 @@ export interface DemoRegistries {
   objects: Record<string, unknown>[];
   /** The `registries:` section of the demo's embedded config. */
   config: Partial<RegistriesConfig>;
+  hosts: { shop: string; payments: string };
   stop(): Promise<void>;
 }
 
@@ -162,6 +163,7 @@ export async function startDemoRegistries(now: Date, dir: string): Promise<DemoR
 
   return {
     objects,
+    hosts: { shop: shop.registry, payments: payments.registry },
     config: {
       caFiles: { [shop.registry]: caFile, [payments.registry]: caFile },
       // The demo never leaves the machine: public registries, and the documentation domain the
@@ -182,6 +184,55 @@ export async function startDemoRegistries(now: Date, dir: string): Promise<DemoR
     stop: async () => {
       await Promise.allSettled([shop.stop(), payments.stop()]);
     },
+  };
+}
+
+/**
+ * payments after the fix (the live demo's recovery, at `now`): the password rotated on the registry
+ * last week is finally in the pull secret, and `kubectl rollout restart deployment/api` replaced the
+ * pod stuck in ImagePullBackOff with one that pulled and runs. The old pod and its Failed event are
+ * gone (the fake API server does not age events out as a real one does after an hour).
+ */
+export function recoveredPaymentsObjects(
+  now: Date,
+  paymentsRegistry: string,
+): {
+  upsert: Record<string, unknown>[];
+  remove: { apiVersion: string; kind: string; namespace: string; name: string }[];
+} {
+  const image = `${paymentsRegistry}/payments/api:3.2.0`;
+  return {
+    upsert: [
+      pullSecret('payments', 'payments-registry', {
+        [`https://${paymentsRegistry}`]: { username: 'payments-ci', password: 'demo-current-password' },
+      }),
+      pod('payments', 'api-7c9d8f6b5-m4x8p', 'api-7c9d8f6b5', '7c9d8f6b5', {
+        spec: { imagePullSecrets: [{ name: 'payments-registry' }], containers: [{ name: 'api', image }] },
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'ContainersReady', status: 'True', lastTransitionTime: now.toISOString() }],
+          containerStatuses: [
+            {
+              name: 'api',
+              image,
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: now.toISOString() } },
+            },
+          ],
+        },
+      }),
+    ],
+    remove: [
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'payments', name: 'api-7c9d8f6b5-qw7rt' },
+      {
+        apiVersion: 'v1',
+        kind: 'Event',
+        namespace: 'payments',
+        name: 'api-7c9d8f6b5-qw7rt.1797a1b2c3d4e5f6',
+      },
+    ],
   };
 }
 

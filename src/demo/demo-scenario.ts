@@ -285,3 +285,18 @@ export function demoObjects(
   );
   return objects;
 }
+
+/**
+ * Secret payments/api-tls once cert-manager (or someone) has renewed it at `now`: 90 days left,
+ * signed by an intermediate like the one before. The live demo's certificate recovery.
+ */
+export function renewedApiTlsSecret(now: Date, pki: Pick<DemoPki, 'clusterCa'>): Record<string, unknown> {
+  const issuingCa = issueCa('letsencrypt-ish R3', now, {
+    ageDays: 700,
+    lifetimeDays: 1095,
+    issuer: pki.clusterCa,
+  });
+  return tlsSecret('payments', 'api-tls', {
+    'tls.crt': b64(issueLeaf('api.payments.example.com', now, 90, { issuer: issuingCa }).chainPem),
+  });
+}

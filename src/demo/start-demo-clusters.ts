@@ -5,7 +5,7 @@ import { FakeKubeApiServer, startTlsEndpoint, type TlsEndpoint } from '../simula
 import type { VigilConfig } from '../config/config-schema.js';
 import { parseConfig } from '../config/load-config.js';
 import { startDemoRegistries } from './demo-registries.js';
-import { demoObjects, demoPki } from './demo-scenario.js';
+import { demoObjects, demoPki, type DemoPki } from './demo-scenario.js';
 import { demoStatefulSetObjects } from './demo-statefulsets.js';
 
 const token = 'demo-token-vigil';
@@ -29,15 +29,35 @@ async function startEtcd(certPem: string, keyPem: string, clientCaPem: string): 
 export interface DemoClusters {
   config: Readonly<VigilConfig>;
   now: Date;
+  /** The prod cluster's API server: its objects are mutable, which is how the live demo moves on. */
+  prod: FakeKubeApiServer;
+  /** The registries' hosts (`127.0.0.1:PORT`), as the pull secrets name them. */
+  registries: { shop: string; payments: string };
+  /** The cluster CA of prod, for objects minted later (a renewed certificate). */
+  pki: DemoPki;
+  /** Private temp dir (kubeconfigs, CA files); removed by stop(). */
+  dir: string;
   stop(): Promise<void>;
+}
+
+export interface DemoClustersOptions {
+  /** Top-level vigil.yaml sections to add (the live demo's schedules, alerts, outbox). */
+  config?: Record<string, unknown>;
+  /**
+   * Mint certificates as if it were this much later. Days left are rounded down, so a certificate
+   * minted "5 days from now" reads 4 days a second later; the live demo runs for minutes and mints
+   * ahead so its cards read as documented. Pods, events and statuses stay relative to `now`.
+   */
+  mintAheadMs?: number;
 }
 
 /**
  * Starts the two simulated clusters on loopback (a fake Kubernetes API over HTTPS plus TLS endpoints
  * for etcd and kubelets) and writes their kubeconfigs. Used by `vigil demo` and by the tests.
  */
-export async function startDemoClusters(now: Date): Promise<DemoClusters> {
-  const pki = demoPki(now);
+export async function startDemoClusters(now: Date, options: DemoClustersOptions = {}): Promise<DemoClusters> {
+  const minted = new Date(now.getTime() + (options.mintAheadMs ?? 0));
+  const pki = demoPki(minted);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -66,7 +86,7 @@ export async function startDemoClusters(now: Date): Promise<DemoClusters> {
     const etcd = await startEtcd(pki.etcd.chainPem, pki.etcd.keyPem, pki.clusterCa.certPem);
     stops.push(stale.stop, kubeletA.stop, kubeletB.stop, etcd.stop);
     prod.upsertMany(
-      demoObjects(now, pki, {
+      demoObjects(minted, pki, {
         apiServer: prod.port,
         staleApiServer: stale.port,
         kubeletA: kubeletA.port,
@@ -117,12 +137,13 @@ export async function startDemoClusters(now: Date): Promise<DemoClusters> {
           { name: 'edge', kubeconfig: edgeKubeconfig },
         ],
         registries: registries.config,
+        ...options.config,
       },
       'demo (embedded config)',
       dir,
     );
 
-    return { config, now, stop };
+    return { config, now, prod, registries: registries.hosts, pki, dir, stop };
   } catch (err) {
     await stop();
     throw err;

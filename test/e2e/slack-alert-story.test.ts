@@ -16,6 +16,7 @@ import {
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /**
  * The issue's end-to-end story over HTTP: the whole bot (`createApp`, as `vigil serve` builds it)
@@ -103,7 +104,7 @@ describe('Slack alert story (vigil serve end to end)', () => {
       config,
       serve: { redisUrl: redis.url, redisPrefix: 'e2e', port: 0, host: '127.0.0.1' },
       platforms: { slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } },
-      scheduling: { outbox: { ...config.outbox, minIntervalMs: { slack: 50, teams: 50 } } },
+      scheduling: { outbox: { ...config.outbox, minIntervalMs: perPlatform(() => 50) } },
     });
     const { port } = await app.start();
     base = `http://127.0.0.1:${port}`;

@@ -18,6 +18,7 @@ import {
 } from '../fakes/slack/index.js';
 import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /**
  * `vigil serve` in Slack Socket Mode, end to end: two replicas (two `createApp`, as two pods run it)
@@ -105,7 +106,7 @@ describe('Slack Socket Mode story (two vigil serve replicas end to end)', () => 
         platforms: {
           slack: { botToken: web.token, signingSecret: '', appToken: web.appToken, apiUrl: web.apiUrl },
         },
-        scheduling: { outbox: { ...config.outbox, minIntervalMs: { slack: 50, teams: 50 } } },
+        scheduling: { outbox: { ...config.outbox, minIntervalMs: perPlatform(() => 50) } },
       });
       const { port } = await app.start();
       replicas.push({ app, base: `http://127.0.0.1:${port}`, connection: slack.open.at(-1)! });

@@ -28,6 +28,7 @@ import {
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /**
  * Issue 5's story over HTTP: the whole bot with Slack and Teams at once. The alert is routed to a
@@ -119,7 +120,7 @@ describe('Teams and Slack alert story (one incident on two platforms)', () => {
         slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl },
         teams: { authDisabled: true },
       },
-      scheduling: { outbox: { ...config.outbox, minIntervalMs: { slack: 50, teams: 50 } } },
+      scheduling: { outbox: { ...config.outbox, minIntervalMs: perPlatform(() => 50) } },
     });
     base = `http://127.0.0.1:${(await app.start()).port}`;
   }, 60_000);

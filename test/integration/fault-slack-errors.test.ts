@@ -13,6 +13,7 @@ import {
   visible,
   type SlackOutboxRig,
 } from '../support/slack-outbox-rig.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /**
  * Issue 4: Slack answering 429 and 5xx for a while. Every alert goes to three channels: one that is
@@ -45,7 +46,7 @@ describe('fault: Slack answers 429 and 503 for a while', () => {
     rig = startSlackOutboxRig(redis, slack, {
       config,
       pacing: {
-        minIntervalMs: { slack: INTERVAL_MS, teams: INTERVAL_MS },
+        minIntervalMs: perPlatform(() => INTERVAL_MS),
         retryInitialMs: 50,
         retryMaxMs: 300,
       },

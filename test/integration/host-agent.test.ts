@@ -130,7 +130,7 @@ describe('vigil agent → Redis → host-certificates check in vigil serve', () 
     });
     config = {
       ...demo.config,
-      alerts: { ...demo.config.alerts, defaultRoute: { slack: ['C0PROD'], teams: [] } },
+      alerts: { ...demo.config.alerts, defaultRoute: { slack: ['C0PROD'], teams: [], web: [] } },
     };
     clients = queueClients(redis, uniquePrefix('agent'));
     stores = createRedisStores(clients.storeConnection, config.alerts);

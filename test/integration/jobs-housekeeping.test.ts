@@ -19,6 +19,7 @@ import {
 } from '../support/queue-harness.js';
 import { RecordingChatPlatform } from '../support/recording-chat-platform.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -84,7 +85,7 @@ describe('housekeeping job (real BullMQ scheduler, redis-server, two replicas)',
       startJobs({
         config,
         outbox: {
-          minIntervalMs: { slack: 10, teams: 10 },
+          minIntervalMs: perPlatform(() => 10),
           retryInitialMs: 50,
           retryMaxMs: 200,
           orderWaitMs: 100,

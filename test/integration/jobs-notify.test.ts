@@ -8,6 +8,7 @@ import { startOutboxHarness, type OutboxHarness } from '../support/outbox-harnes
 import { waitFor } from '../support/queue-harness.js';
 import { RecordingChatPlatform } from '../support/recording-chat-platform.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 const HOUR = 3_600_000;
 
@@ -82,7 +83,7 @@ describe('notify outbox on BullMQ (real redis-server, real workers)', () => {
     harness = startOutboxHarness(redis, {
       platforms: [slack],
       destinations: toChannel,
-      pacing: { minIntervalMs: { slack: 0, teams: 0 }, orderWaitMs: 2000 },
+      pacing: { minIntervalMs: perPlatform(() => 0), orderWaitMs: 2000 },
       workers: 2,
       concurrency: 8,
     });
@@ -190,7 +191,7 @@ describe('notify outbox on BullMQ (real redis-server, real workers)', () => {
     harness = startOutboxHarness(redis, {
       platforms: [slack],
       destinations: toChannel,
-      pacing: { minIntervalMs: { slack: 20, teams: 20 }, retryInitialMs: 40, retryMaxMs: 150 },
+      pacing: { minIntervalMs: perPlatform(() => 20), retryInitialMs: 40, retryMaxMs: 150 },
     });
     const now = new Date();
     for (const id of ['adown1', 'adown2', 'adown3']) {

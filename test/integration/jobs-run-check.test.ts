@@ -16,6 +16,7 @@ import {
   type QueueClients,
 } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /**
  * The certificate check on the simulated `prod` cluster (fake Kubernetes API over HTTPS, TLS
@@ -38,7 +39,10 @@ describe('run-check job (real BullMQ worker, fake Kubernetes API)', () => {
     ]);
     config = {
       ...demo.config,
-      alerts: { ...demo.config.alerts, defaultRoute: { slack: ['C0PROD'], teams: [] } },
+      alerts: {
+        ...demo.config.alerts,
+        defaultRoute: { ...perPlatform((): string[] => []), slack: ['C0PROD'] },
+      },
     };
     clients = queueClients(redis, uniquePrefix('runcheck'));
     stores = createRedisStores(clients.storeConnection, config.alerts);

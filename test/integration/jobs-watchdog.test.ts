@@ -13,6 +13,7 @@ import {
 } from '../support/queue-harness.js';
 import { RecordingChatPlatform } from '../support/recording-chat-platform.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /**
  * The tool that watches must be watched: the check job fails on every run (its store is broken), the
@@ -68,7 +69,7 @@ describe('watchdog (real BullMQ, node-cron, redis-server)', () => {
     scheduling = await startJobs({
       config,
       outbox: {
-        minIntervalMs: { slack: 10, teams: 10 },
+        minIntervalMs: perPlatform(() => 10),
         retryInitialMs: 50,
         retryMaxMs: 200,
         orderWaitMs: 200,

@@ -12,6 +12,7 @@ import { samplesOf, valueOf } from '../support/exposition.js';
 import { promtoolCheckMetrics } from '../support/promtool.js';
 import { waitFor } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 const SIGNING_SECRET = 'metrics-signing-secret';
 const CHANNEL = 'C0ALERTS';
@@ -82,7 +83,7 @@ describe('/metrics (vigil serve, two replicas, promtool)', () => {
         serve: { redisUrl: redis.url, redisPrefix: 'metrics', port: 0, host: '127.0.0.1' },
         platforms: { slack: { botToken: slack.token, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl } },
         scheduling: {
-          outbox: { ...config.outbox, minIntervalMs: { slack: 50, teams: 50 } },
+          outbox: { ...config.outbox, minIntervalMs: perPlatform(() => 50) },
           ...(run ? { run } : {}),
         },
       });

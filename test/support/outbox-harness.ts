@@ -10,6 +10,7 @@ import { RedisOutboxState } from '../../src/redis/redis-outbox-state.js';
 import { RedisTransitionRelay } from '../../src/redis/redis-transition-relay.js';
 import { queueClients, recordingLog, uniquePrefix, type QueueClients } from './queue-harness.js';
 import type { RedisServer } from './redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 type NotifyWorker = ReturnType<typeof startNotifyWorker>;
 
@@ -57,7 +58,7 @@ export function startOutboxHarness(
   const relay = new RedisTransitionRelay(clients.store, clients.prefix);
   const outbox = new Outbox({ queue, state, relay, alerts, route: options.destinations, log });
   const pacing: NotifyPacing = {
-    minIntervalMs: { slack: 100, teams: 100 },
+    minIntervalMs: perPlatform(() => 100),
     retryInitialMs: 50,
     retryMaxMs: 400,
     orderWaitMs: 200,

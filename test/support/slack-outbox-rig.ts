@@ -13,6 +13,7 @@ import { RedisTransitionRelay } from '../../src/redis/redis-transition-relay.js'
 import type { FakeSlackMessage, FakeSlackWebApi } from '../fakes/slack/index.js';
 import { queueClients, recordingLog, uniquePrefix, type QueueClients } from './queue-harness.js';
 import type { RedisServer } from './redis-server.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 type NotifyWorker = ReturnType<typeof startNotifyWorker>;
 
@@ -70,7 +71,7 @@ export function startSlackOutboxRig(
     ...(options.strandedAfterMs !== undefined ? { strandedAfterMs: options.strandedAfterMs } : {}),
   });
   const pacing: NotifyPacing = {
-    minIntervalMs: { slack: 50, teams: 50 },
+    minIntervalMs: perPlatform(() => 50),
     retryInitialMs: 50,
     retryMaxMs: 400,
     orderWaitMs: 200,

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AlertAction, AlertMessage } from '../chat-message.js';
 import { blockKitLimits as limits } from './block-kit-limits.js';
+import { durationLabel } from '../../time/duration-label.js';
 import { formatSince } from '../../time/format-since.js';
 import { code, escapeMrkdwn, mrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
 import { ackActionId, isActionDuration, snoozeActionId, snoozeOptionValue } from './slack-action-ids.js';
@@ -142,14 +143,6 @@ function actionElements(actions: AlertAction[]): types.ActionsBlockElement[] {
     }
   }
   return elements.slice(0, limits.actionsElements);
-}
-
-/** "1h" → "1 h", "30m" → "30 min", "1h30m" → "1 h 30 min"; anything else as given. */
-export function durationLabel(duration: string): string {
-  if (!/^(?:\d+[mhdw])+$/.test(duration)) return duration;
-  return [...duration.matchAll(/(\d+)([mhdw])/g)]
-    .map(([, n, u]) => `${n} ${u === 'm' ? 'min' : u}`)
-    .join(' ');
 }
 
 function oneLine(text: string): string {

@@ -1,3 +1,4 @@
+import { durationLabel } from '../../time/duration-label.js';
 import type { ActionRequest } from '../chat-message.js';
 import type { CardAction } from './adaptive-card.js';
 
@@ -56,12 +57,4 @@ export function decodeExecuteAction(action: {
     return { kind: 'snooze', alertId, duration };
   }
   return null;
-}
-
-/** "1h" → "1 h", "30m" → "30 min", "1h30m" → "1 h 30 min"; anything else as given. */
-export function durationLabel(duration: string): string {
-  if (!/^(?:\d+[mhdw])+$/.test(duration)) return duration;
-  return [...duration.matchAll(/(\d+)([mhdw])/g)]
-    .map(([, n, u]) => `${n} ${u === 'm' ? 'min' : u}`)
-    .join(' ');
 }

@@ -45,9 +45,9 @@ describe('alerts: config', () => {
       '/tmp',
     );
     expect(cfg.alerts.routes).toEqual([
-      { match: { cluster: 'prod' }, slack: ['C0123ABCD'], teams: [], continue: false },
+      { match: { cluster: 'prod' }, slack: ['C0123ABCD'], teams: [], web: [], continue: false },
     ]);
-    expect(cfg.alerts.defaultRoute).toEqual({ slack: [], teams: ['oncall'] });
+    expect(cfg.alerts.defaultRoute).toEqual({ slack: [], teams: ['oncall'], web: [] });
   });
 
   it('reports every problem with its key and the fix', () => {
@@ -74,7 +74,7 @@ describe('alerts: config', () => {
       'alerts.routes[0].slack[0]':
         'must be a Slack channel ID such as "C0123ABCD" (channel details, About tab), not a #name',
       'alerts.routes[1].slack':
-        'a route needs at least one destination: add slack: [C0123ABCD] and/or teams: [alias]',
+        'a route needs at least one destination: add slack: [C0123ABCD] and/or teams: [alias] and/or web: [alerts]',
       'alerts.routes[2].match.namespace': expect.stringContaining('must be a name or pattern'),
       'alerts.routes[2].match.check':
         'must be one of certificates, statefulsets, registries, host-certificates, cluster or a list of them',

@@ -11,9 +11,9 @@ import { ConfigError } from '../../../src/domain/config-error.js';
 
 describe('the chat platform list', () => {
   it('names each platform once, and keys per-platform values by those names', () => {
-    expect(chatPlatformNames).toEqual(['slack', 'teams']);
+    expect(chatPlatformNames).toEqual(['slack', 'teams', 'web']);
     expect(new Set(chatPlatformNames).size).toBe(chatPlatforms.length);
-    expect(perPlatform((p) => p.commandPrefix)).toEqual({ slack: '/k8s', teams: '@vigil' });
+    expect(perPlatform((p) => p.commandPrefix)).toEqual({ slack: '/k8s', teams: '@vigil', web: '' });
   });
 
   it("gives command hints each platform's own prefix", () => {

@@ -57,6 +57,10 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   HOME: 'only locates ~/.kube/config; in a pod kubeconfigs are named in vigil.yaml',
   KUBECONFIG: 'in a pod kubeconfigs are named in vigil.yaml (clusters[].kubeconfig)',
   NO_COLOR: "colours of `vigil check`'s table; serve prints no table",
+  VIGIL_DEMO_PORT: '`vigil demo` only',
+  VIGIL_WEB:
+    'the web chat keeps its messages per replica and the chart runs two; a one-replica install turns it on with extraEnv (README "The web chat")',
+  VIGIL_WEB_TOKEN: 'with VIGIL_WEB, from a Secret through extraEnv',
 };
 
 /**

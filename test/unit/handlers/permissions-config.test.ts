@@ -38,7 +38,11 @@ describe('permissions config', () => {
     });
     expect(cfg.acknowledge?.slack).toEqual({ users: ['U012AB3CD'], groups: ['S0123ABCD'] });
     expect(cfg.snooze?.slack?.users).toEqual([]);
-    expect(cfg.clusters.prod?.channels).toEqual({ slack: ['C0PROD01'], teams: ['19:abc123@thread.tacv2'] });
+    expect(cfg.clusters.prod?.channels).toEqual({
+      slack: ['C0PROD01'],
+      teams: ['19:abc123@thread.tacv2'],
+      web: [],
+    });
   });
 
   it('names the key and the fix for names where ids belong, and for unknown keys', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertMessage } from '../../../src/chat/chat-message.js';
 import { blockKitLimits } from '../../../src/chat/slack/block-kit-limits.js';
-import { durationLabel, renderAlertMessage } from '../../../src/chat/slack/render-alert-message.js';
+import { renderAlertMessage } from '../../../src/chat/slack/render-alert-message.js';
 import { decodeAlertAction } from '../../../src/chat/slack/slack-action-ids.js';
 import { validateBlocks } from '../../fakes/slack/validate-blocks.js';
 
@@ -182,14 +182,7 @@ describe('renderAlertMessage', () => {
   });
 });
 
-describe('durationLabel', () => {
-  it('spells durations for the snooze menu', () => {
-    expect(durationLabel('1h')).toBe('1 h');
-    expect(durationLabel('30m')).toBe('30 min');
-    expect(durationLabel('1h30m')).toBe('1 h 30 min');
-    expect(durationLabel('weird')).toBe('weird');
-  });
-
+describe('snooze menu durations', () => {
   it('leaves durations that cannot ride on an option out of the menu', () => {
     const { blocks } = renderAlertMessage(
       alert({ actions: [{ kind: 'snooze', alertId: 'a7k2q', durations: ['4 h', '1h'] }] }),

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ackAction,
-  decodeExecuteAction,
-  durationLabel,
-  snoozeAction,
-} from '../../../src/chat/teams/teams-action-verbs.js';
+import { ackAction, decodeExecuteAction, snoozeAction } from '../../../src/chat/teams/teams-action-verbs.js';
 
 describe('Universal Action verbs and data', () => {
   it('round-trips ack and snooze', () => {
@@ -30,11 +25,5 @@ describe('Universal Action verbs and data', () => {
     [{ data: { alertId: 'a7k2q' } }],
   ])('refuses %j', (action) => {
     expect(decodeExecuteAction(action)).toBeNull();
-  });
-
-  it('labels durations', () => {
-    expect(durationLabel('30m')).toBe('30 min');
-    expect(durationLabel('1h30m')).toBe('1 h 30 min');
-    expect(durationLabel('soon')).toBe('soon');
   });
 });

@@ -1,0 +1,57 @@
+import { ChatDeliveryError } from '../chat-delivery-error.js';
+import type { AlertMessage, PostedRef } from '../chat-message.js';
+import type { ChatPlatform } from '../chat-platform.js';
+import type { MessageBoard } from './message-board.js';
+import { renderWebCard } from './render-web-card.js';
+
+/**
+ * The outbox's port for the web chat: messages go onto the in-memory board, which pushes them to
+ * every open page. No network between the outbox and the board, so nothing here is rate-limited or
+ * unavailable; the only failure is a room no route should name.
+ */
+export class WebPlatform implements ChatPlatform {
+  readonly name = 'web' as const;
+
+  constructor(
+    private readonly board: MessageBoard,
+    private readonly rooms: ReadonlySet<string>,
+  ) {}
+
+  async post(destination: string, message: AlertMessage): Promise<PostedRef> {
+    this.roomOrThrow(destination);
+    const card = this.board.post(destination, renderWebCard(message));
+    return { platform: 'web', destination, messageId: card.id, alertId: message.alertId };
+  }
+
+  /**
+   * Edits the message in place. A message the board no longer holds (the process restarted, or the
+   * cap dropped it) is put back under its id: the edit carries the whole alert, so nothing is lost
+   * by recreating it, and the page shows the alert again instead of never hearing of it.
+   */
+  async update(ref: PostedRef, message: AlertMessage): Promise<void> {
+    this.roomOrThrow(ref.destination);
+    this.board.replace(ref.messageId, ref.destination, renderWebCard(message));
+  }
+
+  async reply(ref: PostedRef, text: string): Promise<void> {
+    if (!this.board.addLine(ref.messageId, text)) {
+      throw new ChatDeliveryError(
+        'not-found',
+        `the web chat no longer holds message ${ref.messageId} (it keeps messages in memory only)`,
+      );
+    }
+  }
+
+  async findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
+    const card = this.board.find(destination, alertId, since);
+    return card ? { platform: 'web', destination, messageId: card.id, alertId } : null;
+  }
+
+  private roomOrThrow(room: string): void {
+    if (this.rooms.has(room)) return;
+    throw new ChatDeliveryError(
+      'not-found',
+      `the web chat has no room "${room}"; its rooms are the web: destinations of alerts.routes and alerts.defaultRoute (${[...this.rooms].join(', ') || 'none'})`,
+    );
+  }
+}
