@@ -25,9 +25,13 @@
  *   and the errors readers raise) sits below the checks. src/output renders reports for the CLI.
  * - src/alerts is the alert lifecycle and its storage ports (alert, audit, snapshot stores, the
  *   transition relay, check failures).
- * - src/redis implements the storage ports of src/alerts and src/chat; it is the only home of ioredis.
+ * - src/redis implements the storage ports of src/alerts and src/chat, and the checks' NodeReports
+ *   (what node agents reported); it is the only home of ioredis.
  * - src/metrics is /metrics (prom-client): it reads the stores' ports at scrape time and implements
  *   the jobs' observer ports by shape, without importing jobs/ (src/app.ts wires the two).
+ * - src/agent is `vigil agent`, the node agent: it reads the node's files with the host-certificates
+ *   check's reader and writes the report to Redis. It needs no Kubernetes API and imports no SDK but
+ *   through src/redis.
  * - handlers/ answer chat commands from the alerts, the chat model, the checks' registry and config.
  * - jobs/ are the BullMQ jobs: jobs/queue (names, schedule plan) at the bottom, then one folder per
  *   job (notify: the outbox; run-check; watchdog; housekeeping: timers and the heartbeat), and
@@ -64,6 +68,7 @@ const areas = {
   'chat-web': '^src/chat/web/',
   redis: '^src/redis/',
   metrics: '^src/metrics/',
+  agent: '^src/agent/',
   handlers: '^handlers/',
   'jobs-queue': '^jobs/queue/',
   'jobs-notify': '^jobs/notify/',
@@ -107,8 +112,9 @@ const arrows = {
   'chat-slack': ['http', 'chat', 'domain', 'logger', 'runtime', 'time'],
   'chat-teams': ['http', 'chat', 'domain', 'logger', 'time'],
   'chat-web': ['http', 'chat', 'domain', 'logger', 'time'],
-  redis: ['alerts', 'chat', 'config', 'domain', 'time'],
+  redis: ['alerts', 'chat', 'checks-ports', 'config', 'domain', 'time'],
   metrics: ['alerts', 'config', 'domain'],
+  agent: ['checks', 'checks-registry', 'redis', 'config', 'domain', 'logger', 'time'],
   handlers: ['alerts', 'chat', 'chat-list', 'checks-api', 'config', 'domain', 'time'],
   'jobs-queue': ['config', 'domain', 'time'],
   'jobs-notify': ['jobs-queue', 'redis-client', 'alerts', 'chat', 'chat-list', 'domain', 'time'],

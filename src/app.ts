@@ -26,6 +26,7 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { probeTls } from './probe/tls-probe.js';
 import { createRedisConnection } from './redis/redis-connection.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { RedisNodeReports } from './redis/redis-node-reports.js';
 import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
 import { RedisReplayGuard } from './redis/redis-replay-guard.js';
 import { createRedisStores } from './redis/redis-stores.js';
@@ -292,6 +293,8 @@ export function createApp(options: AppOptions): App {
         now,
         checks: allChecks,
         log: logger,
+        // What `vigil agent` wrote from each node, for the host-certificates check.
+        nodeReports: new RedisNodeReports(storeConn.redis, serve.redisPrefix, now),
         ...options.checks,
       },
       alerts: stores.alerts,

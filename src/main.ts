@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { listedChecks } from './checks/check-names.js';
+import { listedChecks, resolveCheckName } from './checks/check-names.js';
+import { certificatesConfigSchema } from './checks/certificates/certificates-config.js';
+import { hostCertificatesCheckName } from './checks/host-certificates/host-check-name.js';
+import { hostCertificatesConfigSchema } from './checks/host-certificates/host-certificates-config.js';
 import { runCheckCommand, writeChunks, type CheckCommandOptions } from './cli/check-command.js';
+import { runHostCheckCommand } from './cli/host-check-command.js';
 import { defaultConfigPath, loadConfig } from './config/load-config.js';
 import { ConfigError } from './domain/config-error.js';
 import { VigilError } from './domain/vigil-error.js';
@@ -11,10 +15,18 @@ const usage = `vigil: Kubernetes ${listedChecks('one')} alerts for Slack and Tea
 
 Usage:
   vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
+  vigil check --host-root DIR [--config FILE] [--cluster NAME] [--output table|json]
+                               this node's certificate files under DIR (/ on the node), listed as
+                               \`kubeadm certs check-expiration\` lists them, plus kubelet, k3s and RKE2:
+                               the host-certificates check only (no API, no kubeconfig needed)
   vigil demo  [--port PORT]    the whole bot on simulated clusters, with a local web chat, until Ctrl-C
   vigil demo  --once [--only CHECK]... [--output table|json] [--problems-only]
                                one \`vigil check\` of the simulated clusters (--output json implies --once)
   vigil serve [--config FILE]  the bot: scheduled checks, alerts and commands in Slack, Teams or the web chat
+  vigil agent [--once] [--host-root DIR]
+                               on each node: reports its certificate files to the Redis of vigil serve
+                               (VIGIL_CLUSTER, NODE_NAME, REDIS_URL; the host root defaults to
+                               VIGIL_HOST_ROOT, else /host)
   vigil teams conversations    the Teams conversations vigil knows, with the aliases routes use
 
 Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.
@@ -27,6 +39,7 @@ const options = {
   output: { type: 'string', short: 'o', default: 'table' },
   'problems-only': { type: 'boolean', default: false },
   'no-color': { type: 'boolean', default: false },
+  'host-root': { type: 'string' },
   once: { type: 'boolean', default: false },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -99,6 +112,43 @@ function loadConfigFrom(explicit: string | undefined) {
   }
 }
 
+/**
+ * `vigil check --host-root DIR`: the host-certificates check on this node's files. vigil.yaml is
+ * optional here (a control-plane node rarely has one): when given or present, its `certificates:`
+ * thresholds and `hostCertificates:` apply; the API checks need a kubeconfig and do not run.
+ */
+async function hostCheck(values: ReturnType<typeof parse>['values']): Promise<number> {
+  const hostRoot = values['host-root'] ?? '/';
+  const others = (values.only ?? [])
+    .flatMap((c) => c.split(','))
+    .filter((c) => c !== '' && resolveCheckName(c) !== hostCertificatesCheckName);
+  if (others.length > 0) {
+    throw new VigilError(
+      'cli-host-root-only',
+      `--host-root runs the ${hostCertificatesCheckName} check only; drop --only ${others.join(', ')} (the other checks read a cluster's API: run them without --host-root)`,
+    );
+  }
+  const clusters = (values.cluster ?? []).flatMap((c) => c.split(',')).filter(Boolean);
+  if (clusters.length > 1) {
+    throw new VigilError('cli-host-root-cluster', '--host-root reads one node: pass at most one --cluster');
+  }
+  const config =
+    values.config !== undefined || existsSync(defaultConfigPath)
+      ? loadConfigFrom(values.config)
+      : {
+          certificates: certificatesConfigSchema.parse(undefined),
+          hostCertificates: hostCertificatesConfigSchema.parse(undefined),
+        };
+  const { output } = commandOptions(values);
+  const result = await runHostCheckCommand(config, {
+    hostRoot,
+    output,
+    ...(clusters[0] !== undefined ? { cluster: clusters[0] } : {}),
+  });
+  await writeChunks(process.stdout, result.output());
+  return result.exitCode;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -115,6 +165,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'check': {
+        if (parsed.values['host-root'] !== undefined) return await hostCheck(parsed.values);
         const config = loadConfigFrom(parsed.values.config);
         const result = await runCheckCommand(config, commandOptions(parsed.values));
         await writeChunks(process.stdout, result.output());
@@ -138,6 +189,22 @@ export async function main(argv: string[]): Promise<number> {
         // Loaded lazily: `check` and `demo` never need Redis, BullMQ or the Slack SDK.
         const { runServe } = await import('./serve/run-serve.js');
         return await runServe(config);
+      }
+      case 'agent': {
+        // Loaded lazily: only the agent needs it. It reads no config file: its environment says all.
+        if (parsed.values.config !== undefined) {
+          throw new VigilError(
+            'cli-agent-config',
+            'vigil agent reads no config file: its environment says everything (VIGIL_CLUSTER, NODE_NAME, REDIS_URL, VIGIL_HOST_CERTIFICATES; README.md "Host certificates")',
+          );
+        }
+        const { readAgentEnv } = await import('./agent/agent-env.js');
+        const { runAgent } = await import('./agent/run-agent.js');
+        const hostRoot = parsed.values['host-root'];
+        const env = readAgentEnv(
+          hostRoot !== undefined ? { ...process.env, VIGIL_HOST_ROOT: hostRoot } : process.env,
+        );
+        return await runAgent(env, { once: parsed.values.once ?? false });
       }
       case 'teams': {
         const sub = parsed.positionals[1];

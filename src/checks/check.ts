@@ -26,20 +26,42 @@ export interface ClusterTarget {
   ping(): Promise<void>;
 }
 
+/**
+ * What an agent on a node (`vigil agent`) last reported for one check: plain JSON it observed on the
+ * node, stored by node and kind. `body` is as the agent wrote it; the check that reads it validates it.
+ */
+export interface NodeReport {
+  node: string;
+  /** When the agent read the node (ISO 8601 UTC). */
+  observedAt: string;
+  /** How often the agent reports (from its schedule), so a reader can tell a silent node. */
+  intervalMinutes: number;
+  body: unknown;
+}
+
+/** The latest report of every node, for checks that read nodes' files (src/redis implements it). */
+export interface NodeReports {
+  /** One report per node of `cluster` for `kind` (a check's name), as last written. */
+  latest(cluster: string, kind: string): Promise<NodeReport[]>;
+}
+
 /** What a reader factory may open its reader from: one cluster, for one run. */
 export interface ReaderSource {
   cluster: ClusterConfig;
   config: Readonly<ChecksConfig>;
   target: ClusterTarget;
+  /** What node agents reported (`vigil serve`: Redis); absent where there are none (`vigil check`). */
+  nodeReports?: NodeReports;
 }
 
 /**
  * How a check gets the port it reads through, declared by the check itself so that a new reader
  * edits neither ClusterTarget nor any list: a Kubernetes reader is a class in src/kube (the only
  * importer of @kubernetes/client-node) whose constructor takes `target.kube`, and the check's entry
- * says `reader: ({ target }) => new KubeThingReader(target.kube)`. A reader of anything else (a
- * local directory given as `vigil check --host-root /`, or files a node agent reported to Redis) is
- * the same kind of function that ignores `kube` and opens its source from what ReaderSource carries.
+ * says `reader: ({ target }) => new KubeThingReader(target.kube)`. A reader of anything else is the
+ * same kind of function that ignores `kube` and opens its source from what ReaderSource carries: the
+ * host-certificates check reads what node agents reported from `nodeReports` (and, for
+ * `vigil check --host-root /`, the same check's local reader reads this node's files).
  * Tests give a check a fake reader through CheckContext.reader.
  */
 export type ReaderFactory<Reader> = (source: ReaderSource) => Reader;
@@ -115,6 +137,12 @@ export interface Check<Name extends string = RunnableCheckName, Reader = unknown
   readonly table: TableSection;
   /** Opens what `run` reads through, once per cluster and run. */
   readonly reader: ReaderFactory<Reader>;
+  /**
+   * False for a check that reads nothing through the cluster's API (it reads node agents' reports):
+   * an unreachable API then does not make its run blind, so its findings are judged, not held.
+   * Default true.
+   */
+  readonly readsApi?: boolean;
   /**
    * What it cannot see in this mode, listed ahead of `run`'s own gaps after every run that did not
    * throw, so that an empty report is never read as "all is well".

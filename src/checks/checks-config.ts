@@ -1,5 +1,6 @@
 import type { CertificatesConfig } from './certificates/certificates-config.js';
 import type { ClusterConfig } from './cluster-config.js';
+import type { HostCertificatesConfig } from './host-certificates/host-certificates-config.js';
 import type { RegistriesConfig } from './registries/registries-config.js';
 import type { StatefulSetsConfig } from './statefulsets/statefulsets-config.js';
 
@@ -13,4 +14,5 @@ export interface ChecksConfig {
   certificates: CertificatesConfig;
   statefulsets: StatefulSetsConfig;
   registries: RegistriesConfig;
+  hostCertificates: HostCertificatesConfig;
 }

@@ -1,5 +1,6 @@
 import type { Check } from './check.js';
 import { certificateCheck } from './certificates/certificate-check.js';
+import { hostCertificatesCheck } from './host-certificates/host-certificates-check.js';
 import { registryCheck } from './registries/registry-check.js';
 import { statefulSetCheck } from './statefulsets/statefulset-check.js';
 
@@ -12,6 +13,7 @@ export const allChecks = [
   certificateCheck,
   statefulSetCheck,
   registryCheck,
+  hostCertificatesCheck,
 ] as const satisfies readonly Check<string>[];
 
 // Makes each name above a CheckName (src/domain/finding.ts), which the domain layer cannot import.

@@ -3,7 +3,7 @@ import type { ClusterConfig } from './cluster-config.js';
 import type { ClusterReport, Finding } from '../domain/finding.js';
 import { fingerprint } from '../domain/fingerprint.js';
 import { VigilError } from '../domain/vigil-error.js';
-import type { Check, CheckResult, ClusterTarget, ProbeTls } from './check.js';
+import type { Check, CheckResult, ClusterTarget, NodeReports, ProbeTls } from './check.js';
 import { checkClusterAccess } from './cluster-access.js';
 
 /** The slice of a structured logger the runner needs (pino satisfies it). */
@@ -18,6 +18,8 @@ export interface RunChecksDeps {
   now(): Date;
   checks: readonly Check[];
   log?: RunLog;
+  /** What node agents reported (`vigil serve` reads them from Redis), for the checks that read them. */
+  nodeReports?: NodeReports;
 }
 
 export interface RunChecksOptions {
@@ -100,7 +102,12 @@ export async function runClusterChecks(
   const results = await Promise.all(
     checks.map(async (check): Promise<CheckResult> => {
       try {
-        const reader = check.reader({ cluster, config, target });
+        const reader = check.reader({
+          cluster,
+          config,
+          target,
+          ...(deps.nodeReports ? { nodeReports: deps.nodeReports } : {}),
+        });
         const ctx = {
           cluster,
           config,
@@ -136,16 +143,19 @@ export async function runClusterChecks(
     for (const f of r.findings) findings.push(f);
     for (const u of r.unobserved) unobserved.push(u);
   }
+  // Checks that read nothing through the API (node agents' reports) are not blind when it is down:
+  // their findings are judged, not held (src/alerts/root-cause.ts), and their listing is complete.
+  const reachable = access.reachable || (checks.length > 0 && checks.every((c) => c.readsApi === false));
   deps.log?.info(
     {
       cluster: cluster.name,
-      reachable: access.reachable,
+      reachable,
       findings: findings.length,
       ms: Math.round(performance.now() - started),
     },
     'cluster checked',
   );
-  return { cluster: cluster.name, reachable: access.reachable, findings: sortFindings(findings), unobserved };
+  return { cluster: cluster.name, reachable, findings: sortFindings(findings), unobserved };
 }
 
 /** Soonest trouble first: unreadable/unreachable items, then by expiry; healthy items last. */

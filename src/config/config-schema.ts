@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { certificatesConfigSchema } from '../checks/certificates/certificates-config.js';
 import { clusterConfigSchema } from '../checks/cluster-config.js';
+import { hostCertificatesConfigSchema } from '../checks/host-certificates/host-certificates-config.js';
 import { registriesConfigSchema } from '../checks/registries/registries-config.js';
 import { statefulSetsConfigSchema } from '../checks/statefulsets/statefulsets-config.js';
 import { alertsConfigSchema } from './alerts-config.js';
@@ -15,6 +16,7 @@ export const configSchema = z.strictObject({
   certificates: certificatesConfigSchema,
   statefulsets: statefulSetsConfigSchema,
   registries: registriesConfigSchema,
+  hostCertificates: hostCertificatesConfigSchema,
   schedules: schedulesConfigSchema,
   outbox: outboxConfigSchema,
   alerts: alertsConfigSchema,

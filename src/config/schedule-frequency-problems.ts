@@ -12,6 +12,7 @@ export const minimumIntervalSeconds: Record<ScheduledCheck, number> = {
   certificates: 60,
   statefulsets: 60,
   registries: 60,
+  'host-certificates': 60,
 };
 
 /** Enough consecutive runs to see the tightest gap of any pattern (a burst shows from the second run). */

@@ -61,3 +61,17 @@ export function replayKeys(prefix: string) {
     seen: (key: string) => `${prefix}:replay:${key}`,
   };
 }
+
+/**
+ * What node agents (`vigil agent`) report, by cluster, kind (the check that reads it, e.g.
+ * `host-certificates`) and node: written by the agents, read by `vigil serve`'s check runs.
+ */
+export function nodeReportKeys(prefix: string) {
+  const base = `${prefix}:node-reports`;
+  return {
+    /** Plain JSON of one node's latest NodeReport; expires when the agent has been silent for its TTL. */
+    report: (cluster: string, kind: string, node: string) => `${base}:${cluster}:${kind}:${node}`,
+    /** Sorted set of the nodes with a report, scored by when it expires (ms); cleaned on read. */
+    nodes: (cluster: string, kind: string) => `${base}:${cluster}:${kind}`,
+  };
+}

@@ -97,7 +97,12 @@ describe('Teams and Slack alert story (one incident on two platforms)', () => {
       {
         clusters: [{ name: 'prod', kubeconfig }],
         schedules: {
-          checks: { certificates: '0 0 1 1 *', statefulsets: false, registries: false },
+          checks: {
+            certificates: '0 0 1 1 *',
+            statefulsets: false,
+            registries: false,
+            'host-certificates': false,
+          },
           runOnStart: false,
         },
         alerts: {

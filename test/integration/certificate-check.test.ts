@@ -137,7 +137,18 @@ describe('certificate check against the simulated clusters', () => {
     const what = prod?.unobserved.map((u) => u.what).join('\n') ?? '';
     expect(what).toMatch(/etcd peer certificates/);
     expect(what).not.toMatch(/etcd server certificates/);
-    expect(what).toMatch(/apiserver-etcd-client/);
+    // The client certificates only the nodes hold are the host-certificates check's gap now.
+    expect(what).not.toMatch(/apiserver-etcd-client/);
+  });
+
+  it('with the host-certificates check, lists the certificates only the nodes hold', async () => {
+    const both = await checkJson(demo.config, new Date(), ['certificates', 'host-certificates']);
+    const prod = both.json.clusters.find((c) => c.name === 'prod');
+    const gap = prod?.unobserved.find((u) => /apiserver-etcd-client/.test(u.what));
+    expect(gap).toMatchObject({
+      why: "vigil check reads the API and TLS handshakes, not the nodes' files",
+      howToObserve: expect.stringContaining('vigil check --host-root /'),
+    });
   });
 
   it('exits 2 when the worst finding is critical', () => {

@@ -60,9 +60,11 @@ describe('check schedulers on BullMQ (real redis-server)', () => {
     const stored = await queues.checks.getJobSchedulers(0, -1);
     const byId = Object.fromEntries(stored.map((s) => [s.id ?? s.key, s]));
     expect(Object.keys(byId).sort()).toEqual([
+      'check-dev-host-certificates',
       'check-dev-registries',
       'check-dev-statefulsets',
       'check-prod-certificates',
+      'check-prod-host-certificates',
       'check-prod-registries',
       'check-prod-statefulsets',
     ]);
@@ -72,12 +74,16 @@ describe('check schedulers on BullMQ (real redis-server)', () => {
 
     // Upserting again (every replica does at start-up) changes nothing.
     await syncCheckSchedulers(queues.checks, planSchedules(before), retry);
-    expect(await queues.checks.getJobSchedulersCount()).toBe(5);
+    expect(await queues.checks.getJobSchedulersCount()).toBe(7);
 
     const after = config({ clusters: [{ name: 'prod', inCluster: true }] });
     const second = await syncCheckSchedulers(queues.checks, planSchedules(after), retry);
-    expect(second.removed.sort()).toEqual(['check-dev-registries', 'check-dev-statefulsets']);
-    expect(await queues.checks.getJobSchedulersCount()).toBe(3);
+    expect(second.removed.sort()).toEqual([
+      'check-dev-host-certificates',
+      'check-dev-registries',
+      'check-dev-statefulsets',
+    ]);
+    expect(await queues.checks.getJobSchedulersCount()).toBe(4);
   });
 
   it('two replicas: each tick runs once, and the start-up run once per check', async () => {
@@ -85,7 +91,12 @@ describe('check schedulers on BullMQ (real redis-server)', () => {
     const cfg = config({
       clusters: [{ name: 'prod', inCluster: true }],
       schedules: {
-        checks: { statefulsets: '* * * * * *', certificates: false, registries: false },
+        checks: {
+          statefulsets: '* * * * * *',
+          certificates: false,
+          registries: false,
+          'host-certificates': false,
+        },
         retry,
       },
     });

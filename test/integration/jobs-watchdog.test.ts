@@ -40,7 +40,12 @@ describe('watchdog (real BullMQ, node-cron, redis-server)', () => {
       {
         clusters: [{ name: 'prod', inCluster: true }],
         schedules: {
-          checks: { statefulsets: '* * * * * *', certificates: false, registries: false },
+          checks: {
+            statefulsets: '* * * * * *',
+            certificates: false,
+            registries: false,
+            'host-certificates': false,
+          },
           retry: { attempts: 1, backoffSeconds: 1 },
           watchdog: { pattern: '* * * * * *', missedRuns: 2, graceSeconds: 0 },
         },

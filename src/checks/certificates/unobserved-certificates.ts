@@ -28,12 +28,9 @@ export function unobservedCertificates(ctx: CheckContext): Unobserved[] {
       });
     }
   }
-  out.push({
-    what: 'apiserver-kubelet-client, apiserver-etcd-client, front-proxy-client and etcd healthcheck-client certificates',
-    why: 'client certificates held on control-plane nodes are never presented to vigil',
-    howToObserve:
-      'run `kubeadm certs check-expiration` on a control-plane node or the node agent; symptoms show in `kubectl get --raw "/readyz?verbose"` ([-]etcd) and APIService Available=False',
-  });
+  // The client certificates only control-plane nodes hold (apiserver-kubelet-client, apiserver-etcd-client,
+  // front-proxy-client, the kubeconfigs) are the host-certificates check's: its "not observable"
+  // lines name what no node agent reported (src/checks/host-certificates/node-gaps.ts).
   const secrets = unreadSecrets(
     secretAccessOf(ctx.cluster),
     ctx.cluster.name,

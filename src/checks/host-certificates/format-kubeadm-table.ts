@@ -4,6 +4,8 @@ import { tabwrite } from './tabwriter.js';
 export interface KubeadmTableOptions {
   /** Append vigil's NEXT STEPS for every row that needs action (default true). */
   nextSteps?: boolean;
+  /** Leave out a table (certificates or CAs) without rows; kubeadm itself always prints both. */
+  omitEmpty?: boolean;
 }
 
 const byName = (a: HostCertificateRow, b: HostCertificateRow): number =>
@@ -36,30 +38,45 @@ export function formatKubeadmTable(
 ): string {
   const certs = rows.filter((r) => r.role === 'certificate').sort(byName);
   const cas = rows.filter((r) => r.role === 'ca').sort(byName);
-  const lines = ['CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE AUTHORITY\tEXTERNALLY MANAGED'];
-  for (const r of certs) {
-    const m = marker(r);
-    lines.push(
-      m !== undefined
-        ? `${m}\t\t\t\t`
-        : `${r.name}\t${r.expires}\t${r.residualTime}\t${r.certificateAuthority}\t${yesNo(r.externallyManaged)}`,
-    );
+  const lines: string[] = [];
+  if (certs.length > 0 || !opts.omitEmpty) {
+    lines.push('CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE AUTHORITY\tEXTERNALLY MANAGED');
+    for (const r of certs) {
+      const m = marker(r);
+      lines.push(
+        m !== undefined
+          ? `${m}\t\t\t\t`
+          : `${r.name}\t${r.expires}\t${r.residualTime}\t${r.certificateAuthority}\t${yesNo(r.externallyManaged)}`,
+      );
+    }
   }
-  lines.push('', 'CERTIFICATE AUTHORITY\tEXPIRES\tRESIDUAL TIME\tEXTERNALLY MANAGED');
-  for (const r of cas) {
-    const m = marker(r);
-    lines.push(
-      m !== undefined
-        ? `${m}\t\t\t`
-        : `${r.name}\t${r.expires}\t${r.residualTime}\t${yesNo(r.externallyManaged)}`,
-    );
+  if (cas.length > 0 || !opts.omitEmpty) {
+    if (lines.length > 0) lines.push('');
+    lines.push('CERTIFICATE AUTHORITY\tEXPIRES\tRESIDUAL TIME\tEXTERNALLY MANAGED');
+    for (const r of cas) {
+      const m = marker(r);
+      lines.push(
+        m !== undefined
+          ? `${m}\t\t\t`
+          : `${r.name}\t${r.expires}\t${r.residualTime}\t${yesNo(r.externallyManaged)}`,
+      );
+    }
   }
-  const table = tabwrite(`${lines.join('\n')}\n`, { minWidth: 10, padding: 3 });
+  const table = lines.length > 0 ? tabwrite(`${lines.join('\n')}\n`, { minWidth: 10, padding: 3 }) : '';
   if (opts.nextSteps === false) return table;
-  const steps = [...certs, ...cas].filter((r) => r.severity !== 'ok' && r.nextStep && !r.sameCertificateAs);
-  if (steps.length === 0) return table;
+  const steps = formatNextSteps([...certs, ...cas]);
+  return steps === '' ? table : `${table}\n${steps}`;
+}
+
+/**
+ * vigil's NEXT STEPS under the table: one line per row that needs action, in the order given
+ * (a kubeconfig reported on another row's certificate is left out, as in hostCertificateFindings).
+ */
+export function formatNextSteps(rows: readonly HostCertificateRow[]): string {
+  const steps = rows.filter((r) => r.severity !== 'ok' && r.nextStep && !r.sameCertificateAs);
+  if (steps.length === 0) return '';
   const items = steps.map(
     (r) => `- ${r.name} (${r.severity}): ${r.problem ? `${r.problem}. ` : ''}${r.nextStep}`,
   );
-  return `${table}\nNEXT STEPS\n${items.join('\n')}\n`;
+  return `NEXT STEPS\n${items.join('\n')}\n`;
 }

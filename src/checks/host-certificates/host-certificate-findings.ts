@@ -1,10 +1,7 @@
 import type { Finding } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import type { HostCertificateRow } from './host-certificate-row.js';
-import { hostCertificatesCheckName, type HostCertificatesCheckName } from './host-check-name.js';
-
-/** A Finding of the host-certificates check; `check` widens to CheckName once that lists it. */
-export type HostCertificateFinding = Omit<Finding, 'check'> & { check: HostCertificatesCheckName };
+import { hostCertificatesCheckName } from './host-check-name.js';
 
 /** `node cp-1 /etc/kubernetes/pki/apiserver-etcd-client.crt`: stable across renewals, keys the alert. */
 export function hostCertificateObject(row: Pick<HostCertificateRow, 'node' | 'path'>): string {
@@ -16,13 +13,10 @@ export function hostCertificateObject(row: Pick<HostCertificateRow, 'node' | 'pa
  * without a client certificate are not findings (see unobservableCoverage); a kubeconfig that only
  * names a certificate file reported on its own row is left out so one expiry raises one alert.
  */
-export function hostCertificateFindings(
-  cluster: string,
-  rows: readonly HostCertificateRow[],
-): HostCertificateFinding[] {
+export function hostCertificateFindings(cluster: string, rows: readonly HostCertificateRow[]): Finding[] {
   return rows
     .filter((r) => (r.status === 'ok' || r.status === 'unreadable') && !r.sameCertificateAs)
-    .map((r) => {
+    .map((r): Finding => {
       const object = hostCertificateObject(r);
       return {
         cluster,

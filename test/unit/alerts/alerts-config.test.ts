@@ -77,7 +77,7 @@ describe('alerts: config', () => {
         'a route needs at least one destination: add slack: [C0123ABCD] and/or teams: [alias] and/or web: [alerts]',
       'alerts.routes[2].match.namespace': expect.stringContaining('must be a name or pattern'),
       'alerts.routes[2].match.check':
-        'must be one of certificates, statefulsets, registries, cluster or a list of them',
+        'must be one of certificates, statefulsets, registries, host-certificates, cluster or a list of them',
       'alerts.routes[2].teams[0]': expect.stringContaining('must be a Teams conversation alias'),
       'alerts.defaultRoute': expect.stringContaining('unknown key(s) "email"'),
     });

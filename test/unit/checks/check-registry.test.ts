@@ -78,10 +78,10 @@ describe('a check added to the list', () => {
     expect(resolveCheckName('WDG', checks)).toBe('widgets');
     expect(() => validateSelection(config, { clusters: [], only: ['widget', 'wdg'] }, checks)).not.toThrow();
     expect(() => validateSelection(config, { clusters: [], only: ['wdg'] })).toThrow(
-      'unknown check "wdg" for --only; available: certificates, statefulsets, registries (or certs, sts)',
+      'unknown check "wdg" for --only; available: certificates, statefulsets, registries, host-certificates (or certs, sts, host-certs)',
     );
     expect(() => validateSelection(config, { clusters: [], only: ['nope'] }, checks)).toThrow(
-      'available: certificates, statefulsets, registries, widgets (or certs, sts, wdg)',
+      'available: certificates, statefulsets, registries, host-certificates, widgets (or certs, sts, host-certs, wdg)',
     );
   });
 
@@ -96,9 +96,9 @@ describe('a check added to the list', () => {
     });
     const help = helpLines('slack', specs);
     // After the registered checks' listings, before the other commands.
-    expect(help[3]).toBe('/k8s widgets|wdg [cluster] — widgets that wobble');
+    expect(help[4]).toBe('/k8s widgets|wdg [cluster] — widgets that wobble');
     expect(help).toContain(
-      '/k8s check CLUSTER [certs|sts|registries|wdg] — run the checks now; the result is posted here when done',
+      '/k8s check CLUSTER [certs|sts|registries|host-certs|wdg] — run the checks now; the result is posted here when done',
     );
     expect(commandMenu(specs)[3]).toEqual({ title: 'wdg prod', description: 'Widgets that wobble.' });
     expect(helpLines('slack')).not.toContain('/k8s widgets|wdg [cluster] — widgets that wobble');

@@ -12,17 +12,26 @@ export const readRepoFile = (path: string) => readFileSync(join(repoRoot, path),
  * or a list of keys. Lower-case property reads such as `env.botToken` are fields of vigil's own
  * parsed env objects, not variables. src/system is left out: it finds redis-server, chromium and
  * the like for the tests and the demo (src/system/resolve-system-binary.ts), and a deployment never
- * configures it.
+ * configures it. src/agent is the node agent, which the DaemonSet configures (envVarsReadByAgent).
  */
 export function envVarsReadByApp(): Map<string, string[]> {
+  return envVarsReadIn(['src', 'handlers', 'jobs'], (path) => !/^src\/(system|agent)\//.test(path));
+}
+
+/** Every environment variable `vigil agent` reads (src/agent), found as envVarsReadByApp finds them. */
+export function envVarsReadByAgent(): Map<string, string[]> {
+  return envVarsReadIn(['src/agent'], () => true);
+}
+
+function envVarsReadIn(dirs: readonly string[], keep: (path: string) => boolean): Map<string, string[]> {
   const found = new Map<string, string[]>();
   const add = (name: string, file: string) => {
     const files = found.get(name) ?? [];
     if (!files.includes(file)) found.set(name, [...files, file]);
   };
-  for (const dir of ['src', 'handlers', 'jobs']) {
+  for (const dir of dirs) {
     const files = readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' }).filter(
-      (f) => f.endsWith('.ts') && !(dir === 'src' && f.startsWith('system/')),
+      (f) => f.endsWith('.ts') && keep(`${dir}/${f}`),
     );
     for (const file of files) {
       const path = `${dir}/${file}`;

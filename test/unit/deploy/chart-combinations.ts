@@ -32,7 +32,10 @@ export const combinations = rbacModes.flatMap((mode) =>
   platforms.map((platform) => ({ mode, platform, values: combination(mode, platform) })),
 );
 
-/** Every optional template on: Ingress, NetworkPolicy, ServiceMonitor, PrometheusRule, both Secrets. */
+/**
+ * Every optional template on: Ingress, NetworkPolicy, ServiceMonitor, PrometheusRule, both Secrets,
+ * the node agent's DaemonSet.
+ */
 export function everythingOn(mode: RbacMode): object {
   return {
     rbac: rbacValues(mode),
@@ -57,5 +60,6 @@ export function everythingOn(mode: RbacMode): object {
     },
     metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } },
     configFiles: { secretName: 'vigil-kubeconfigs' },
+    agent: { enabled: true },
   };
 }

@@ -123,6 +123,7 @@ describe.each(rbacModes)('helm template with every optional template on, rbac.mo
       'ClusterRole',
       'ClusterRoleBinding',
       'ConfigMap',
+      'DaemonSet',
       'Deployment',
       'Ingress',
       'NetworkPolicy',

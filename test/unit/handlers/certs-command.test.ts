@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { handleCommand } from '../../../handlers/handle-command.js';
 import type { CheckSnapshot } from '../../../src/alerts/snapshot-store.js';
-import { certFinding, makeConfig, makeDeps, NOW, slackCommand, textOf } from './handler-fixtures.js';
+import {
+  certFinding,
+  makeConfig,
+  makeDeps,
+  NOW,
+  plainFinding,
+  slackCommand,
+  textOf,
+} from './handler-fixtures.js';
 
 function snapshot(
   cluster: string,
@@ -217,5 +225,53 @@ describe('/k8s certs', () => {
     expect(reply.title).toBe('Certificates needing attention on staging: 1 critical');
     expect(textOf(reply)).not.toContain('prod/a');
     expect(textOf(reply)).toContain('Not shown in this channel: prod (restricted).');
+  });
+
+  it('lists host certificates from the node agents beside the cluster’s, with their gaps', async () => {
+    const t = makeDeps();
+    await t.snapshots.put(snapshot('prod', [certFinding('prod', 'secret prod/web-tls tls.crt', 20)]));
+    const host = {
+      ...certFinding('prod', 'node cp-1 /etc/kubernetes/pki/apiserver-etcd-client.crt', 9, {
+        subject: 'CN=kube-apiserver-etcd-client',
+      }),
+      check: 'host-certificates' as const,
+      source: 'host-kubeadm',
+    };
+    const stale = {
+      ...plainFinding(
+        'prod',
+        'host-certificates',
+        'node cp-2 report',
+        'unknown',
+        'node cp-2 has not reported',
+      ),
+      source: 'host-report',
+    };
+    await t.snapshots.put(
+      snapshot('prod', [host, stale], {
+        check: 'host-certificates',
+        at: '2026-11-21T09:05:00.000Z',
+        unobserved: [
+          { what: 'etcd peer certificate (etcd-peer)', why: 'node cp-2 has not reported', howToObserve: 'x' },
+        ],
+      }),
+    );
+    const reply = await handleCommand(slackCommand('certs prod'), t.deps);
+    expect(reply.title).toBe('Certificates needing attention on prod: 1 critical, 1 warning, 1 unknown');
+    expect(reply.sections[0]?.lines).toEqual([
+      'critical · 9 days left (2026-11-30) · node cp-1 /etc/kubernetes/pki/apiserver-etcd-client.crt · CN=kube-apiserver-etcd-client',
+      'warning · 20 days left (2026-12-11) · secret prod/web-tls tls.crt · CN=web-tls tls.crt',
+      'unknown · node cp-2 has not reported',
+    ]);
+    expect(textOf(reply)).toContain('Not observable in this mode: etcd peer certificate (etcd-peer)');
+    // The older of the two runs dates the answer.
+    expect(reply.footer).toBe('data from 1 h ago (2026-11-21 09:05 UTC)');
+  });
+
+  it('does not wait for host results where no agent reports: "no results yet" is the certificates check’s', async () => {
+    const t = makeDeps();
+    await t.snapshots.put(snapshot('prod', [certFinding('prod', 'secret prod/web-tls tls.crt', 200)]));
+    const text = textOf(await handleCommand(slackCommand('certs prod'), t.deps));
+    expect(text).not.toContain('no results yet');
   });
 });

@@ -110,7 +110,9 @@ describe('parseCommand', () => {
     expect(problem('certs prod staging').problem).toBe(
       'unexpected "staging": certs [cluster] [--expiring DAYS]',
     );
-    expect(problem('check').problem).toBe('check needs more: check CLUSTER [certs|sts|registries]');
+    expect(problem('check').problem).toBe(
+      'check needs more: check CLUSTER [certs|sts|registries|host-certs]',
+    );
     expect(problem('snooze a1').problem).toMatch(/snooze needs more/);
     expect(problem('ack').problem).toMatch(/which alert/);
   });

@@ -152,7 +152,7 @@ describe('/k8s clusters', () => {
     const reply = await handleCommand(slackCommand('clusters'), t.deps);
     expect(reply.title).toBe('Clusters watched: 2');
     expect(reply.sections[0]?.lines).toEqual([
-      'prod · certificates 3 min ago, statefulsets not run yet, registries not run yet · 2 open alerts (1 critical)',
+      'prod · certificates 3 min ago, statefulsets not run yet, registries not run yet, host-certificates not run yet · 2 open alerts (1 critical)',
       'staging · restricted to its own channels',
     ]);
   });
@@ -211,7 +211,7 @@ describe('/k8s help and unknown words', () => {
     const reply = await handleCommand(slackCommand('help'), makeDeps().deps);
     expect(reply.private).toBe(true);
     const lines = reply.sections[0]?.lines ?? [];
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(11);
     expect(lines[0]).toBe(
       '/k8s certs [cluster] [--expiring DAYS] — certificates that need attention, soonest first (--expiring: all expiring within DAYS days)',
     );

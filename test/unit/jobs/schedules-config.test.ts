@@ -31,9 +31,11 @@ describe('schedules config', () => {
       'check-prod-certificates 0 */6 * * * UTC',
       'check-prod-statefulsets */2 * * * * UTC',
       'check-prod-registries */5 * * * * UTC',
+      'check-prod-host-certificates 0 * * * * UTC',
       'check-dev-certificates 0 */6 * * * UTC',
       'check-dev-statefulsets */2 * * * * UTC',
       'check-dev-registries */5 * * * * UTC',
+      'check-dev-host-certificates 0 * * * * UTC',
     ]);
   });
 
@@ -54,9 +56,11 @@ describe('schedules config', () => {
     expect(plan).toEqual({
       'check-prod-certificates': '0 3 * * *',
       'check-prod-statefulsets': '*/2 * * * *',
+      'check-prod-host-certificates': '0 * * * *',
       'check-dev-certificates': '0 3 * * *',
       'check-dev-statefulsets': '*/10 * * * *',
       'check-dev-registries': '0 * * * *',
+      'check-dev-host-certificates': '0 * * * *',
     });
   });
 

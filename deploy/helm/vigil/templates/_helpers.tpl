@@ -33,6 +33,57 @@ app.kubernetes.io/name: {{ include "vigil.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/*
+The node agent's labels: another app.kubernetes.io/name, so that the Service, the Deployment, the
+PodDisruptionBudget and the NetworkPolicy (which select vigil.selectorLabels) never select its pods.
+*/}}
+{{- define "vigil.agentSelectorLabels" -}}
+app.kubernetes.io/name: {{ printf "%s-agent" (include "vigil.name" .) | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: agent
+{{- end }}
+
+{{- define "vigil.agentLabels" -}}
+helm.sh/chart: {{ include "vigil.chart" . }}
+{{ include "vigil.agentSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* VIGIL_CLUSTER of the agents: agent.cluster, else the first cluster with inCluster: true. */}}
+{{- define "vigil.agentCluster" -}}
+{{- $name := .Values.agent.cluster }}
+{{- if not $name }}
+{{- range .Values.config.clusters }}
+{{- if and (not $name) .inCluster }}{{ $name = .name }}{{ end }}
+{{- end }}
+{{- end }}
+{{- $known := list }}
+{{- range .Values.config.clusters }}{{ $known = append $known .name }}{{ end }}
+{{- if not $name }}
+{{- fail "agent.enabled: set agent.cluster to the name under config.clusters that these nodes belong to (no cluster there has inCluster: true)" }}
+{{- end }}
+{{- if not (has $name $known) }}
+{{- fail (printf "agent.cluster %q names no cluster under config.clusters (%s): vigil serve would never read these nodes' reports" $name (join ", " $known)) }}
+{{- end }}
+{{- $name }}
+{{- end }}
+
+{{/* REDIS_URL and VIGIL_REDIS_PREFIX, the same for vigil serve and the node agent. */}}
+{{- define "vigil.redisEnv" -}}
+- name: REDIS_URL
+  {{- if .Values.redis.existingSecret }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.redis.existingSecret }}
+      key: {{ .Values.redis.existingSecretKey }}
+  {{- else }}
+  value: {{ required "redis.url: the REDIS_URL of a Redis run with maxmemory-policy noeviction" .Values.redis.url | quote }}
+  {{- end }}
+- name: VIGIL_REDIS_PREFIX
+  value: {{ .Values.redis.prefix | quote }}
+{{- end }}
+
 {{- define "vigil.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "vigil.fullname" .) .Values.serviceAccount.name }}
