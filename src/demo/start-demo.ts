@@ -1,11 +1,10 @@
 import { createServer } from 'node:net';
 import { createApp, type App } from '../app.js';
 import type { WebCard } from '../chat/web/index.js';
-import { demoCheckSeconds, demoInterval, demoServeSections } from './demo-config.js';
+import { demoCheckSeconds, demoInterval, demoServeSections, type DemoCheck } from './demo-config.js';
 import { demoMoves, playMoves, type DemoMove } from './demo-moves.js';
 import { startDemoRedis } from './demo-redis.js';
 import { startDemoClusters } from './start-demo-clusters.js';
-import type { ScheduledCheck } from '../config/schedules-config.js';
 
 export const defaultDemoPort = 4280;
 
@@ -28,7 +27,7 @@ export interface Demo {
   /** The story, with the seconds from start at which each step happens at this speed. */
   moves: (DemoMove & { atMs: number })[];
   /** Seconds between runs of each check at this speed. */
-  intervals: Partial<Record<ScheduledCheck, number>>;
+  intervals: Record<DemoCheck, number>;
   redis: string;
   stop(): Promise<void>;
 }
@@ -72,7 +71,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     stops.push(async () => playing.stop());
     const intervals = Object.fromEntries(
       Object.entries(demoCheckSeconds).map(([check, s]) => [check, demoInterval(s, speed)]),
-    ) as Partial<Record<ScheduledCheck, number>>;
+    ) as Record<DemoCheck, number>;
     return {
       url: `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}/`,
       app,

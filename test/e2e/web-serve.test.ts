@@ -52,7 +52,14 @@ describe('vigil serve with the web chat', () => {
       configFile,
       stringify({
         clusters: [{ name: 'prod', kubeconfig }],
-        schedules: { checks: { certificates: '0 0 1 1 *', statefulsets: false, registries: false } },
+        schedules: {
+          checks: {
+            certificates: '0 0 1 1 *',
+            statefulsets: false,
+            registries: false,
+            'host-certificates': false,
+          },
+        },
         alerts: { defaultRoute: { web: ['status'] } },
       }),
     );
@@ -104,7 +111,14 @@ describe('vigil serve with the web chat', () => {
         config: parseConfig(
           {
             clusters: [{ name: 'prod', kubeconfig }],
-            schedules: { checks: { certificates: '0 0 1 1 *', statefulsets: false, registries: false } },
+            schedules: {
+              checks: {
+                certificates: '0 0 1 1 *',
+                statefulsets: false,
+                registries: false,
+                'host-certificates': false,
+              },
+            },
             alerts: { defaultRoute: { web: ['status'], slack: ['C0ALERTS'] } },
           },
           'test',

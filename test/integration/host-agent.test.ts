@@ -26,6 +26,7 @@ import {
 } from '../support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { makeDeps, slackCommand, textOf } from '../unit/handlers/handler-fixtures.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 
 /*
  * `vigil agent --once` (the real CLI, in a child process) on two nodes' trees writes their reports
@@ -130,7 +131,10 @@ describe('vigil agent → Redis → host-certificates check in vigil serve', () 
     });
     config = {
       ...demo.config,
-      alerts: { ...demo.config.alerts, defaultRoute: { slack: ['C0PROD'], teams: [], web: [] } },
+      alerts: {
+        ...demo.config.alerts,
+        defaultRoute: { ...perPlatform((): string[] => []), slack: ['C0PROD'] },
+      },
     };
     clients = queueClients(redis, uniquePrefix('agent'));
     stores = createRedisStores(clients.storeConnection, config.alerts);
