@@ -10,20 +10,27 @@ import { demoStatefulSetObjects } from './demo-statefulsets.js';
 
 const token = 'demo-token-vigil';
 
-/** Binds etcd to its real port on a spare loopback address when possible, so it reads like etcd. */
+/**
+ * Binds etcd to its real port on a spare loopback address, so it reads like etcd: vigil names an
+ * endpoint on 2379 "etcd server". Several demos (parallel test files) each take the next free
+ * 127.0.2.x; only when none is free does etcd fall back to a random port.
+ */
 async function startEtcd(certPem: string, keyPem: string, clientCaPem: string): Promise<TlsEndpoint> {
-  try {
-    return await startTlsEndpoint({
-      certPem,
-      keyPem,
-      host: '127.0.2.1',
-      port: 2379,
-      requestClientCert: true,
-      clientCaPem,
-    });
-  } catch {
-    return startTlsEndpoint({ certPem, keyPem, requestClientCert: true, clientCaPem });
+  for (let i = 1; i <= 64; i++) {
+    try {
+      return await startTlsEndpoint({
+        certPem,
+        keyPem,
+        host: `127.0.2.${i}`,
+        port: 2379,
+        requestClientCert: true,
+        clientCaPem,
+      });
+    } catch {
+      // taken by another demo: try the next address
+    }
   }
+  return startTlsEndpoint({ certPem, keyPem, requestClientCert: true, clientCaPem });
 }
 
 export interface DemoClusters {
