@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { FakeKubeApiServer, startTlsEndpoint, type TlsEndpoint } from '../simulator/kube-api-server/index.js';
 import type { VigilConfig } from '../config/config-schema.js';
@@ -10,13 +11,38 @@ import { demoStatefulSetObjects } from './demo-statefulsets.js';
 
 const token = 'demo-token-vigil';
 
-/** Binds etcd to its real port on a spare loopback address when possible, so it reads like etcd. */
-async function startEtcd(certPem: string, keyPem: string, clientCaPem: string): Promise<TlsEndpoint> {
+/** Spare loopback addresses for etcd's real port: one each for demos and tests running side by side. */
+const etcdHosts = Array.from({ length: 32 }, (_, i) => `127.0.${i + 2}.1`);
+
+/**
+ * The first spare loopback address where port 2379 is free, so the demo's etcd reads like etcd (the
+ * certificate check names port 2379 "etcd server") beside another demo holding the first one; its
+ * certificate is then minted for that address. 127.0.0.1 when none is free.
+ */
+async function freeEtcdHost(): Promise<string> {
+  for (const host of etcdHosts) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(2379, host, () => probe.close(() => resolve(true)));
+    });
+    if (free) return host;
+  }
+  return '127.0.0.1';
+}
+
+/** etcd on `host`:2379, or on any free port of 127.0.0.1 (which its certificate also names) if taken meanwhile. */
+async function startEtcd(
+  host: string,
+  certPem: string,
+  keyPem: string,
+  clientCaPem: string,
+): Promise<TlsEndpoint> {
   try {
     return await startTlsEndpoint({
       certPem,
       keyPem,
-      host: '127.0.2.1',
+      host,
       port: 2379,
       requestClientCert: true,
       clientCaPem,
@@ -57,7 +83,8 @@ export interface DemoClustersOptions {
  */
 export async function startDemoClusters(now: Date, options: DemoClustersOptions = {}): Promise<DemoClusters> {
   const minted = new Date(now.getTime() + (options.mintAheadMs ?? 0));
-  const pki = demoPki(minted);
+  const etcdHost = await freeEtcdHost();
+  const pki = demoPki(minted, etcdHost);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -83,7 +110,7 @@ export async function startDemoClusters(now: Date, options: DemoClustersOptions 
       certPem: pki.kubeletExpiring.certPem,
       keyPem: pki.kubeletExpiring.keyPem,
     });
-    const etcd = await startEtcd(pki.etcd.chainPem, pki.etcd.keyPem, pki.clusterCa.certPem);
+    const etcd = await startEtcd(etcdHost, pki.etcd.chainPem, pki.etcd.keyPem, pki.clusterCa.certPem);
     stops.push(stale.stop, kubeletA.stop, kubeletB.stop, etcd.stop);
     prod.upsertMany(
       demoObjects(minted, pki, {
