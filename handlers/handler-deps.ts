@@ -5,7 +5,7 @@ import type { VigilConfig } from '../src/config/config-schema.js';
 import type { ChatPlatformName, Transition } from '../src/domain/alert.js';
 import type { CheckName } from '../src/domain/finding.js';
 
-/** What handlers may touch; passed in (house rule 7), so tests give real Redis-backed stores. */
+/** What handlers may touch; passed in (ARCHITECTURE.md house rule 7), so tests give real Redis-backed stores. */
 export interface HandlerDeps {
   config: Readonly<VigilConfig>;
   alerts: AlertStore;

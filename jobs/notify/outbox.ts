@@ -47,7 +47,7 @@ const notifyJobOptions = {
 } as const;
 
 /**
- * The outbox: one notify job per transition and destination (house rule 5: the transition's reason
+ * The outbox: one notify job per transition and destination (ARCHITECTURE.md house rule 5: the transition's reason
  * travels with it). Silent transitions (`notify: false`) are enqueued too: they edit the message in
  * place without a thread line. Implements the handlers' `notify(transitions)` dependency.
  *

@@ -22,7 +22,7 @@ export interface RunCheckWorkerOptions {
 /**
  * Runs run-check jobs (run-check.ts). The job id is the run id the lifecycle stamps on alerts,
  * so a job BullMQ runs twice changes nothing the second time. Non-retryable VigilErrors become
- * UnrecoverableError (house rule 6); anything else is retried with the job's backoff. Every failed
+ * UnrecoverableError (ARCHITECTURE.md house rule 6); anything else is retried with the job's backoff. Every failed
  * attempt is recorded for the watchdog.
  */
 export function startRunCheckWorker(options: RunCheckWorkerOptions): Worker<RunCheckJobData> {

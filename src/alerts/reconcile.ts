@@ -29,7 +29,7 @@ export interface ReconcileInput {
 }
 
 /**
- * Reconciles one check run with the stored alerts (house rule 5: a pure function of previous state,
+ * Reconciles one check run with the stored alerts (ARCHITECTURE.md house rule 5: a pure function of previous state,
  * findings and now, every change a named transition with a reason). Rules:
  * - a non-ok finding without an open alert opens one (`unknown` findings too: vigil could not judge);
  *   ok findings never create anything;

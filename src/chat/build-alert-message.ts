@@ -13,7 +13,7 @@ export const blastRadiusPrefix = 'blast radius: ';
 export const snoozeDurations = ['1h', '4h', '24h'];
 
 /**
- * The platform-neutral message for an alert in its current state (house rule 4). Every copy of the
+ * The platform-neutral message for an alert in its current state (ARCHITECTURE.md house rule 4). Every copy of the
  * message is re-rendered from the alert, never patched, so an edit always shows the whole truth.
  */
 export function buildAlertMessage(alert: Alert): AlertMessage {

@@ -39,7 +39,7 @@ export type RenameResult =
   | { ok: false; reason: 'taken'; takenBy: StoredConversation }
   | { ok: false; reason: 'unknown' };
 
-/** The port (house rule 3); src/redis/redis-conversation-store.ts implements it. */
+/** The port (ARCHITECTURE.md house rule 3); src/redis/redis-conversation-store.ts implements it. */
 export interface ConversationStore {
   /**
    * Stores or refreshes a conversation. A known conversation keeps its alias; a new one takes the

@@ -17,7 +17,7 @@ import {
   slackCommand,
 } from '../unit/handlers/handler-fixtures.js';
 
-// The handlers against the real Redis stores (house rule 10): the same commands as the unit tests,
+// The handlers against the real Redis stores (ARCHITECTURE.md house rule 10): the same commands as the unit tests,
 // proving the in-memory fakes and the Lua seq check agree on what an acknowledgement writes.
 let server: RedisServer;
 let connection: RedisConnection;

@@ -7,7 +7,7 @@ import { compareSeverity } from '../../src/domain/severity.js';
 
 /**
  * In-memory implementations of the src/alerts ports for unit tests, with the contract's semantics
- * (house rule 7: honest fakes): `apply` is atomic and conditional on each alert's seq, every method
+ * (ARCHITECTURE.md house rule 7: honest fakes): `apply` is atomic and conditional on each alert's seq, every method
  * is asynchronous (so concurrent callers interleave as they would against Redis), and stored objects
  * are copied in and out so a caller mutating its copy changes nothing here.
  */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
 import type { RedisServer } from './redis-server.js';
 
-/** A prefix no other test uses (house rule 10), so tests share one redis-server safely. */
+/** A prefix no other test uses (ARCHITECTURE.md house rule 10), so tests share one redis-server safely. */
 export function uniquePrefix(name: string): string {
   return `t-${name}-${randomBytes(4).toString('hex')}`;
 }

@@ -26,7 +26,7 @@ export interface PostedMessage {
 }
 
 /**
- * An honest in-memory ChatPlatform (house rule 7): messages exist per destination, updates and
+ * An honest in-memory ChatPlatform (ARCHITECTURE.md house rule 7): messages exist per destination, updates and
  * replies need a message that exists, findPosted sees what was posted since a time. It records every
  * call with its time (for pacing assertions) and can fail calls (`fault`) or stall right after a post
  * took effect (`afterPost`), as a worker killed between posting and recording would.

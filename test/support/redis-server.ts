@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { resolveSystemBinary } from '../../src/system/resolve-system-binary.js';
 
 /**
- * A real redis-server for one test file (house rule 10): its own port and directory, no persistence
+ * A real redis-server for one test file (ARCHITECTURE.md house rule 10): its own port and directory, no persistence
  * unless asked, `noeviction` as BullMQ requires. `restart()` keeps the port so clients can reconnect,
  * which is what the "Redis restarted" fault tests need; `stop()` removes everything.
  *

@@ -44,7 +44,7 @@ const SLACK_SIDE_ERRORS = new Set([
 
 /**
  * Turns whatever the WebClient threw into a ChatDeliveryError the outbox can act on without knowing
- * Slack (house rule 6): 429 waits for Retry-After on that channel, Slack-side and network trouble
+ * Slack (ARCHITECTURE.md house rule 6): 429 waits for Retry-After on that channel, Slack-side and network trouble
  * backs off and retries, everything that needs a human (missing channel, membership, token, scope,
  * a payload Slack refuses) is permanent and says what to fix. Tokens never appear: the SDK errors
  * carry response data and the method, not request headers.

@@ -6,7 +6,7 @@ import { createSlackWebClient, type SlackWebClientOptions } from './create-slack
 export interface SlackGroupLookupOptions {
   /** How long a group's member list is trusted. Removing someone from a group takes effect after this. */
   ttlMs?: number;
-  /** Clock in ms, passed in for tests (house rule 7). */
+  /** Clock in ms, passed in for tests (ARCHITECTURE.md house rule 7). */
   now?: () => number;
 }
 

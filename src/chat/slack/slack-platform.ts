@@ -14,7 +14,7 @@ import type { SlackWorkspace } from './slack-workspace.js';
 export const alertMetadataEventType = 'vigil_alert';
 
 export interface SlackPlatformOptions {
-  /** Clock for the "since … (47 min)" line; passed in so tests fix it (house rule 7). */
+  /** Clock for the "since … (47 min)" line; passed in so tests fix it (ARCHITECTURE.md house rule 7). */
   now?: () => Date;
   /** The bot's name in Slack, for "invite @vigil" hints in errors. */
   botName?: string;
@@ -30,7 +30,7 @@ interface HistoryMessage {
 }
 
 /**
- * ChatPlatform over the Slack Web API. Transport only (house rule 2): rendering is in the
+ * ChatPlatform over the Slack Web API. Transport only (ARCHITECTURE.md house rule 2): rendering is in the
  * renderers, pacing and retries in the outbox; every failure leaves as a classified
  * ChatDeliveryError.
  */

@@ -35,7 +35,7 @@ interface HttpishError {
 
 /**
  * Turns whatever botbuilder's connector client threw into a ChatDeliveryError the outbox can act on
- * without knowing Teams (house rule 6). Teams throttles per app and thread and asks bots to back off
+ * without knowing Teams (ARCHITECTURE.md house rule 6). Teams throttles per app and thread and asks bots to back off
  * on 429, 412, 502 and 504: 429 waits for Retry-After on that destination, the others and every
  * 5xx or timeout back off and retry; 403/404 mean the bot was removed from the conversation (or the
  * message deleted) and need a human. Secrets never appear: RestError carries the response, not the

@@ -53,7 +53,7 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * The inbound side: @mention commands in channels and chats, Acknowledge / Snooze Universal Actions,
  * and installation events, which are the only way vigil learns a conversation it may later post to.
- * Handlers are platform-neutral; this class only translates (house rule 2). Errors are caught here:
+ * Handlers are platform-neutral; this class only translates (ARCHITECTURE.md house rule 2). Errors are caught here:
  * a failing turn would make botbuilder answer 500 and Teams retry the same activity.
  */
 export class TeamsBot extends TeamsActivityHandler {

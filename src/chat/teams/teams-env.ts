@@ -35,7 +35,7 @@ export function teamsEnvPresent(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * Reads MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId and
- * VIGIL_TEAMS_INSECURE_DEV, reporting every problem at once (house rule 1). MicrosoftAppType must be
+ * VIGIL_TEAMS_INSECURE_DEV, reporting every problem at once (ARCHITECTURE.md house rule 1). MicrosoftAppType must be
  * explicit: botbuilder silently assumes MultiTenant, and new multi-tenant bots cannot be created
  * since 2025-07-31, so a forgotten type would fail only at the first alert with an opaque AADSTS
  * error. Messages name the variable and the fix, never a value.

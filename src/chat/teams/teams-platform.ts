@@ -8,7 +8,7 @@ import { sendProactive, withProactiveTurn, type ProactiveTarget } from './send-p
 import { cardActivity, plainTextActivity } from './teams-activities.js';
 
 export interface TeamsPlatformOptions {
-  /** Clock for the "since … (47 min)" line (house rule 7). */
+  /** Clock for the "since … (47 min)" line (ARCHITECTURE.md house rule 7). */
   now?: () => Date;
 }
 
@@ -16,7 +16,7 @@ export interface TeamsPlatformOptions {
  * ChatPlatform over the Bot Connector, through botbuilder's CloudAdapter. A destination is a
  * conversation alias from vigil.yaml, resolved to the ConversationReference stored when vigil was
  * added to that team, chat or personal scope; every send is a proactive turn
- * (continueConversationAsync). Transport only (house rule 2): rendering is in the renderers, pacing
+ * (continueConversationAsync). Transport only (ARCHITECTURE.md house rule 2): rendering is in the renderers, pacing
  * and retries in the outbox, and every failure leaves as a classified ChatDeliveryError.
  *
  * The PostedRef names the conversation by its id, not its alias, so that renaming the alias
