@@ -17,7 +17,7 @@ export interface DemoPki {
   edgeAdmin: IssuedCert;
 }
 
-export function demoPki(now: Date): DemoPki {
+export function demoPki(now: Date, etcdHost = '127.0.2.1'): DemoPki {
   const clusterCa = issueCa('kubernetes', now, { ageDays: 355 });
   const edgeCa = issueCa('kubernetes-edge', now, { ageDays: 368 });
   return {
@@ -38,7 +38,7 @@ export function demoPki(now: Date): DemoPki {
     // etcd issued for 365 days although the configured validity was longer (incident 2): 355 days ago.
     etcd: issueCert({
       commonName: 'etcd-server',
-      sans: ['localhost', '127.0.0.1', '127.0.2.1'],
+      sans: ['localhost', '127.0.0.1', etcdHost],
       notBefore: daysFrom(now, -355),
       notAfter: daysFrom(now, 10),
       issuer: clusterCa,

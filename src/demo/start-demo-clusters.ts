@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { FakeKubeApiServer, startTlsEndpoint, type TlsEndpoint } from '../simulator/kube-api-server/index.js';
 import type { VigilConfig } from '../config/config-schema.js';
@@ -10,27 +11,45 @@ import { demoStatefulSetObjects } from './demo-statefulsets.js';
 
 const token = 'demo-token-vigil';
 
+/** Spare loopback addresses for etcd's real port: one each for demos and tests running side by side. */
+const etcdHosts = Array.from({ length: 32 }, (_, i) => `127.0.${i + 2}.1`);
+
 /**
- * Binds etcd to its real port on a spare loopback address, so it reads like etcd: vigil names an
- * endpoint on 2379 "etcd server". Several demos (parallel test files) each take the next free
- * 127.0.2.x; only when none is free does etcd fall back to a random port.
+ * The first spare loopback address where port 2379 is free, so the demo's etcd reads like etcd (the
+ * certificate check names port 2379 "etcd server") beside another demo holding the first one; its
+ * certificate is then minted for that address. 127.0.0.1 when none is free.
  */
-async function startEtcd(certPem: string, keyPem: string, clientCaPem: string): Promise<TlsEndpoint> {
-  for (let i = 1; i <= 64; i++) {
-    try {
-      return await startTlsEndpoint({
-        certPem,
-        keyPem,
-        host: `127.0.2.${i}`,
-        port: 2379,
-        requestClientCert: true,
-        clientCaPem,
-      });
-    } catch {
-      // taken by another demo: try the next address
-    }
+async function freeEtcdHost(): Promise<string> {
+  for (const host of etcdHosts) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(2379, host, () => probe.close(() => resolve(true)));
+    });
+    if (free) return host;
   }
-  return startTlsEndpoint({ certPem, keyPem, requestClientCert: true, clientCaPem });
+  return '127.0.0.1';
+}
+
+/** etcd on `host`:2379, or on any free port of 127.0.0.1 (which its certificate also names) if taken meanwhile. */
+async function startEtcd(
+  host: string,
+  certPem: string,
+  keyPem: string,
+  clientCaPem: string,
+): Promise<TlsEndpoint> {
+  try {
+    return await startTlsEndpoint({
+      certPem,
+      keyPem,
+      host,
+      port: 2379,
+      requestClientCert: true,
+      clientCaPem,
+    });
+  } catch {
+    return startTlsEndpoint({ certPem, keyPem, requestClientCert: true, clientCaPem });
+  }
 }
 
 export interface DemoClusters {
@@ -64,7 +83,8 @@ export interface DemoClustersOptions {
  */
 export async function startDemoClusters(now: Date, options: DemoClustersOptions = {}): Promise<DemoClusters> {
   const minted = new Date(now.getTime() + (options.mintAheadMs ?? 0));
-  const pki = demoPki(minted);
+  const etcdHost = await freeEtcdHost();
+  const pki = demoPki(minted, etcdHost);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -90,7 +110,7 @@ export async function startDemoClusters(now: Date, options: DemoClustersOptions 
       certPem: pki.kubeletExpiring.certPem,
       keyPem: pki.kubeletExpiring.keyPem,
     });
-    const etcd = await startEtcd(pki.etcd.chainPem, pki.etcd.keyPem, pki.clusterCa.certPem);
+    const etcd = await startEtcd(etcdHost, pki.etcd.chainPem, pki.etcd.keyPem, pki.clusterCa.certPem);
     stops.push(stale.stop, kubeletA.stop, kubeletB.stop, etcd.stop);
     prod.upsertMany(
       demoObjects(minted, pki, {

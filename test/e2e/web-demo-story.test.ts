@@ -69,11 +69,13 @@ describe('web demo story (vigil demo in Chromium)', () => {
 
   it('the renewal in the cluster resolves the same card: no buttons, the whole story in its thread', async () => {
     const card = page.locator(`article.card[data-id="${cardId}"]`);
-    await card.locator('.badge', { hasText: 'Resolved' }).waitFor({ timeout: 45_000 });
+    // The renewal comes 25 s into the story, and the next certificates run resolves it: seconds when
+    // the machine is idle, longer when it is shared with the rest of the suite.
+    await card.locator('.badge', { hasText: 'Resolved' }).waitFor({ timeout: 75_000 });
     expect(await card.locator('button').count()).toBe(0);
     const thread = await card.locator('.thread').innerText();
     expect(thread).toMatch(/acknowledged by Maria E2E[\s\S]*resolved after/);
-  }, 60_000);
+  }, 90_000);
 
   it('a reload shows the same messages again, from the board', async () => {
     const before = await page.locator('article.card').count();
