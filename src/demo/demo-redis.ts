@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VigilError } from '../domain/vigil-error.js';
 import { createRedisConnection } from '../redis/redis-connection.js';
+import { answersPing, freeLoopbackPort } from '../system/loopback-redis.js';
 import { resolveSystemBinary, SystemBinaryMissingError } from '../system/resolve-system-binary.js';
 
 export interface DemoRedis {
@@ -34,7 +34,7 @@ export async function startDemoRedis(env: NodeJS.ProcessEnv = process.env): Prom
     };
   }
   const binary = await redisServerBinary(env);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-redis-'));
   const child = spawn(
     binary,
@@ -117,34 +117,8 @@ async function kill(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Until the server answers PING; bounded, so a broken binary fails in seconds. */
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.setTimeout(500, () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', () => resolve(false));
-      s.once('connect', () => s.write('PING\r\n'));
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString().startsWith('+PONG'));
-      });
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (await answersPing(port, timeoutMs)) return;
   throw new VigilError(
     'redis-server-failed',
     `redis-server on 127.0.0.1:${port} did not answer within ${timeoutMs} ms`,

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answersPing, freeLoopbackPort } from '../../src/system/loopback-redis.js';
 import { resolveSystemBinary } from '../../src/system/resolve-system-binary.js';
 
 /**
@@ -26,34 +26,8 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Resolves once the server answers PING; a bounded loop, so a missing binary fails in seconds. */
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; Date.now() < deadline && attempt < 200; attempt++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.setTimeout(500, () => {
-        s.destroy();
-        resolve(false);
-      });
-      s.once('error', () => resolve(false));
-      s.once('connect', () => s.write('PING\r\n'));
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString().startsWith('+PONG'));
-      });
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (await answersPing(port, timeoutMs)) return;
   throw new Error(`redis-server on 127.0.0.1:${port} did not answer PING within ${timeoutMs} ms`);
 }
 
@@ -87,7 +61,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const external = process.env.REDIS_URL;
   if (external && !options.persist) return externalRedis(external);
   const redisServer = (await resolveSystemBinary('redis-server')).path;
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
   let child: ChildProcess | undefined;
 
