@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { CheckFailure, CheckFailures } from '../alerts/check-failures.js';
 
 /**
@@ -9,7 +9,7 @@ export class RedisCheckFailures implements CheckFailures {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = `${prefix}:runs:last-error`;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { PostedRef } from '../chat/chat-message.js';
 import type {
   GateVerdict,
@@ -86,7 +86,7 @@ export class RedisOutboxState implements OutboxState {
   private readonly ttlSeconds: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     options: { retentionDays?: number } = {},
   ) {
