@@ -109,7 +109,10 @@ function readTopology(
 ): RedisTopology {
   const unused = (key: string) => {
     if (env[key]?.trim()) {
-      problems.push({ key, message: `is only read with REDIS_MODE=${keyMode[key]}; unset it or set REDIS_MODE` });
+      problems.push({
+        key,
+        message: `is only read with REDIS_MODE=${keyMode[key]}; unset it or set REDIS_MODE`,
+      });
     }
   };
   if (mode === 'standalone') {

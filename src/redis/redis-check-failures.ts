@@ -1,5 +1,6 @@
 import type { RedisClient } from './redis-connection.js';
 import type { CheckFailure, CheckFailures } from '../alerts/check-failures.js';
+import { checkFailureKeys } from './redis-keys.js';
 
 /**
  * The last error of each (cluster, check) job, in one Redis hash under `<prefix>:runs:last-error`, so
@@ -12,7 +13,7 @@ export class RedisCheckFailures implements CheckFailures {
     private readonly redis: RedisClient,
     prefix: string,
   ) {
-    this.key = `${prefix}:runs:last-error`;
+    this.key = checkFailureKeys(prefix).lastError;
   }
 
   async record(cluster: string, check: string, failure: CheckFailure): Promise<void> {

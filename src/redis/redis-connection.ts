@@ -160,7 +160,10 @@ function createClient(url: URL, options: RedisConnectionOptions, topology: Redis
  * Where vigil looks for Redis, for messages: hosts and ports only, never the URL (it may carry a
  * password).
  */
-export function describeRedisTarget(urlText: string, topology: RedisTopology = { mode: 'standalone' }): string {
+export function describeRedisTarget(
+  urlText: string,
+  topology: RedisTopology = { mode: 'standalone' },
+): string {
   let host = '?';
   try {
     host = new URL(urlText).host;
