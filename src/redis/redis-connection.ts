@@ -185,6 +185,6 @@ export function describeRedisTarget(
  * The servers holding data: a Redis Cluster's masters (known once the client has connected), or the
  * one server. For commands that see one node's keys only, such as SCAN.
  */
-export function masterNodes(redis: RedisClient): RedisClient[] {
+export function masterNodes(redis: RedisClient): Redis[] {
   return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }

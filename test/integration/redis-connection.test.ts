@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VigilError } from '../../src/domain/vigil-error.js';
 import { createRedisConnection } from '../../src/redis/redis-connection.js';
@@ -33,7 +32,7 @@ describe('createRedisConnection', () => {
     });
     expect(await c.redis.ping()).toBe('PONG');
     expect(await c.redis.client('GETNAME')).toBe('vigil-test');
-    expect((c.redis.options as RedisOptions).maxRetriesPerRequest).not.toBeNull();
+    expect((c.redis.options as { maxRetriesPerRequest?: number | null }).maxRetriesPerRequest).not.toBeNull();
     await c.close();
     expect(c.redis.status).toBe('end');
     await c.close(); // twice is fine
@@ -41,7 +40,7 @@ describe('createRedisConnection', () => {
 
   it('configures BullMQ connections to wait for a reconnection (maxRetriesPerRequest: null)', async () => {
     const c = createRedisConnection({ url: server.url, forBullMQ: true, lazyConnect: true });
-    expect((c.redis.options as RedisOptions).maxRetriesPerRequest).toBeNull();
+    expect((c.redis.options as { maxRetriesPerRequest?: number | null }).maxRetriesPerRequest).toBeNull();
     expect(c.prefix).toBe('vigil');
     await c.close();
   });
