@@ -24,7 +24,8 @@ import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { probeTls } from './probe/tls-probe.js';
-import { createRedisConnection } from './redis/redis-connection.js';
+import { createRedisConnection, describeRedisTarget } from './redis/redis-connection.js';
+import { untaggedStateLeftBehind } from './redis/redis-prefix-migration.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
 import { RedisNodeReports } from './redis/redis-node-reports.js';
 import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
@@ -99,6 +100,7 @@ export function createApp(options: AppOptions): App {
   const storeConn = createRedisConnection({
     url: serve.redisUrl,
     prefix: serve.redisPrefix,
+    ...(serve.redisTopology ? { topology: serve.redisTopology } : {}),
     name: 'vigil-store',
     onError: onRedisError('store'),
     lazyConnect: true,
@@ -106,6 +108,7 @@ export function createApp(options: AppOptions): App {
   const queueConn = createRedisConnection({
     url: serve.redisUrl,
     prefix: serve.redisPrefix,
+    ...(serve.redisTopology ? { topology: serve.redisTopology } : {}),
     forBullMQ: true,
     name: 'vigil-queue',
     onError: onRedisError('queue'),
@@ -275,6 +278,7 @@ export function createApp(options: AppOptions): App {
 
   async function startAll(): Promise<{ port: number }> {
     await connectRedis();
+    await warnUntaggedState();
     for (const { module, settings } of configured) {
       const created = await module.create(settings, platformContext(module.name));
       running.set(module.name, created);
@@ -338,8 +342,8 @@ export function createApp(options: AppOptions): App {
         'connecting to Redis',
       );
     } catch (err) {
-      // The host only: a REDIS_URL may carry a password.
-      const where = new URL(serve.redisUrl).host;
+      // Hosts only: a REDIS_URL may carry a password.
+      const where = describeRedisTarget(serve.redisUrl, serve.redisTopology);
       const why = lastRedisError ?? (err instanceof Error ? err.message : String(err));
       throw new VigilError(
         'redis-unreachable',
@@ -347,6 +351,18 @@ export function createApp(options: AppOptions): App {
         { retryable: true, cause: err },
       );
     }
+  }
+
+  /** State under the prefix without its hash tag is not read any more: say so before it is missed. */
+  async function warnUntaggedState(): Promise<void> {
+    const left = await untaggedStateLeftBehind(storeConn.redis, serve.redisPrefix);
+    if (!left) return;
+    log.warn(
+      { prefix: serve.redisPrefix, oldPrefix: left.oldPrefix, keys: left.keys },
+      `Redis holds vigil state under the prefix "${left.oldPrefix}", but this vigil uses "${serve.redisPrefix}" and starts with none of it: ` +
+        `open alerts will be posted again as new messages, acknowledgements, snoozes and history are not seen, Teams conversations must be registered again. ` +
+        `To keep them, stop vigil and rename the keys (README.md "Redis deployments"), or set VIGIL_REDIS_PREFIX=${left.oldPrefix} on a standalone or Sentinel Redis`,
+    );
   }
 
   /** Routes naming destinations a platform cannot post to yet: their alerts will be held, so say so now. */

@@ -4,7 +4,7 @@ import {
   type HostCertificatesConfig,
 } from '../checks/host-certificates/host-certificates-config.js';
 import { cronPatternProblem } from '../config/schedules-config.js';
-import { readServeEnv } from '../config/serve-env.js';
+import { readRedisEnv, type RedisTopology } from '../config/redis-env.js';
 import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 
 /** What `vigil agent` reads from the environment; it has no config file and no Kubernetes access. */
@@ -15,8 +15,10 @@ export interface AgentEnv {
   node: string;
   /** VIGIL_CLUSTER: the cluster's name in vigil serve's config (clusters[].name). */
   cluster: string;
+  /** REDIS_URL, VIGIL_REDIS_PREFIX, REDIS_MODE, ...: the same as vigil serve's (src/config/redis-env.ts). */
   redisUrl: string;
   redisPrefix: string;
+  redisTopology?: RedisTopology;
   /** VIGIL_AGENT_SCHEDULE: a cron pattern in UTC; default the host-certificates check's own. */
   schedule: string;
   /** VIGIL_HOST_CERTIFICATES: the `hostCertificates:` section as JSON (the chart passes the same values). */
@@ -83,13 +85,7 @@ export function readAgentEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Age
     });
   }
   const settings = settingsFrom(env['VIGIL_HOST_CERTIFICATES'], problems);
-  let redis = { redisUrl: '', redisPrefix: '' };
-  try {
-    redis = readServeEnv({ REDIS_URL: env['REDIS_URL'], VIGIL_REDIS_PREFIX: env['VIGIL_REDIS_PREFIX'] });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    problems.push(...err.problems);
-  }
+  const redis = readRedisEnv(env, problems);
   if (problems.length > 0) throw new ConfigError('environment', problems);
   return Object.freeze({
     hostRoot: env['VIGIL_HOST_ROOT']?.trim() || '/host',
@@ -97,6 +93,7 @@ export function readAgentEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Age
     cluster,
     redisUrl: redis.redisUrl,
     redisPrefix: redis.redisPrefix,
+    ...(redis.redisTopology ? { redisTopology: redis.redisTopology } : {}),
     schedule,
     settings,
   });

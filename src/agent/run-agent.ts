@@ -79,6 +79,7 @@ export async function runAgent(env: Readonly<AgentEnv>, options: { once: boolean
   const connection = createRedisConnection({
     url: env.redisUrl,
     prefix: env.redisPrefix,
+    ...(env.redisTopology ? { topology: env.redisTopology } : {}),
     name: 'vigil-agent',
     onError: (err) => log.warn({ err: { message: err.message } }, 'redis connection error (retrying)'),
   });

@@ -1,10 +1,11 @@
 import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
+import { readRedisEnv, type RedisEnv } from './redis-env.js';
 
-/** What `vigil serve` reads from the environment besides the chat secrets. */
-export interface ServeEnv {
-  redisUrl: string;
-  /** Key prefix for every Redis key and BullMQ queue, so several installs can share one Redis. */
-  redisPrefix: string;
+/**
+ * What `vigil serve` reads from the environment besides the chat secrets. The Redis part
+ * (REDIS_URL, REDIS_MODE, VIGIL_REDIS_PREFIX, ...) is src/config/redis-env.ts.
+ */
+export interface ServeEnv extends RedisEnv {
   port: number;
   host: string;
   /**
@@ -17,14 +18,7 @@ export interface ServeEnv {
 
 export function readServeEnv(env: NodeJS.ProcessEnv = process.env): Readonly<ServeEnv> {
   const problems: ConfigProblem[] = [];
-  const redisUrl = env['REDIS_URL']?.trim() || 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) {
-    problems.push({
-      key: 'REDIS_URL',
-      message: 'must start with redis:// or rediss://, e.g. redis://redis:6379',
-    });
-  }
-  const redisPrefix = env['VIGIL_REDIS_PREFIX']?.trim() || 'vigil';
+  const redis = readRedisEnv(env, problems);
   const rawPort = env['PORT']?.trim() || '3000';
   const port = Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,7 +30,7 @@ export function readServeEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Ser
   const host = env['HOST']?.trim() || '0.0.0.0';
   const heartbeat = readHeartbeat(env, problems);
   if (problems.length > 0) throw new ConfigError('environment', problems);
-  return Object.freeze({ redisUrl, redisPrefix, port, host, ...(heartbeat ? { heartbeat } : {}) });
+  return Object.freeze({ ...redis, port, host, ...(heartbeat ? { heartbeat } : {}) });
 }
 
 function readHeartbeat(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): ServeEnv['heartbeat'] {

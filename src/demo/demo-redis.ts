@@ -2,13 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRedisEnv, type RedisTopology } from '../config/redis-env.js';
+import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 import { VigilError } from '../domain/vigil-error.js';
-import { createRedisConnection } from '../redis/redis-connection.js';
+import { createRedisConnection, describeRedisTarget, masterNodes } from '../redis/redis-connection.js';
 import { answersPing, freeLoopbackPort } from '../system/loopback-redis.js';
 import { resolveSystemBinary, SystemBinaryMissingError } from '../system/resolve-system-binary.js';
 
 export interface DemoRedis {
   url: string;
+  /** REDIS_MODE and its settings, with REDIS_URL; standalone for the demo's own server. */
+  topology?: RedisTopology;
   /** Key prefix of this run: a fresh one on a shared REDIS_URL, so two demos never mix. */
   prefix: string;
   /** What to print: "redis-server on 127.0.0.1:PORT (temporary)" or the REDIS_URL host. */
@@ -24,15 +28,22 @@ export interface DemoRedis {
  */
 export async function startDemoRedis(env: NodeJS.ProcessEnv = process.env): Promise<DemoRedis> {
   const external = env['REDIS_URL']?.trim();
-  const prefix = `vigil-demo-${process.pid}-${Date.now().toString(36)}`;
+  const run = `vigil-demo-${process.pid}-${Date.now().toString(36)}`;
   if (external) {
+    const problems: ConfigProblem[] = [];
+    const { redisTopology: topology } = readRedisEnv({ ...env, VIGIL_REDIS_PREFIX: undefined }, problems);
+    if (problems.length > 0) throw new ConfigError('environment', problems);
+    // On a Redis Cluster every key of the run must hash to one slot (src/config/redis-env.ts).
+    const prefix = topology?.mode === 'cluster' ? `{${run}}` : run;
     return {
       url: external,
+      ...(topology ? { topology } : {}),
       prefix,
-      description: `${new URL(external).host} (REDIS_URL; keys under ${prefix}: are deleted at exit)`,
-      stop: () => deleteKeys(external, prefix),
+      description: `${describeRedisTarget(external, topology)} (REDIS_URL; keys under ${prefix}: are deleted at exit)`,
+      stop: () => deleteKeys(external, prefix, topology),
     };
   }
+  const prefix = run;
   const binary = await redisServerBinary(env);
   const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-redis-'));
@@ -125,16 +136,32 @@ async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   );
 }
 
-/** Deletes this run's keys from a shared Redis (SCAN, never KEYS, so a big Redis is not blocked). */
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const conn = createRedisConnection({ url, prefix, name: 'vigil-demo-cleanup', onError: () => undefined });
+/**
+ * Deletes this run's keys from a shared Redis (SCAN, never KEYS, so a big Redis is not blocked). A
+ * Redis Cluster's SCAN walks one node: every master is scanned, though the run's hash tag puts all
+ * its keys on one of them.
+ */
+async function deleteKeys(url: string, prefix: string, topology: RedisTopology | undefined): Promise<void> {
+  const conn = createRedisConnection({
+    url,
+    prefix,
+    ...(topology ? { topology } : {}),
+    name: 'vigil-demo-cleanup',
+    onError: () => undefined,
+  });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await conn.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await conn.redis.unlink(...keys);
-    } while (cursor !== '0');
+    const redis = conn.redis;
+    // A cluster client knows its nodes once connected; the PING connects it.
+    await redis.ping();
+    for (const node of masterNodes(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        cursor = next;
+        // One UNLINK per key: keys of several slots in one command would be refused by a cluster.
+        for (const key of keys) await node.unlink(key);
+      } while (cursor !== '0');
+    }
   } finally {
     await conn.close();
   }

@@ -55,7 +55,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const port = await choosePort(options.port ?? defaultDemoPort, options.portExplicit ?? false, host);
     const app = createApp({
       config: clusters.config,
-      serve: { redisUrl: redis.url, redisPrefix: redis.prefix, port, host },
+      serve: {
+        redisUrl: redis.url,
+        redisPrefix: redis.prefix,
+        ...(redis.topology ? { redisTopology: redis.topology } : {}),
+        port,
+        host,
+      },
       platforms: {
         web: {
           title: 'vigil demo · web chat',

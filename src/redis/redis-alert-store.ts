@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { alertIdFor } from '../alerts/alert-id.js';
 import type { AlertChanges, AlertStore } from '../alerts/alert-store.js';
 import { auditEntryFor } from '../alerts/audit-entry.js';
@@ -109,7 +109,7 @@ export class RedisAlertStore implements AlertStore {
   private readonly auditRetention: AuditRetention;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     options: RedisAlertStoreOptions = {},
   ) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { AuditLog } from '../alerts/alert-store.js';
 import type { AlertsConfig } from '../config/alerts-config.js';
 import type { AuditEntry } from '../domain/alert.js';
@@ -75,7 +75,7 @@ export class RedisAuditLog implements AuditLog {
   private readonly keys: ReturnType<typeof auditKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly retention: AuditRetention = defaultAuditRetention,
   ) {

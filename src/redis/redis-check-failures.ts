@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { CheckFailure, CheckFailures } from '../alerts/check-failures.js';
+import { checkFailureKeys } from './redis-keys.js';
 
 /**
  * The last error of each (cluster, check) job, in one Redis hash under `<prefix>:runs:last-error`, so
@@ -9,10 +10,10 @@ export class RedisCheckFailures implements CheckFailures {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
-    this.key = `${prefix}:runs:last-error`;
+    this.key = checkFailureKeys(prefix).lastError;
   }
 
   async record(cluster: string, check: string, failure: CheckFailure): Promise<void> {

@@ -1,18 +1,26 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { clusterPrefixProblem, type RedisTopology } from '../config/redis-env.js';
 import { VigilError } from '../domain/vigil-error.js';
 
 /**
- * The ioredis client type, for code outside src/redis/ that only hands a client on (BullMQ queues and
- * workers in jobs/): ioredis itself is imported nowhere else (eslint.config.js `sdkHomes`).
+ * The ioredis client type: a standalone or Sentinel-managed server (`Redis`) or a Redis Cluster
+ * (`Cluster`), which answer the same commands. For the stores here and for code outside src/redis/
+ * that only hands a client on (BullMQ queues and workers in jobs/): ioredis itself is imported
+ * nowhere else (eslint.config.js `sdkHomes`).
  */
-export type RedisClient = Redis;
+export type RedisClient = Redis | Cluster;
 
 /** The default key prefix; BullMQ's `prefix` option takes the same string (jobs/queue/queue-names.ts). */
 export const defaultRedisPrefix = 'vigil';
 
 export interface RedisConnectionOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://...` (TLS). */
+  /**
+   * `redis://[user:password@]host:port[/db]` or `rediss://...` (TLS). With a cluster it names one seed
+   * node; with Sentinel only its credentials, db and scheme count (src/config/redis-env.ts).
+   */
   url: string;
+  /** Standalone (the default), Cluster or Sentinel: src/config/redis-env.ts `RedisTopology`. */
+  topology?: RedisTopology;
   /**
    * Every vigil key lives under `${prefix}:` so several installs (and every test) can share one
    * Redis. Not ioredis' `keyPrefix`: BullMQ refuses clients that use it.
@@ -35,7 +43,7 @@ export interface RedisConnectionOptions {
 }
 
 export interface RedisConnection {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Without a trailing `:`; key builders add it. */
   readonly prefix: string;
   /**
@@ -71,11 +79,12 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
       `REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//${url.host}); e.g. redis://redis:6379`,
     );
   }
-  const redis = new Redis(options.url, {
-    ...(options.forBullMQ ? { maxRetriesPerRequest: null } : {}),
-    ...(options.name ? { connectionName: options.name } : {}),
-    ...(options.lazyConnect ? { lazyConnect: true } : {}),
-  });
+  const topology = options.topology ?? { mode: 'standalone' };
+  if (topology.mode === 'cluster') {
+    const problem = clusterPrefixProblem(prefix);
+    if (problem) throw new VigilError('redis-prefix-invalid', `Redis key prefix ${problem}`);
+  }
+  const redis = createClient(url, options, topology);
   if (options.onError) redis.on('error', options.onError);
   return {
     redis,
@@ -105,6 +114,77 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   };
 }
 
-function hasEnded(redis: Redis): boolean {
+function hasEnded(redis: RedisClient): boolean {
   return redis.status === 'end';
+}
+
+function createClient(url: URL, options: RedisConnectionOptions, topology: RedisTopology): RedisClient {
+  const common: RedisOptions = {
+    ...(options.forBullMQ ? { maxRetriesPerRequest: null } : {}),
+    ...(options.name ? { connectionName: options.name } : {}),
+  };
+  if (topology.mode === 'standalone') {
+    return new Redis(options.url, { ...common, ...(options.lazyConnect ? { lazyConnect: true } : {}) });
+  }
+  const tls = url.protocol === 'rediss:';
+  const auth: RedisOptions = {
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(tls ? { tls: {} } : {}),
+  };
+  if (topology.mode === 'sentinel') {
+    const db = Number(url.pathname.slice(1) || '0');
+    return new Redis({
+      ...common,
+      ...auth,
+      ...(options.lazyConnect ? { lazyConnect: true } : {}),
+      ...(Number.isInteger(db) && db > 0 ? { db } : {}),
+      sentinels: topology.sentinels.map((s) => ({ host: s.host, port: s.port })),
+      name: topology.masterName,
+      ...(topology.sentinelPassword ? { sentinelPassword: topology.sentinelPassword } : {}),
+      // TLS to the master and replicas the Sentinels name; the Sentinels themselves are asked in plain.
+      ...(tls ? { enableTLSForSentinelMode: true } : {}),
+    });
+  }
+  const seed = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 6379) };
+  return new Cluster([seed, ...topology.nodes], {
+    redisOptions: { ...common, ...auth },
+    ...(options.lazyConnect ? { lazyConnect: true } : {}),
+    // A managed cluster with TLS announces its nodes by the names its certificate was issued for:
+    // resolving them to addresses first would make every node's certificate check fail.
+    ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+  });
+}
+
+/**
+ * Where vigil looks for Redis, for messages: hosts and ports only, never the URL (it may carry a
+ * password).
+ */
+export function describeRedisTarget(
+  urlText: string,
+  topology: RedisTopology = { mode: 'standalone' },
+): string {
+  let host = '?';
+  try {
+    host = new URL(urlText).host;
+  } catch {
+    // an invalid URL is reported where it is read
+  }
+  const list = (nodes: readonly { host: string; port: number }[]) =>
+    nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',');
+  if (topology.mode === 'cluster') {
+    return `the Redis Cluster seeded by ${[host, list(topology.nodes)].filter(Boolean).join(',')}`;
+  }
+  if (topology.mode === 'sentinel') {
+    return `master "${topology.masterName}" of the Sentinels ${list(topology.sentinels)}`;
+  }
+  return host;
+}
+
+/**
+ * The servers holding data: a Redis Cluster's masters (known once the client has connected), or the
+ * one server. For commands that see one node's keys only, such as SCAN.
+ */
+export function masterNodes(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { ChatPlatformName } from '../domain/alert.js';
 import {
   conversationAliasPattern,
@@ -71,7 +71,7 @@ export class RedisConversationStore implements ConversationStore {
   private readonly keys: ReturnType<typeof conversationKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     platform: ChatPlatformName = 'teams',
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { EnvelopeDedupe } from '../chat/envelope-dedupe.js';
 import type { ChatPlatformName } from '../domain/alert.js';
 
@@ -28,7 +28,7 @@ export class RedisEnvelopeDedupe implements EnvelopeDedupe {
   private readonly keys: ReturnType<typeof envelopeKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     platform: ChatPlatformName,
     private readonly windowMs: number = defaultEnvelopeWindowMs,

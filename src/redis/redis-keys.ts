@@ -75,3 +75,34 @@ export function nodeReportKeys(prefix: string) {
     nodes: (cluster: string, kind: string) => `${base}:${cluster}:${kind}`,
   };
 }
+
+/**
+ * The outbox's bookkeeping (redis-outbox-state.ts), under `${prefix}:outbox:` beside the relay.
+ * Destinations may contain ':' (Teams conversation ids); Redis keys can, and nothing parses them.
+ */
+export function outboxKeys(prefix: string) {
+  const base = `${prefix}:outbox`;
+  return {
+    /** One alert at one destination: `pending`, `done` (seqs) and `posted` (the PostedRef). */
+    perAlert: (kind: 'pending' | 'done' | 'posted', alertId: string, platform: string, destination: string) =>
+      `${base}:${kind}:${alertId}:${platform}:${destination}`,
+    /** One destination's pacing (`next-slot`, `blocked`, `last-sent`) and its `held-jobs` set. */
+    perDestination: (
+      kind: 'next-slot' | 'blocked' | 'last-sent' | 'held-jobs',
+      platform: string,
+      destination: string,
+    ) => `${base}:${kind}:${platform}:${destination}`,
+    /** Set of the steps one delivery has done (posted, replied, ...). */
+    steps: (deliveryId: string) => `${base}:steps:${deliveryId}`,
+    /** Hash `platform|destination` -> since when its notifications are held. */
+    held: `${base}:held`,
+  };
+}
+
+/** The watchdog's memory of why checks fail (redis-check-failures.ts). */
+export function checkFailureKeys(prefix: string) {
+  return {
+    /** Hash `cluster/check` -> {at, message} of the last failed run. */
+    lastError: `${prefix}:runs:last-error`,
+  };
+}

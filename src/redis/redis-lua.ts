@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when the server does not have it cached (after
@@ -14,7 +14,7 @@ export class LuaScript {
   }
 
   async run(
-    redis: Redis,
+    redis: RedisClient,
     keys: readonly string[],
     args: readonly (string | Buffer | number)[],
   ): Promise<unknown> {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { NodeReport, NodeReports } from '../checks/check.js';
 import { nodeReportKeys } from './redis-keys.js';
 import { LuaScript } from './redis-lua.js';
@@ -32,7 +32,7 @@ export class RedisNodeReports implements NodeReports {
   private readonly keys: ReturnType<typeof nodeReportKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly clock: () => Date = () => new Date(),
   ) {

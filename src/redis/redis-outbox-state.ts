@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { PostedRef } from '../chat/chat-message.js';
 import type {
   GateVerdict,
@@ -8,6 +8,7 @@ import type {
   SlotVerdict,
 } from '../chat/outbox-state.js';
 import type { ChatPlatformName } from '../domain/alert.js';
+import { outboxKeys } from './redis-keys.js';
 import { LuaScript } from './redis-lua.js';
 
 // Redis TIME in ms: the one clock every replica shares, so pacing holds when their clocks drift.
@@ -82,25 +83,27 @@ return 0`);
  * recovered by ChatPlatform.findPosted, never by posting again.
  */
 export class RedisOutboxState implements OutboxState {
-  private readonly base: string;
+  private readonly keys: ReturnType<typeof outboxKeys>;
   private readonly ttlSeconds: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     options: { retentionDays?: number } = {},
   ) {
-    this.base = `${prefix}:outbox`;
+    this.keys = outboxKeys(prefix);
     this.ttlSeconds = Math.round((options.retentionDays ?? 90) * 86_400);
   }
 
-  private key(kind: string, t: OutboxTarget): string {
-    // Destinations may contain ':' (Teams conversation ids); Redis keys can, and nothing parses them.
-    return `${this.base}:${kind}:${t.alertId}:${t.platform}:${t.destination}`;
+  private key(kind: 'pending' | 'done' | 'posted', t: OutboxTarget): string {
+    return this.keys.perAlert(kind, t.alertId, t.platform, t.destination);
   }
 
-  private destinationKey(kind: string, t: Pick<OutboxTarget, 'platform' | 'destination'>): string {
-    return `${this.base}:${kind}:${t.platform}:${t.destination}`;
+  private destinationKey(
+    kind: 'next-slot' | 'blocked' | 'last-sent' | 'held-jobs',
+    t: Pick<OutboxTarget, 'platform' | 'destination'>,
+  ): string {
+    return this.keys.perDestination(kind, t.platform, t.destination);
   }
 
   async enqueued(target: OutboxTarget, seq: number): Promise<void> {
@@ -161,11 +164,11 @@ export class RedisOutboxState implements OutboxState {
   }
 
   async steps(deliveryId: string): Promise<Set<string>> {
-    return new Set(await this.redis.smembers(`${this.base}:steps:${deliveryId}`));
+    return new Set(await this.redis.smembers(this.keys.steps(deliveryId)));
   }
 
   async markStep(deliveryId: string, step: string): Promise<void> {
-    const key = `${this.base}:steps:${deliveryId}`;
+    const key = this.keys.steps(deliveryId);
     await this.redis.multi().sadd(key, step).expire(key, this.ttlSeconds).exec();
   }
 
@@ -179,14 +182,14 @@ export class RedisOutboxState implements OutboxState {
     const jobs = this.destinationKey('held-jobs', target);
     await this.redis
       .multi()
-      .hsetnx(`${this.base}:held`, this.heldField(target), new Date().toISOString())
+      .hsetnx(this.keys.held, this.heldField(target), new Date().toISOString())
       .sadd(jobs, jobId)
       .expire(jobs, this.ttlSeconds)
       .exec();
   }
 
   async held(): Promise<HeldDestination[]> {
-    const all = await this.redis.hgetall(`${this.base}:held`);
+    const all = await this.redis.hgetall(this.keys.held);
     const entries = Object.entries(all).map(([field, since]) => {
       const bar = field.indexOf('|');
       return {
@@ -203,7 +206,7 @@ export class RedisOutboxState implements OutboxState {
     const held = entries.map((e, i) => ({ ...e, jobs: Number(counts[i]?.[1] ?? 0) }));
     // A destination whose waiting jobs are all gone (their set expired) is not held any more.
     const stale = held.filter((h) => h.jobs === 0).map((h) => this.heldField(h));
-    if (stale.length > 0) await this.redis.hdel(`${this.base}:held`, ...stale);
+    if (stale.length > 0) await this.redis.hdel(this.keys.held, ...stale);
     return held.filter((h) => h.jobs > 0).sort((a, b) => a.since.localeCompare(b.since));
   }
 
@@ -213,7 +216,7 @@ export class RedisOutboxState implements OutboxState {
       .multi()
       .smembers(jobs)
       .del(jobs)
-      .hdel(`${this.base}:held`, this.heldField(target))
+      .hdel(this.keys.held, this.heldField(target))
       .exec();
     const members = result?.[0]?.[1];
     return Array.isArray(members) ? (members as string[]) : [];

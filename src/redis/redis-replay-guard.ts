@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { ReplayGuard } from '../chat/replay-guard.js';
 import { replayKeys } from './redis-keys.js';
 
@@ -7,7 +7,7 @@ export class RedisReplayGuard implements ReplayGuard {
   private readonly keys: ReturnType<typeof replayKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = replayKeys(prefix);

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { CheckSnapshot, SnapshotStore } from '../alerts/snapshot-store.js';
 import type { CheckName } from '../domain/finding.js';
 import { snapshotKeys } from './redis-keys.js';
@@ -29,7 +29,7 @@ export class RedisSnapshotStore implements SnapshotStore {
   private readonly keys: ReturnType<typeof snapshotKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = snapshotKeys(prefix);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { TransitionRelay } from '../alerts/transition-relay.js';
 import type { Transition } from '../domain/alert.js';
 import { relayKeys } from './redis-keys.js';
@@ -34,7 +34,7 @@ export class RedisTransitionRelay implements TransitionRelay {
   private readonly keys: ReturnType<typeof relayKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = relayKeys(prefix);

@@ -1,7 +1,7 @@
 import { formatTeamsConversations, listTeamsConversations } from '../chat/teams/index.js';
 import { readServeEnv } from '../config/serve-env.js';
 import { VigilError } from '../domain/vigil-error.js';
-import { createRedisConnection } from '../redis/redis-connection.js';
+import { createRedisConnection, describeRedisTarget } from '../redis/redis-connection.js';
 import { RedisConversationStore } from '../redis/redis-conversation-store.js';
 
 /**
@@ -13,14 +13,19 @@ export async function runTeamsConversations(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   const serve = readServeEnv(env);
-  const conn = createRedisConnection({ url: serve.redisUrl, prefix: serve.redisPrefix, lazyConnect: true });
+  const conn = createRedisConnection({
+    url: serve.redisUrl,
+    prefix: serve.redisPrefix,
+    ...(serve.redisTopology ? { topology: serve.redisTopology } : {}),
+    lazyConnect: true,
+  });
   try {
     try {
       await conn.redis.connect();
     } catch (err) {
       throw new VigilError(
         'redis-unreachable',
-        `cannot reach Redis at ${new URL(serve.redisUrl).host} (${err instanceof Error ? err.message : String(err)}); set REDIS_URL to the Redis vigil serve uses`,
+        `cannot reach Redis at ${describeRedisTarget(serve.redisUrl, serve.redisTopology)} (${err instanceof Error ? err.message : String(err)}); set REDIS_URL to the Redis vigil serve uses`,
       );
     }
     const rows = await listTeamsConversations(new RedisConversationStore(conn.redis, serve.redisPrefix));

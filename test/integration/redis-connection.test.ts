@@ -32,7 +32,7 @@ describe('createRedisConnection', () => {
     });
     expect(await c.redis.ping()).toBe('PONG');
     expect(await c.redis.client('GETNAME')).toBe('vigil-test');
-    expect(c.redis.options.maxRetriesPerRequest).not.toBeNull();
+    expect((c.redis.options as { maxRetriesPerRequest?: number | null }).maxRetriesPerRequest).not.toBeNull();
     await c.close();
     expect(c.redis.status).toBe('end');
     await c.close(); // twice is fine
@@ -40,7 +40,7 @@ describe('createRedisConnection', () => {
 
   it('configures BullMQ connections to wait for a reconnection (maxRetriesPerRequest: null)', async () => {
     const c = createRedisConnection({ url: server.url, forBullMQ: true, lazyConnect: true });
-    expect(c.redis.options.maxRetriesPerRequest).toBeNull();
+    expect((c.redis.options as { maxRetriesPerRequest?: number | null }).maxRetriesPerRequest).toBeNull();
     expect(c.prefix).toBe('vigil');
     await c.close();
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RedisTopology } from '../../src/config/redis-env.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
 import type { RedisServer } from './redis-server.js';
 
@@ -20,11 +21,18 @@ export interface QueueClients {
   close(): Promise<void>;
 }
 
-/** The two clients a replica of vigil uses, made by the production factory. */
-export function queueClients(server: RedisServer, prefix: string): QueueClients {
+/**
+ * The two clients a replica of vigil uses, made by the production factory; on a redis-server
+ * (test/support/redis-server.ts) or a Redis Cluster (test/support/redis-cluster.ts, with its topology).
+ */
+export function queueClients(
+  server: Pick<RedisServer, 'url'> & { topology?: RedisTopology },
+  prefix: string,
+): QueueClients {
+  const topology = server.topology ? { topology: server.topology } : {};
   const connections: RedisConnection[] = [
-    createRedisConnection({ url: server.url, prefix, forBullMQ: true, onError: () => {} }),
-    createRedisConnection({ url: server.url, prefix, onError: () => {} }),
+    createRedisConnection({ url: server.url, ...topology, prefix, forBullMQ: true, onError: () => {} }),
+    createRedisConnection({ url: server.url, ...topology, prefix, onError: () => {} }),
   ];
   const [bullmq, store] = connections as [RedisConnection, RedisConnection];
   return {

@@ -6,7 +6,14 @@ import { provisionSystemBinaries } from '../../src/system/provision-system-binar
  * the cache instead of racing to download. A binary that cannot be had fails the run here, with the
  * command that installs it; no test is skipped for want of one.
  */
-const suiteSystemBinaries = ['redis-server', 'docker-registry', 'htpasswd', 'chromium', 'promtool'] as const;
+const suiteSystemBinaries = [
+  'redis-server',
+  'redis-cli',
+  'docker-registry',
+  'htpasswd',
+  'chromium',
+  'promtool',
+] as const;
 
 export default async function setup(): Promise<void> {
   await provisionSystemBinaries(suiteSystemBinaries, {

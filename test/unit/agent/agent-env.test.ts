@@ -23,6 +23,7 @@ describe('readAgentEnv', () => {
       cluster: 'prod',
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'vigil',
+      redisTopology: { mode: 'standalone' },
       schedule: '0 * * * *',
       settings: { layouts: ['kubeadm', 'k3s', 'rke2', 'kubelet'], extraPaths: [] },
     });
@@ -45,6 +46,19 @@ describe('readAgentEnv', () => {
       redisUrl: 'rediss://redis.vigil:6380',
       redisPrefix: 'team-a:vigil',
     });
+  });
+
+  it('reads the Redis deployment as vigil serve does, Cluster hash tag included', () => {
+    const base = {
+      NODE_NAME: 'n',
+      VIGIL_CLUSTER: 'prod',
+      REDIS_MODE: 'cluster',
+      REDIS_URL: 'rediss://c:6379',
+    };
+    expect(readAgentEnv(base)).toMatchObject({ redisPrefix: '{vigil}', redisTopology: { mode: 'cluster' } });
+    expect(problems({ ...base, VIGIL_REDIS_PREFIX: 'vigil' })).toEqual([
+      expect.stringMatching(/^VIGIL_REDIS_PREFIX: with REDIS_MODE=cluster, "vigil" has no hash tag/),
+    ]);
   });
 
   it('lists every problem at once', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAgentEnv } from '../../../src/agent/agent-env.js';
 import { hostCertificatesConfigSchema } from '../../../src/checks/host-certificates/host-certificates-config.js';
-import { envVarsReadByAgent, notSetByDeployments } from './app-env.js';
+import { envVarsReadByAgent, notSetByDeployments, setPerRedisMode } from './app-env.js';
 import { everythingOn } from './chart-combinations.js';
 import {
   envOf,
@@ -166,7 +166,7 @@ describe('the agent environment', () => {
     expect(read).toEqual(
       expect.arrayContaining(['NODE_NAME', 'VIGIL_CLUSTER', 'VIGIL_HOST_ROOT', 'REDIS_URL']),
     );
-    const optional = ['VIGIL_AGENT_SCHEDULE', 'VIGIL_HOST_CERTIFICATES'];
+    const optional = ['VIGIL_AGENT_SCHEDULE', 'VIGIL_HOST_CERTIFICATES', ...Object.keys(setPerRedisMode)];
     expect(read.filter((v) => !env.has(v) && !optional.includes(v))).toEqual([]);
     expect([...env.keys()].filter((v) => !read.includes(v))).toEqual([]);
     expect(env.get('NODE_NAME')).toEqual({

@@ -18,9 +18,15 @@ export function envVarsReadByApp(): Map<string, string[]> {
   return envVarsReadIn(['src', 'handlers', 'jobs'], (path) => !/^src\/(system|agent)\//.test(path));
 }
 
-/** Every environment variable `vigil agent` reads (src/agent), found as envVarsReadByApp finds them. */
+/**
+ * Every environment variable `vigil agent` reads (src/agent, and the Redis settings it reads through
+ * src/config/redis-env.ts as serve does), found as envVarsReadByApp finds them.
+ */
 export function envVarsReadByAgent(): Map<string, string[]> {
-  return envVarsReadIn(['src/agent'], () => true);
+  return envVarsReadIn(
+    ['src/agent', 'src/config'],
+    (path) => path.startsWith('src/agent/') || path === 'src/config/redis-env.ts',
+  );
 }
 
 function envVarsReadIn(dirs: readonly string[], keep: (path: string) => boolean): Map<string, string[]> {
@@ -61,6 +67,17 @@ export const notSetByDeployments: Readonly<Record<string, string>> = {
   VIGIL_WEB:
     'the web chat keeps its messages per replica and the chart runs two; a one-replica install turns it on with extraEnv (README "The web chat")',
   VIGIL_WEB_TOKEN: 'with VIGIL_WEB, from a Secret through extraEnv',
+};
+
+/**
+ * Variables the chart sets only with their `redis.mode`, which exclude each other (vigil refuses the
+ * settings of another mode): test/unit/deploy/chart-redis.test.ts renders each mode.
+ */
+export const setPerRedisMode: Readonly<Record<string, 'cluster' | 'sentinel'>> = {
+  REDIS_CLUSTER_NODES: 'cluster',
+  REDIS_SENTINELS: 'sentinel',
+  REDIS_SENTINEL_MASTER: 'sentinel',
+  REDIS_SENTINEL_PASSWORD: 'sentinel',
 };
 
 /**

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { envVarsReadByApp, notSetByDeployments, optionalFeatureValues, setAheadOfApp } from './app-env.js';
+import {
+  envVarsReadByApp,
+  notSetByDeployments,
+  optionalFeatureValues,
+  setAheadOfApp,
+  setPerRedisMode,
+} from './app-env.js';
 import { combination, everythingOn, platforms } from './chart-combinations.js';
 import { envOf, only, renderChart, renderError, type EnvVar } from './render-chart.js';
 
 /* The environment the rendered Deployment gives vigil, against what the app reads. */
 
 const appEnv = envVarsReadByApp();
-const wanted = [...appEnv.keys()].filter((v) => !(v in notSetByDeployments)).sort();
+const wanted = [...appEnv.keys()]
+  .filter((v) => !(v in notSetByDeployments) && !(v in setPerRedisMode))
+  .sort();
 const slackVars = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',

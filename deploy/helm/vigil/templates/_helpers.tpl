@@ -69,8 +69,17 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $name }}
 {{- end }}
 
-{{/* REDIS_URL and VIGIL_REDIS_PREFIX, the same for vigil serve and the node agent. */}}
+{{/*
+REDIS_URL, VIGIL_REDIS_PREFIX and the deployment (REDIS_MODE ...), the same for vigil serve and the
+node agent. On a Redis Cluster the prefix needs a hash tag (src/config/redis-env.ts): refused here
+already, so a wrong value fails the install, not the pods.
+*/}}
 {{- define "vigil.redisEnv" -}}
+{{- $mode := .Values.redis.mode | default "standalone" }}
+{{- $prefix := .Values.redis.prefix | default (ternary "{vigil}" "vigil" (eq $mode "cluster")) }}
+{{- if and (eq $mode "cluster") (not (regexMatch "^[^{]*\\{[^}]+\\}" $prefix)) }}
+{{- fail (printf "redis.prefix: %q has no hash tag, so with redis.mode cluster vigil's keys would spread over the slots; use \"{%s}\" (or leave it empty for {vigil})" $prefix (trimAll "{}" $prefix)) }}
+{{- end }}
 - name: REDIS_URL
   {{- if .Values.redis.existingSecret }}
   valueFrom:
@@ -81,7 +90,29 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
   value: {{ required "redis.url: the REDIS_URL of a Redis run with maxmemory-policy noeviction" .Values.redis.url | quote }}
   {{- end }}
 - name: VIGIL_REDIS_PREFIX
-  value: {{ .Values.redis.prefix | quote }}
+  value: {{ $prefix | quote }}
+- name: REDIS_MODE
+  value: {{ $mode | quote }}
+{{- if and (eq $mode "cluster") .Values.redis.cluster.nodes }}
+- name: REDIS_CLUSTER_NODES
+  value: {{ join "," .Values.redis.cluster.nodes | quote }}
+{{- end }}
+{{- if eq $mode "sentinel" }}
+{{- if not .Values.redis.sentinel.sentinels }}
+{{- fail "redis.sentinel.sentinels: the Sentinels (host:port) are required with redis.mode sentinel" }}
+{{- end }}
+- name: REDIS_SENTINELS
+  value: {{ join "," .Values.redis.sentinel.sentinels | quote }}
+- name: REDIS_SENTINEL_MASTER
+  value: {{ required "redis.sentinel.masterName: the master group name the Sentinels monitor, e.g. mymaster" .Values.redis.sentinel.masterName | quote }}
+{{- with .Values.redis.sentinel.existingSecret }}
+- name: REDIS_SENTINEL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.redis.sentinel.existingSecretKey }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "vigil.serviceAccountName" -}}
