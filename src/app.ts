@@ -29,6 +29,7 @@ import { RedisConversationStore } from './redis/redis-conversation-store.js';
 import { RedisNodeReports } from './redis/redis-node-reports.js';
 import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
 import { RedisReplayGuard } from './redis/redis-replay-guard.js';
+import { RedisStateEpoch } from './redis/redis-state-epoch.js';
 import { createRedisStores } from './redis/redis-stores.js';
 import { withinTime } from './runtime/within-time.js';
 import { planSchedules } from '../jobs/queue/schedule-plan.js';
@@ -275,6 +276,14 @@ export function createApp(options: AppOptions): App {
 
   async function startAll(): Promise<{ port: number }> {
     await connectRedis();
+    const epochs = new RedisStateEpoch(storeConn.redis, serve.redisPrefix);
+    const { epoch, created } = await epochs.ensure('empty-at-start', now());
+    if (created && epoch.recovery) {
+      log.warn(
+        { epoch: epoch.id },
+        'Redis holds no vigil state (a first install, or its data was lost): re-checking every cluster; alert messages already in Slack or the web chat are found and edited, and each Teams conversation gets one notice before its first alert',
+      );
+    }
     for (const { module, settings } of configured) {
       const created = await module.create(settings, platformContext(module.name));
       running.set(module.name, created);
@@ -308,6 +317,7 @@ export function createApp(options: AppOptions): App {
         housekeeping: metrics.housekeeping,
       },
       ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
+      epoch: { store: epochs, known: epoch.id },
       ...options.scheduling,
     });
     // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.

@@ -6,6 +6,14 @@ import type { PostedRef } from '../../src/chat/chat-message.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
+import {
+  adoptedAfterLossLine,
+  openedInRecovery,
+  recoveryLookbackMs,
+  stateLostNotice,
+  type StateEpoch,
+  type StateEpochStore,
+} from '../../src/chat/state-epoch.js';
 
 /** What a notify job carries: one transition for one destination. */
 export interface NotifyJobData {
@@ -46,6 +54,12 @@ export interface NotifyDeps {
   /** Backoff while a destination is held (defaults: 10 s doubling up to 5 min); tests shorten it. */
   hold?: { initialMs: number; maxMs: number };
   random?: () => number;
+  /**
+   * The state epoch: after vigil's Redis state was lost, an alert's first post looks for the
+   * incident's earlier message, or posts one notice per destination first (src/chat/state-epoch.ts).
+   * Without it, every first post is a new message.
+   */
+  epoch?: Pick<StateEpochStore, 'current' | 'claimNotice' | 'releaseNotice' | 'foundBefore'>;
 }
 
 const defaultHold = { initialMs: 10_000, maxMs: 5 * 60_000 };
@@ -211,6 +225,22 @@ async function send(
   }
   // A silent transition (held, de-escalated) edits an existing message, never posts one.
   if (!ref && !transition.notify) return undefined;
+  let lost: StateEpoch | undefined;
+  if (!ref && !steps.has('posting')) {
+    lost = await recoveringEpoch(alert, deps);
+    if (lost && platform.listPosted) {
+      // The incident was in chat before the state was lost: edit that message, never a second one.
+      ref = await foundBefore(platform, platform.listPosted.bind(platform), target, alert, lost, deps);
+      if (ref) {
+        await deps.state.setPosted(target, ref);
+        await deps.state.markStep(deliveryId, 'recovered');
+        adopted = true;
+      }
+    } else if (lost && platform.notice && !steps.has('noticed')) {
+      await postNotice(platform, platform.notice.bind(platform), target, lost, deps);
+      await deps.state.markStep(deliveryId, 'noticed');
+    }
+  }
   if (!ref) {
     // Marked before the call: if this worker dies after posting, the rerun adopts the message found
     // by findPosted and knows it was its own post (no thread line for it).
@@ -226,7 +256,12 @@ async function send(
   // The post this job made itself needs no thread line (the message already says it); silent
   // transitions only edit the message, so nobody is pinged.
   if (transition.notify && !steps.has('posting') && !steps.has('replied')) {
-    await platform.reply(ref, threadLineFor(transition, alert));
+    const recovered = steps.has('recovered') || (adopted && lost !== undefined);
+    const epoch = lost ?? (recovered ? await deps.epoch?.current() : undefined);
+    await platform.reply(
+      ref,
+      recovered && epoch ? adoptedAfterLossLine(epoch) : threadLineFor(transition, alert),
+    );
     await deps.state.markStep(deliveryId, 'replied');
   }
   return { action: adopted ? 'adopted' : 'updated', ref };
@@ -253,6 +288,74 @@ async function findPosted(
     );
     return null;
   }
+}
+
+/**
+ * The incident's message from before the state loss, from the destination's history read once per
+ * epoch. A permanent failure of that read (a missing history scope) is logged and read as "none".
+ */
+async function foundBefore(
+  platform: ChatPlatform,
+  listPosted: NonNullable<ChatPlatform['listPosted']>,
+  target: OutboxTarget,
+  alert: Alert,
+  epoch: StateEpoch,
+  deps: NotifyDeps,
+): Promise<PostedRef | null> {
+  const store = deps.epoch;
+  if (!store) return null;
+  const since = new Date(Date.parse(epoch.startedAt) - recoveryLookbackMs);
+  const read = async () => {
+    try {
+      return await listPosted(target.destination, since);
+    } catch (err) {
+      if (!(err instanceof ChatDeliveryError) || err.retryable) throw err;
+      deps.log.warn(
+        { platform: platform.name, destination: target.destination, code: err.code, error: err.message },
+        'cannot read the earlier alert messages of this destination after the state loss; re-posting them',
+      );
+      return [];
+    }
+  };
+  const messageId = await store.foundBefore(
+    epoch.id,
+    platform.name,
+    target.destination,
+    alert.fingerprint,
+    read,
+  );
+  return messageId ? { platform: platform.name, destination: target.destination, messageId } : null;
+}
+
+/** The epoch, when this alert was re-opened by the first runs after a state loss; else undefined. */
+async function recoveringEpoch(alert: Alert, deps: NotifyDeps): Promise<StateEpoch | undefined> {
+  const epoch = await deps.epoch?.current();
+  return epoch && openedInRecovery(epoch, alert.openedAt) ? epoch : undefined;
+}
+
+/**
+ * The destination's one state-loss notice, claimed across replicas and alerts. A failed notice gives
+ * the claim back before the error propagates, so the retry (of this or another alert) posts it.
+ */
+async function postNotice(
+  platform: ChatPlatform,
+  notice: (destination: string, text: string) => Promise<void>,
+  target: OutboxTarget,
+  epoch: StateEpoch,
+  deps: NotifyDeps,
+): Promise<void> {
+  const store = deps.epoch;
+  if (!store || !(await store.claimNotice(epoch.id, platform.name, target.destination))) return;
+  try {
+    await notice(target.destination, stateLostNotice(epoch));
+  } catch (err) {
+    await store.releaseNotice(epoch.id, platform.name, target.destination);
+    throw err;
+  }
+  deps.log.warn(
+    { platform: platform.name, destination: target.destination, epoch: epoch.id },
+    'posted the state-loss notice: this destination cannot be searched for earlier alert messages',
+  );
 }
 
 async function failPermanently(
