@@ -18,7 +18,12 @@ import type { ServeEnv } from './config/serve-env.js';
 import type { ChatPlatformName } from './domain/alert.js';
 import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
-import { createHttpServer, type HttpServer } from './http/create-http-server.js';
+import {
+  createHttpServer,
+  type HttpServer,
+  type HttpServerOptions,
+  type ServedRoute,
+} from './http/create-http-server.js';
 import type { HttpRoute } from './http/http-route.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
@@ -54,6 +59,8 @@ export interface AppOptions {
   redisConnectTimeoutMs?: number;
   /** How long stop() waits for a graceful shutdown before it drops the connections. */
   stopTimeoutMs?: number;
+  /** Test knobs of the HTTP server: request and header timeouts (a slow body is cut sooner). */
+  http?: Pick<HttpServerOptions, 'requestTimeoutMs' | 'headersTimeoutMs' | 'connectionsCheckingIntervalMs'>;
 }
 
 export interface App {
@@ -71,6 +78,8 @@ export interface App {
   stop(): Promise<void>;
   /** For tests and operators: the running scheduling, once started. */
   readonly scheduling: Jobs | undefined;
+  /** Every route the HTTP server serves, once started (empty before). */
+  readonly routes: readonly ServedRoute[];
 }
 
 /** How long `/k8s check` waits for its runs before answering "still running". */
@@ -262,6 +271,9 @@ export function createApp(options: AppOptions): App {
     get scheduling() {
       return scheduling;
     },
+    get routes() {
+      return server?.routes ?? [];
+    },
     async start() {
       try {
         return await startAll();
@@ -325,6 +337,7 @@ export function createApp(options: AppOptions): App {
     server = createHttpServer({
       routes: [...[...running.values()].flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
       readiness,
+      ...options.http,
     });
     const bound = await server.start(serve.port, serve.host);
     log.info(
