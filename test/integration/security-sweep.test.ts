@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { perPlatform } from '../../src/chat/platforms.js';
 import { createTeams } from '../../src/chat/teams/index.js';
 import { readTeamsEnv } from '../../src/chat/teams/teams-env.js';
 import { parseConfig } from '../../src/config/load-config.js';
+import { createRedisConnection, type RedisClient } from '../../src/redis/redis-connection.js';
 import { createHttpServer, type HttpServer, type ServedRoute } from '../../src/http/create-http-server.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
@@ -28,6 +31,7 @@ import {
 import { waitFor as waitUntil } from '../support/queue-harness.js';
 import { rawHttp, requestHead } from '../support/raw-http.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startVigilServeProcess, type VigilServeProcess } from '../support/vigil-serve-process.js';
 
 /**
  * Issue 15's security sweep over vigil's whole HTTP surface: `vigil serve` as createApp builds it
@@ -37,7 +41,7 @@ import { startRedisServer, type RedisServer } from '../support/redis-server.js';
  * servers' own route tables, so a route added later is swept without touching this file.
  */
 const SIGNING_SECRET = 'sweep-signing-secret-5b1f';
-const WEB_TOKEN = 'sweep-web-token-77c2e0';
+const WEB_TOKEN = 'sweep-web-token-77c2e0a4d9b1f3';
 const APP_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const APP_PASSWORD = 'sweep-teams-password-91d3';
 const KUBE_TOKEN = 'sweep-kube-token-4e8a';
@@ -446,3 +450,222 @@ describe('security sweep: every route, every trick', () => {
     expect(text).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
   });
 });
+
+describe('secret material never leaves: logs, chat, metrics, Redis (a whole `vigil serve` run)', () => {
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const ca = issueCa('leak-ca', now);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-leak-'));
+  const leaf = issueLeaf('pay.example.com', now, 3, { issuer: ca, sans: ['pay.example.com'] });
+  const secrets = {
+    slackBotToken: 'xoxb-leak-bot-token-3f1c9a',
+    signingSecret: 'leak-signing-secret-8d02b7',
+    webToken: 'leak-web-token-c4e91f0a7b3d5e9f',
+    kubeToken: 'leak-kube-bearer-token-61aa0d',
+    // Slack still sends its legacy verification token in every body; a logged body would show it.
+    slackVerificationToken: 'legacy-verification-token',
+  };
+  // The Secret's key as it sits in the cluster (PEM) and on the wire (base64), and a line of its body.
+  const keyForms = [
+    leaf.keyPem.split('\n').find((l) => l.length > 40 && !l.startsWith('-----'))!,
+    Buffer.from(leaf.keyPem).toString('base64').slice(0, 64),
+  ];
+  let redis: RedisServer;
+  let kube: FakeKubeApiServer;
+  let slack: FakeSlackWebApi;
+  let vigil: VigilServeProcess | undefined;
+  const seen: { where: string; text: string }[] = [];
+
+  beforeAll(async () => {
+    const api = issueLeaf('kube-apiserver', now, 300, { issuer: ca, sans: ['127.0.0.1', 'localhost'] });
+    [redis, kube, slack] = await Promise.all([
+      startRedisServer(),
+      FakeKubeApiServer.start({
+        certPem: api.certPem,
+        keyPem: api.keyPem,
+        tokens: { [secrets.kubeToken]: 'vigil' },
+      }),
+      FakeSlackWebApi.start({ token: secrets.slackBotToken }),
+    ]);
+    kube.upsert({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { namespace: 'pay', name: 'pay-tls' },
+      type: 'kubernetes.io/tls',
+      data: {
+        'tls.crt': Buffer.from(leaf.certPem).toString('base64'),
+        'tls.key': Buffer.from(leaf.keyPem).toString('base64'),
+      },
+    });
+    const kubeconfig = join(dir, 'prod.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      kube.kubeconfig({ caPem: ca.certPem, token: secrets.kubeToken, contextName: 'prod' }),
+    );
+    const configFile = join(dir, 'vigil.yaml');
+    writeFileSync(
+      configFile,
+      stringify({
+        clusters: [{ name: 'prod', kubeconfig }],
+        schedules: {
+          checks: {
+            certificates: '0 0 1 1 *',
+            statefulsets: false,
+            registries: false,
+            'host-certificates': false,
+          },
+          runOnStart: true,
+        },
+        alerts: { routes: [{ match: { namespace: 'pay' }, slack: [CHANNEL], web: ['ops'] }] },
+        outbox: { minIntervalMs: { slack: 20, web: 20 } },
+      }),
+    );
+    vigil = await startVigilServeProcess(configFile, {
+      LOG_LEVEL: 'debug',
+      REDIS_URL: redis.url,
+      VIGIL_REDIS_PREFIX: 'leak',
+      SLACK_BOT_TOKEN: secrets.slackBotToken,
+      SLACK_SIGNING_SECRET: secrets.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      VIGIL_WEB: '1',
+      VIGIL_WEB_TOKEN: secrets.webToken,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await vigil?.stop();
+    await Promise.allSettled([kube?.stop(), slack?.close(), redis?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const keep = async (where: string, res: Response) => {
+    seen.push({ where, text: `${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}` });
+    return res;
+  };
+
+  it('is exercised: an alert, commands, a button, the web chat, refusals, /metrics', async () => {
+    const base = vigil!.base;
+    const [message] = await waitFor('the start-up run to post the expiring certificate', () =>
+      slack.messages(CHANNEL).length > 0 ? slack.messages(CHANNEL) : undefined,
+    );
+    const alertId = String(message!.metadata?.event_payload['alert_id']);
+    const events = `${base}/slack/events`;
+    for (const text of [
+      'certs prod',
+      'alerts',
+      `history ${alertId}`,
+      'check prod',
+      'clusters',
+      'help',
+      `ack ${alertId} on it`,
+    ])
+      await keep(
+        `/k8s ${text}`,
+        await postToSlackEvents(
+          events,
+          slashCommandBody({ text, response_url: slack.responseUrl('leak') }),
+          secrets.signingSecret,
+        ),
+      );
+    const snooze = blockActionsBody({
+      responseUrl: slack.responseUrl('leak-snooze'),
+      action: {
+        type: 'static_select',
+        action_id: `vigil_snooze:${alertId}`,
+        selected_option: { text: { type: 'plain_text', text: 'for 4 h' }, value: `${alertId} 4h` },
+      },
+      messageTs: message!.ts,
+      channelId: CHANNEL,
+    });
+    await keep('snooze', await postToSlackEvents(events, snooze, secrets.signingSecret));
+    await keep('snooze replayed', await postToSlackEvents(events, snooze, secrets.signingSecret));
+    await keep('forged', await postToSlackEvents(events, snooze, 'forged-secret'));
+    const web = { authorization: `Bearer ${secrets.webToken}`, 'content-type': 'application/json' };
+    await keep('web page', await fetch(`${base}/`, { headers: web }));
+    await keep('web feed', await fetch(`${base}/api/feed`, { headers: web }));
+    await keep(
+      'web command',
+      await fetch(`${base}/api/command`, {
+        method: 'POST',
+        headers: web,
+        body: JSON.stringify({ text: 'alerts', name: 'Maria' }),
+      }),
+    );
+    await keep(
+      'web wrong token',
+      await fetch(`${base}/api/feed`, { headers: { authorization: 'Bearer nope' } }),
+    );
+    await keep('web token link', await fetch(`${base}/?token=${secrets.webToken}`, { redirect: 'manual' }));
+    await waitFor('the snooze to reach the thread', () =>
+      slack.messages(CHANNEL)[0]!.replies.some((r) => /snoozed/.test(r.text ?? '')),
+    );
+    const metrics = await keep('metrics', await fetch(`${base}/metrics`));
+    expect(metrics.status).toBe(200);
+    // The run did what it should, so the search below looks at real output.
+    expect(seen.find((s) => s.where === 'web feed')?.text).toMatch(/pay-tls/);
+    expect(slack.responses.length).toBeGreaterThan(0);
+  });
+
+  it('no secret, and no private key, in any of it', async () => {
+    // Stopped first, so the shutdown's own lines are searched too.
+    const proc = vigil!;
+    await proc.stop();
+    vigil = undefined;
+    const logs = proc.logs.map((l) => JSON.stringify(l)).join('\n');
+    const conn = createRedisConnection({ url: redis.url, prefix: 'leak' });
+    const dump = await readEverything(conn.redis);
+    await conn.close();
+    expect(dump.length, 'Redis holds what the run wrote').toBeGreaterThan(1000);
+    expect(dump, 'the snapshot was read through its gzip').toMatch(/pay-tls/);
+    const places: Record<string, string> = {
+      logs,
+      'chat (Web API calls)': JSON.stringify(slack.calls.map((c) => ({ method: c.method, args: c.args }))),
+      'chat (response_url posts)': JSON.stringify(slack.responses),
+      'chat (messages)': JSON.stringify(slack.messages(CHANNEL)),
+      'HTTP answers and metrics': JSON.stringify(seen),
+      'Redis (every key, every value)': dump,
+    };
+    expect(logs).toMatch(/vigil serve started/);
+    for (const [where, text] of Object.entries(places)) {
+      for (const [name, value] of Object.entries(secrets))
+        expect(text, `${name} in ${where}`).not.toContain(value);
+      for (const form of keyForms) expect(text, `the private key in ${where}`).not.toContain(form);
+      expect(text, `a private key header in ${where}`).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+    }
+  });
+});
+
+/**
+ * Every key of the Redis and every value, read by type (a DUMP or the RDB file would compress
+ * strings with LZF and hide what is in them); gzip'd values (the check snapshots) are unpacked.
+ */
+async function readEverything(redis: RedisClient): Promise<string> {
+  const out: string[] = [];
+  const text = (b: Buffer) => (b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b).toString('utf8');
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scanBuffer(cursor, 'COUNT', 500);
+    cursor = next.toString();
+    for (const keyBuf of keys) {
+      const key = keyBuf.toString();
+      const type = await redis.type(key);
+      const values: Buffer[] =
+        type === 'string'
+          ? [(await redis.getBuffer(key)) ?? Buffer.alloc(0)]
+          : type === 'hash'
+            ? await redis
+                .hgetallBuffer(key)
+                .then((h) => Object.entries(h).flatMap(([k, v]) => [Buffer.from(k), v]))
+            : type === 'list'
+              ? await redis.lrangeBuffer(key, 0, -1)
+              : type === 'set'
+                ? await redis.smembersBuffer(key)
+                : type === 'zset'
+                  ? await redis.zrangeBuffer(key, '0', '-1')
+                  : type === 'stream'
+                    ? (await redis.xrangeBuffer(key, '-', '+')).flatMap(([id, fields]) => [id, ...fields])
+                    : [];
+      out.push(`${key} (${type}): ${values.map(text).join(' | ')}`);
+    }
+  } while (cursor !== '0');
+  return out.join('\n');
+}
