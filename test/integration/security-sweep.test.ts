@@ -461,6 +461,8 @@ describe('secret material never leaves: logs, chat, metrics, Redis (a whole `vig
     signingSecret: 'leak-signing-secret-8d02b7',
     webToken: 'leak-web-token-c4e91f0a7b3d5e9f',
     kubeToken: 'leak-kube-bearer-token-61aa0d',
+    // A second cluster whose token the API server refuses (401): the failure paths log too.
+    refusedKubeToken: 'leak-kube-refused-token-2b7e44',
     // Slack still sends its legacy verification token in every body; a logged body would show it.
     slackVerificationToken: 'legacy-verification-token',
   };
@@ -501,11 +503,23 @@ describe('secret material never leaves: logs, chat, metrics, Redis (a whole `vig
       kubeconfig,
       kube.kubeconfig({ caPem: ca.certPem, token: secrets.kubeToken, contextName: 'prod' }),
     );
+    const refused = join(dir, 'stage.kubeconfig');
+    writeFileSync(
+      refused,
+      kube.kubeconfig({ caPem: ca.certPem, token: secrets.refusedKubeToken, contextName: 'stage' }),
+    );
+    // Slack failing now and then, so the outbox's and the responder's error paths log as well.
+    slack.inject({ method: 'chat.postMessage', fault: { kind: 'status', status: 502 }, times: 1 });
+    slack.inject({ method: 'chat.update', fault: { kind: 'rate-limited', retryAfterSeconds: 1 }, times: 1 });
+    slack.inject({ method: 'response_url', fault: { kind: 'status', status: 500 }, times: 1 });
     const configFile = join(dir, 'vigil.yaml');
     writeFileSync(
       configFile,
       stringify({
-        clusters: [{ name: 'prod', kubeconfig }],
+        clusters: [
+          { name: 'prod', kubeconfig },
+          { name: 'stage', kubeconfig: refused },
+        ],
         schedules: {
           checks: {
             certificates: '0 0 1 1 *',
@@ -625,6 +639,10 @@ describe('secret material never leaves: logs, chat, metrics, Redis (a whole `vig
       'Redis (every key, every value)': dump,
     };
     expect(logs).toMatch(/vigil serve started/);
+    // The failure paths ran: Slack's 502 and 429, and the cluster whose token is refused.
+    expect(logs).toMatch(/chat unavailable; will retry/);
+    expect(logs).toMatch(/rate-limited/);
+    expect(`${logs}\n${dump}`).toMatch(/stage[^\n]*(401|nauthori[sz]ed|credentials)/i);
     for (const [where, text] of Object.entries(places)) {
       for (const [name, value] of Object.entries(secrets))
         expect(text, `${name} in ${where}`).not.toContain(value);
