@@ -310,6 +310,9 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     queues,
     schedulers,
     async runNow(cluster, check) {
+      // A run asked for between a state loss and the next watchdog tick starts the new epoch first,
+      // so the alerts it opens take ids from the new counter and find their earlier messages.
+      await checkState();
       const job = await queues.checks.add(jobNames.runCheck, { cluster, check }, checkJobOptions(retry));
       return job.id ?? '';
     },

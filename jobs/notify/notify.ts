@@ -59,7 +59,7 @@ export interface NotifyDeps {
    * incident's earlier message, or posts one notice per destination first (src/chat/state-epoch.ts).
    * Without it, every first post is a new message.
    */
-  epoch?: Pick<StateEpochStore, 'current' | 'claimNotice' | 'releaseNotice' | 'foundBefore'>;
+  epoch?: Pick<StateEpochStore, 'ensure' | 'current' | 'claimNotice' | 'releaseNotice' | 'foundBefore'>;
 }
 
 const defaultHold = { initialMs: 10_000, maxMs: 5 * 60_000 };
@@ -329,8 +329,12 @@ async function foundBefore(
 
 /** The epoch, when this alert was re-opened by the first runs after a state loss; else undefined. */
 async function recoveringEpoch(alert: Alert, deps: NotifyDeps): Promise<StateEpoch | undefined> {
-  const epoch = await deps.epoch?.current();
-  return epoch && openedInRecovery(epoch, alert.openedAt) ? epoch : undefined;
+  const store = deps.epoch;
+  if (!store) return undefined;
+  // No marker under a running vigil: its state was lost since the last watchdog tick, and this
+  // alert is one of the first re-opened; the new epoch begins here rather than after posting it.
+  const epoch = (await store.current()) ?? (await store.ensure('lost-while-running', new Date())).epoch;
+  return openedInRecovery(epoch, alert.openedAt) ? epoch : undefined;
 }
 
 /**

@@ -19,12 +19,14 @@ const NOTICE_TTL_SECONDS = 7 * 86_400;
 const READ_FIELD = '~';
 
 // KEYS: epoch hash, alert id counter. ARGV: id, startedAt, cause, counter start.
-// The counter tells an empty state from a lost marker: alerts were made here if it exists.
+// At start, the counter tells an empty state from a lost marker (alerts were made here if it
+// exists: an upgrade from a vigil without the marker). A running vigil that saw its marker vanish
+// knows the state went with it, even if a run in flight has already minted an id since.
 const ensureScript = new LuaScript(`
 local existing = redis.call('HGETALL', KEYS[1])
 if #existing > 0 then return {0, existing} end
 local recovery = '1'
-if redis.call('EXISTS', KEYS[2]) == 1 then recovery = '0' end
+if ARGV[3] ~= 'lost-while-running' and redis.call('EXISTS', KEYS[2]) == 1 then recovery = '0' end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'startedAt', ARGV[2], 'cause', ARGV[3], 'recovery', recovery)
 if recovery == '1' then redis.call('SET', KEYS[2], ARGV[4]) end
 return {1, redis.call('HGETALL', KEYS[1])}

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertIdFor } from '../../src/alerts/alert-id.js';
 import { createApp, type App } from '../../src/app.js';
 import { perPlatform } from '../../src/chat/platforms.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
@@ -220,6 +221,29 @@ describe('state loss: Redis restarted empty (no AOF) under and before vigil serv
     }
   });
 
+  it('a loss met first by a run someone asks for (before any watchdog tick) is handled the same', async () => {
+    await redis.restart();
+    await waitFor('Redis to answer again', () =>
+      scheduling()
+        .heldDestinations()
+        .then(() => true)
+        .catch(() => false),
+    );
+    await registerTeams();
+    await runCertificates();
+    expect(await scheduling().checkState()).toBe('same');
+    const msgs = await settled(2);
+    expect(msgs).toHaveLength(2);
+    // Ids from the new epoch's random start, not the counter's 1 and 2 the old messages may carry.
+    const ids = msgs.map(alertIdOf);
+    expect(ids).not.toContain(alertIdFor(1));
+    expect(ids).not.toContain(alertIdFor(2));
+    for (const c of conversations) {
+      await waitFor(`six cards in ${c.channelName}`, () => cards(c).length === 6);
+      expect(notices(c)).toHaveLength(3);
+    }
+  });
+
   it('a new empty Redis before vigil starts: the same, one notice per Teams channel', async () => {
     await app?.stop();
     app = undefined;
@@ -227,11 +251,11 @@ describe('state loss: Redis restarted empty (no AOF) under and before vigil serv
     await startApp();
     await registerTeams();
     await runCertificates();
-    const msgs = await settled(2);
+    const msgs = await settled(3);
     expect(msgs).toHaveLength(2);
     for (const c of conversations) {
-      await waitFor(`six cards in ${c.channelName}`, () => cards(c).length === 6);
-      expect(notices(c)).toHaveLength(3);
+      await waitFor(`eight cards in ${c.channelName}`, () => cards(c).length === 8);
+      expect(notices(c)).toHaveLength(4);
     }
   });
 });
@@ -319,6 +343,13 @@ describe('RedisStateEpoch', () => {
     expect(created).toBe(true);
     expect(epoch.recovery).toBe(false);
     expect(await client().get(`${prefix}:alerts:id-counter`)).toBe('41');
+  });
+
+  it('a running vigil that saw its marker vanish recovers, even if a run in flight minted an id since', async () => {
+    const prefix = `epoch-run-${Date.now()}`;
+    await client().set(`${prefix}:alerts:id-counter`, '1');
+    const { epoch } = await new RedisStateEpoch(client(), prefix).ensure('lost-while-running', now());
+    expect(epoch).toMatchObject({ cause: 'lost-while-running', recovery: true });
   });
 });
 
