@@ -5,6 +5,7 @@ import { routeAlert } from '../src/alerts/route-alert.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
 import type { HeldDestination } from '../src/chat/outbox-state.js';
+import type { StateEpochStore } from '../src/chat/state-epoch.js';
 import type { RunChecksDeps } from '../src/checks/run-checks.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
 import type { OutboxConfig, ScheduledCheck } from '../src/config/schedules-config.js';
@@ -72,6 +73,11 @@ export interface JobsOptions {
   policy?: LifecyclePolicy;
   /** Test knobs: BullMQ lock and stall timings. */
   timings?: { lockDurationMs?: number; stalledIntervalMs?: number };
+  /**
+   * The state epoch and the id this process ensured at start (src/app.ts): every watchdog tick
+   * checks that the marker is still there, and the notify worker uses it after a loss.
+   */
+  epoch?: { store: StateEpochStore; known: string };
 }
 
 export type RunOutcome =
@@ -105,6 +111,11 @@ export interface Jobs {
    * notifications held for it are woken now instead of at the end of their backoff. Returns how many.
    */
   releaseHeld(platform: ChatPlatformName, names: readonly string[]): Promise<number>;
+  /**
+   * Whether Redis still holds the state this process started on (the watchdog asks every tick). On
+   * `lost` it has begun a new epoch, registered the schedules again and queued a run of every check.
+   */
+  checkState(): Promise<'same' | 'lost'>;
   /** Stops the watchdog, lets running jobs finish, closes workers and queues (not the Redis clients). */
   stop(): Promise<void>;
 }
@@ -192,6 +203,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
           state,
           pacing: outboxConfig,
           log: options.log,
+          ...(options.epoch ? { epoch: options.epoch.store } : {}),
         },
         ...(options.observe?.notifications ? { observer: options.observe.notifications } : {}),
         ...options.timings,
@@ -230,6 +242,39 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
       }),
     );
   }
+  let knownEpoch = options.epoch?.known;
+  /**
+   * A Redis restarted without persistence under a running vigil takes the schedulers with it: no
+   * check would run again. The marker's absence says so; every replica that notices re-registers
+   * (upserts are idempotent, the start-up runs deduplicated), and the first one begins the epoch.
+   */
+  const checkState = async (): Promise<'same' | 'lost'> => {
+    if (!options.epoch) return 'same';
+    const { epoch, created } = await options.epoch.store.ensure('lost-while-running', options.now());
+    if (epoch.id === knownEpoch) return 'same';
+    knownEpoch = epoch.id;
+    options.log.error(
+      { epoch: epoch.id, startedAt: epoch.startedAt, began: created, recovery: epoch.recovery },
+      "vigil's Redis state was lost (its epoch marker is gone): alerts, acknowledgements, snoozes, Teams conversations and schedules with it; registering the schedules again and re-checking every cluster",
+    );
+    if (run.schedulers) {
+      schedulers = await syncCheckSchedulers(queues.checks, plan, retry);
+      if (run.housekeeping) {
+        await syncHousekeepingScheduler(
+          queues.housekeeping,
+          config.schedules.housekeeping,
+          config.schedules.timezone,
+        );
+      }
+    }
+    if (run.startupRuns) {
+      await enqueueStartupRuns(queues.checks, plan, {
+        dedupeSeconds: config.schedules.startupDedupeSeconds,
+        retry,
+      });
+    }
+    return 'lost';
+  };
   let status: WatchdogStatus = { stale: [] };
   const watchdogDeps = {
     plan,
@@ -249,6 +294,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
         log: options.log,
         tick: async (at) => {
           try {
+            await checkState();
             const result = await runWatchdog(at, watchdogDeps);
             status = { lastTickAt: options.now().toISOString(), stale: result.stale };
           } catch (err) {
@@ -264,6 +310,9 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     queues,
     schedulers,
     async runNow(cluster, check) {
+      // A run asked for between a state loss and the next watchdog tick starts the new epoch first,
+      // so the alerts it opens take ids from the new counter and find their earlier messages.
+      await checkState();
       const job = await queues.checks.add(jobNames.runCheck, { cluster, check }, checkJobOptions(retry));
       return job.id ?? '';
     },
@@ -281,6 +330,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
       }
     },
     watchdogStatus: () => status,
+    checkState,
     outboxStats: () => readOutboxStats(queues.notify, Date.now()),
     heldDestinations: () => state.held(),
     async releaseHeld(platform, names) {

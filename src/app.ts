@@ -18,7 +18,12 @@ import type { ServeEnv } from './config/serve-env.js';
 import type { ChatPlatformName } from './domain/alert.js';
 import type { CheckName } from './domain/finding.js';
 import { VigilError } from './domain/vigil-error.js';
-import { createHttpServer, type HttpServer } from './http/create-http-server.js';
+import {
+  createHttpServer,
+  type HttpServer,
+  type HttpServerOptions,
+  type ServedRoute,
+} from './http/create-http-server.js';
 import type { HttpRoute } from './http/http-route.js';
 import { loadClusterConnection } from './kube/load-cluster-connection.js';
 import { logger } from './logger.js';
@@ -30,6 +35,7 @@ import { RedisConversationStore } from './redis/redis-conversation-store.js';
 import { RedisNodeReports } from './redis/redis-node-reports.js';
 import { RedisEnvelopeDedupe } from './redis/redis-envelope-dedupe.js';
 import { RedisReplayGuard } from './redis/redis-replay-guard.js';
+import { RedisStateEpoch } from './redis/redis-state-epoch.js';
 import { createRedisStores } from './redis/redis-stores.js';
 import { withinTime } from './runtime/within-time.js';
 import { planSchedules } from '../jobs/queue/schedule-plan.js';
@@ -54,6 +60,8 @@ export interface AppOptions {
   redisConnectTimeoutMs?: number;
   /** How long stop() waits for a graceful shutdown before it drops the connections. */
   stopTimeoutMs?: number;
+  /** Test knobs of the HTTP server: request and header timeouts (a slow body is cut sooner). */
+  http?: Pick<HttpServerOptions, 'requestTimeoutMs' | 'headersTimeoutMs' | 'connectionsCheckingIntervalMs'>;
 }
 
 export interface App {
@@ -71,6 +79,8 @@ export interface App {
   stop(): Promise<void>;
   /** For tests and operators: the running scheduling, once started. */
   readonly scheduling: Jobs | undefined;
+  /** Every route the HTTP server serves, once started (empty before). */
+  readonly routes: readonly ServedRoute[];
 }
 
 /** How long `/k8s check` waits for its runs before answering "still running". */
@@ -264,6 +274,9 @@ export function createApp(options: AppOptions): App {
     get scheduling() {
       return scheduling;
     },
+    get routes() {
+      return server?.routes ?? [];
+    },
     async start() {
       try {
         return await startAll();
@@ -279,6 +292,14 @@ export function createApp(options: AppOptions): App {
   async function startAll(): Promise<{ port: number }> {
     await connectRedis();
     await warnUntaggedState();
+    const epochs = new RedisStateEpoch(storeConn.redis, serve.redisPrefix);
+    const { epoch, created } = await epochs.ensure('empty-at-start', now());
+    if (created && epoch.recovery) {
+      log.warn(
+        { epoch: epoch.id },
+        'Redis holds no vigil state (a first install, or its data was lost): re-checking every cluster; alert messages already in Slack or the web chat are found and edited, and each Teams conversation gets one notice before its first alert',
+      );
+    }
     for (const { module, settings } of configured) {
       const created = await module.create(settings, platformContext(module.name));
       running.set(module.name, created);
@@ -312,6 +333,7 @@ export function createApp(options: AppOptions): App {
         housekeeping: metrics.housekeeping,
       },
       ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
+      epoch: { store: epochs, known: epoch.id },
       ...options.scheduling,
     });
     // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.
@@ -319,6 +341,7 @@ export function createApp(options: AppOptions): App {
     server = createHttpServer({
       routes: [...[...running.values()].flatMap((p) => p.routes), metrics.route, ...(options.routes ?? [])],
       readiness,
+      ...options.http,
     });
     const bound = await server.start(serve.port, serve.host);
     log.info(

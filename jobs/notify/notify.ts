@@ -6,6 +6,8 @@ import type { PostedRef } from '../../src/chat/chat-message.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
+import { adoptedAfterLossLine, type StateEpoch } from '../../src/chat/state-epoch.js';
+import { foundBefore, postNotice, recoveringEpoch, type StateLossDeps } from './state-loss-delivery.js';
 
 /** What a notify job carries: one transition for one destination. */
 export interface NotifyJobData {
@@ -46,6 +48,12 @@ export interface NotifyDeps {
   /** Backoff while a destination is held (defaults: 10 s doubling up to 5 min); tests shorten it. */
   hold?: { initialMs: number; maxMs: number };
   random?: () => number;
+  /**
+   * The state epoch: after vigil's Redis state was lost, an alert's first post looks for the
+   * incident's earlier message, or posts one notice per destination first (src/chat/state-epoch.ts).
+   * Without it, every first post is a new message.
+   */
+  epoch?: StateLossDeps['epoch'];
 }
 
 const defaultHold = { initialMs: 10_000, maxMs: 5 * 60_000 };
@@ -211,6 +219,22 @@ async function send(
   }
   // A silent transition (held, de-escalated) edits an existing message, never posts one.
   if (!ref && !transition.notify) return undefined;
+  let lost: StateEpoch | undefined;
+  if (!ref && !steps.has('posting')) {
+    lost = await recoveringEpoch(alert, deps);
+    if (lost && platform.listPosted) {
+      // The incident was in chat before the state was lost: edit that message, never a second one.
+      ref = await foundBefore(platform, platform.listPosted.bind(platform), target, alert, lost, deps);
+      if (ref) {
+        await deps.state.setPosted(target, ref);
+        await deps.state.markStep(deliveryId, 'recovered');
+        adopted = true;
+      }
+    } else if (lost && platform.notice && !steps.has('noticed')) {
+      await postNotice(platform, platform.notice.bind(platform), target, lost, deps);
+      await deps.state.markStep(deliveryId, 'noticed');
+    }
+  }
   if (!ref) {
     // Marked before the call: if this worker dies after posting, the rerun adopts the message found
     // by findPosted and knows it was its own post (no thread line for it).
@@ -226,7 +250,12 @@ async function send(
   // The post this job made itself needs no thread line (the message already says it); silent
   // transitions only edit the message, so nobody is pinged.
   if (transition.notify && !steps.has('posting') && !steps.has('replied')) {
-    await platform.reply(ref, threadLineFor(transition, alert));
+    const recovered = steps.has('recovered') || (adopted && lost !== undefined);
+    const epoch = lost ?? (recovered ? await deps.epoch?.current() : undefined);
+    await platform.reply(
+      ref,
+      recovered && epoch ? adoptedAfterLossLine(epoch) : threadLineFor(transition, alert),
+    );
     await deps.state.markStep(deliveryId, 'replied');
   }
   return { action: adopted ? 'adopted' : 'updated', ref };

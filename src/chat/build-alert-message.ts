@@ -30,6 +30,7 @@ export function buildAlertMessage(alert: Alert): AlertMessage {
   const message: AlertMessage = {
     kind: 'alert',
     alertId: alert.id,
+    fingerprint: alert.fingerprint,
     severity: alert.severity,
     state: alert.state,
     cluster: alert.cluster,

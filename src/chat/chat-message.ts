@@ -12,6 +12,11 @@ import type { Severity } from '../domain/severity.js';
 export interface AlertMessage {
   kind: 'alert';
   alertId: string;
+  /**
+   * The alert's fingerprint (src/domain/fingerprint.ts): the incident across alert ids, so a message
+   * posted before vigil's state was lost can be found again (src/chat/state-epoch.ts).
+   */
+  fingerprint?: string;
   severity: Severity;
   state: AlertState;
   cluster: string;

@@ -1,6 +1,12 @@
 import type { ChatPlatformName } from '../domain/alert.js';
 import type { AlertMessage, PostedRef } from './chat-message.js';
 
+/** One of vigil's alert messages as listPosted finds it in a destination. */
+export interface FoundPost {
+  messageId: string;
+  fingerprint: string;
+}
+
 /**
  * The port the outbox delivers through (Alertmanager's Notifier). Each platform folder implements
  * it; the same contract tests run against Slack and Teams. Failures are ChatDeliveryError.
@@ -18,4 +24,18 @@ export interface ChatPlatform {
    * posting and recording avoids posting the same incident twice.
    */
   findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null>;
+  /**
+   * vigil's alert messages in a destination since `since` that carry their incident's fingerprint,
+   * newest first and bounded (Slack: a few history pages). After vigil's state was lost the outbox
+   * reads it once per destination and edits the message it finds instead of posting the incident
+   * again under its new alert id (src/chat/state-epoch.ts). Platforms that cannot read their
+   * history (Teams) leave it out and have `notice`.
+   */
+  listPosted?(destination: string, since: Date): Promise<FoundPost[]>;
+  /**
+   * A plain line (not an alert) in a destination. Only platforms whose findPosted cannot see earlier
+   * messages (Teams) have it: after a state loss the outbox posts one such line per destination,
+   * before the alerts it re-posts there, saying that they may repeat (jobs/notify/notify.ts).
+   */
+  notice?(destination: string, text: string): Promise<void>;
 }

@@ -15,9 +15,24 @@ export interface HttpServerOptions {
   /** A request (headers and body) must arrive within this; a slow client cannot hold a socket. */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /**
+   * How often Node looks for requests past those timeouts. Its own default, 30 s, would let a slow
+   * body hold a socket for up to 45 s instead of 15; 2 s by default here, tests shorten it.
+   */
+  connectionsCheckingIntervalMs?: number;
 }
 
-export type HttpServer = ClosableServer;
+/** A route as the server serves it: its method, path and effective body limit. */
+export interface ServedRoute {
+  method: string;
+  path: string;
+  bodyLimitBytes: number;
+}
+
+export interface HttpServer extends ClosableServer {
+  /** Every route on the port, `/healthz` and `/readyz` included: what a sweep over the surface walks. */
+  readonly routes: readonly ServedRoute[];
+}
 
 export const defaultHttpBodyLimitBytes = 1024 * 1024;
 
@@ -43,6 +58,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     {
       requestTimeout: options.requestTimeoutMs ?? 15_000,
       headersTimeout: options.headersTimeoutMs ?? 10_000,
+      connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 2_000,
     },
     (req, res) => {
       const path = pathOf(req);
@@ -63,7 +79,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       serve(route, req, res, path);
     },
   );
-  return closableServer(server);
+  const routes = all.map((r) => ({
+    method: r.method.toUpperCase(),
+    path: r.path,
+    bodyLimitBytes: r.bodyLimitBytes ?? defaultLimit,
+  }));
+  return { ...closableServer(server), routes };
 }
 
 function serve(route: HttpRoute, req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -85,10 +106,19 @@ function serve(route: HttpRoute, req: IncomingMessage, res: ServerResponse, path
     });
 }
 
-/** The request's path; a target that does not parse as a URL matches no route (404) instead of throwing. */
+/**
+ * The request's path, only when the target is one already: a plain `/path` (and a query). URL
+ * parsing would resolve `/slack/events/%2e%2e/metrics`, `/a\..\metrics` or `//host/metrics` to
+ * `/metrics`, so a proxy in front that lets only `/slack/events` through could be walked past; such a
+ * target, an absolute-form one, or one that does not parse matches no route (404).
+ */
 function pathOf(req: IncomingMessage): string {
+  const target = req.url ?? '/';
+  const raw = target.split('?', 1)[0] ?? '';
+  if (!raw.startsWith('/') || raw.startsWith('//')) return '';
   try {
-    return new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = new URL(target, 'http://localhost').pathname;
+    return path === raw ? path : '';
   } catch {
     return '';
   }

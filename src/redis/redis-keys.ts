@@ -106,3 +106,21 @@ export function checkFailureKeys(prefix: string) {
     lastError: `${prefix}:runs:last-error`,
   };
 }
+
+/** The state epoch (redis-state-epoch.ts): the marker whose absence says Redis lost vigil's state. */
+export function metaKeys(prefix: string) {
+  const base = `${prefix}:meta`;
+  return {
+    /** Hash {id, startedAt, cause, recovery} of the current epoch; never expires. */
+    epoch: `${base}:epoch`,
+    /** Exists once the state-loss notice of one destination in one epoch was claimed (expires). */
+    notice: (epochId: string, platform: string, destination: string) =>
+      `${base}:notice:${epochId}:${platform}:${destination}`,
+    /**
+     * Hash fingerprint -> message id of the alert messages a destination held when the epoch began
+     * (read once from its history), plus the field `~` once read; expires after the recovery window.
+     */
+    found: (epochId: string, platform: string, destination: string) =>
+      `${base}:found:${epochId}:${platform}:${destination}`,
+  };
+}

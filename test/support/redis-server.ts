@@ -37,6 +37,8 @@ export interface RedisServerOptions {
    * Redis that restarts with all its data, as a production Redis with AOF (or a replica) would.
    */
   persist?: boolean;
+  /** A server of its own even when REDIS_URL names a shared one (the test restarts it empty). */
+  own?: boolean;
 }
 
 /** The server REDIS_URL names, which this process did not start and must not stop. */
@@ -59,7 +61,7 @@ function externalRedis(url: string): RedisServer {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   // A test that persists is a test that crashes its server: it needs one of its own, never a shared one.
   const external = process.env.REDIS_URL;
-  if (external && !options.persist) return externalRedis(external);
+  if (external && !options.persist && !options.own) return externalRedis(external);
   const redisServer = (await resolveSystemBinary('redis-server')).path;
   const port = await freeLoopbackPort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));

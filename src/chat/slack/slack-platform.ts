@@ -3,7 +3,7 @@ import type { SlackEnv } from './slack-env.js';
 import { logger } from '../../logger.js';
 import type { AlertMessage, PostedRef } from '../chat-message.js';
 import { ChatDeliveryError } from '../chat-delivery-error.js';
-import type { ChatPlatform } from '../chat-platform.js';
+import type { ChatPlatform, FoundPost } from '../chat-platform.js';
 import { classifySlackError } from './classify-slack-error.js';
 import { createSlackWebClient, type SlackWebClientOptions } from './create-slack-web-client.js';
 import { renderThreadLine } from './mrkdwn.js';
@@ -57,7 +57,7 @@ export class SlackPlatform implements ChatPlatform {
       this.client.chat.postMessage({
         channel: destination,
         ...payload,
-        metadata: metadataFor(message.alertId),
+        metadata: metadataFor(message),
         // A cluster object name that looks like a URL must not grow a preview card.
         unfurl_links: false,
         unfurl_media: false,
@@ -80,7 +80,7 @@ export class SlackPlatform implements ChatPlatform {
         ts: ref.messageId,
         ...payload,
         // Sent again so the message stays findable even if Slack dropped metadata on edit.
-        metadata: metadataFor(message.alertId),
+        metadata: metadataFor(message),
       }),
     );
   }
@@ -98,6 +98,34 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
+    let found: string | undefined;
+    await this.readHistory(destination, since, (ts, payload) => {
+      if (payload['alert_id'] === alertId) found = ts;
+      return found !== undefined;
+    });
+    if (found) return { platform: 'slack', destination, messageId: found };
+    return null;
+  }
+
+  async listPosted(destination: string, since: Date): Promise<FoundPost[]> {
+    const found: FoundPost[] = [];
+    await this.readHistory(destination, since, (ts, payload) => {
+      const fp = payload['fingerprint'];
+      if (typeof fp === 'string') found.push({ messageId: ts, fingerprint: fp });
+      return false;
+    });
+    return found;
+  }
+
+  /**
+   * vigil's alert messages in the channel since `since`, newest first, to `visit` until it returns
+   * true; at most `maxHistoryPages` pages. Returns whether `visit` stopped it.
+   */
+  private async readHistory(
+    destination: string,
+    since: Date,
+    visit: (ts: string, payload: Record<string, unknown>) => boolean,
+  ): Promise<boolean> {
     let cursor: string | undefined;
     for (let page = 0; page < this.maxPages; page += 1) {
       const result = await this.call('conversations.history', destination, () =>
@@ -112,22 +140,18 @@ export class SlackPlatform implements ChatPlatform {
         }),
       );
       for (const m of (result.messages ?? []) as HistoryMessage[]) {
-        if (
-          m.ts &&
-          m.metadata?.event_type === alertMetadataEventType &&
-          m.metadata.event_payload?.['alert_id'] === alertId
-        ) {
-          return { platform: 'slack', destination, messageId: m.ts };
-        }
+        const payload = m.metadata?.event_payload;
+        if (m.ts && m.metadata?.event_type === alertMetadataEventType && payload && visit(m.ts, payload))
+          return true;
       }
       cursor = result.response_metadata?.next_cursor || undefined;
-      if (!cursor) return null;
+      if (!cursor) return false;
     }
     logger.warn(
-      { channel: destination, alertId, pages: this.maxPages },
-      'findPosted stopped at its page bound without finding the alert; a duplicate post is possible',
+      { channel: destination, pages: this.maxPages },
+      'channel history read stopped at its page bound; an alert message older than that is not found, and a duplicate post is possible',
     );
-    return null;
+    return false;
   }
 
   /** auth.test: proves the token works at startup (readiness) and names the workspace and bot. */
@@ -173,8 +197,14 @@ export function createSlackPlatform(
   return new SlackPlatform(createSlackWebClient(env, options), options);
 }
 
-function metadataFor(alertId: string) {
-  return { event_type: alertMetadataEventType, event_payload: { alert_id: alertId } };
+function metadataFor(message: AlertMessage) {
+  return {
+    event_type: alertMetadataEventType,
+    event_payload: {
+      alert_id: message.alertId,
+      ...(message.fingerprint ? { fingerprint: message.fingerprint } : {}),
+    },
+  };
 }
 
 /** Slack timestamps are seconds with microseconds, as a string ("1700000000.000000"). */

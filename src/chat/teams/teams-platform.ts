@@ -91,6 +91,16 @@ export class TeamsPlatform implements ChatPlatform {
     return null;
   }
 
+  /**
+   * A plain line in the conversation: since Teams cannot find earlier cards (findPosted above),
+   * after vigil's state was lost this is how a conversation learns that the cards which follow may
+   * repeat ones it already has (src/chat/state-epoch.ts).
+   */
+  async notice(destination: string, text: string): Promise<void> {
+    const conversation = await this.conversation(destination, 'post');
+    await sendProactive(this.teams, target(conversation), [plainTextActivity(text)], 'post');
+  }
+
   private async conversation(destination: string, operation: string): Promise<StoredConversation> {
     let found: StoredConversation | null;
     try {

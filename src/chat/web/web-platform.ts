@@ -1,6 +1,7 @@
 import { ChatDeliveryError } from '../chat-delivery-error.js';
 import type { AlertMessage, PostedRef } from '../chat-message.js';
-import type { ChatPlatform } from '../chat-platform.js';
+import type { ChatPlatform, FoundPost } from '../chat-platform.js';
+import { webLimits } from './web-limits.js';
 import type { MessageBoard } from './message-board.js';
 import { renderWebCard } from './render-web-card.js';
 
@@ -11,6 +12,7 @@ import { renderWebCard } from './render-web-card.js';
  */
 export class WebPlatform implements ChatPlatform {
   readonly name = 'web' as const;
+  private readonly fingerprints = new Map<string, string>();
 
   constructor(
     private readonly board: MessageBoard,
@@ -20,6 +22,7 @@ export class WebPlatform implements ChatPlatform {
   async post(destination: string, message: AlertMessage): Promise<PostedRef> {
     this.roomOrThrow(destination);
     const card = this.board.post(destination, renderWebCard(message));
+    if (message.fingerprint) this.remember(card.id, message.fingerprint);
     return { platform: 'web', destination, messageId: card.id, alertId: message.alertId };
   }
 
@@ -31,6 +34,7 @@ export class WebPlatform implements ChatPlatform {
   async update(ref: PostedRef, message: AlertMessage): Promise<void> {
     this.roomOrThrow(ref.destination);
     this.board.replace(ref.messageId, ref.destination, renderWebCard(message));
+    if (message.fingerprint) this.remember(ref.messageId, message.fingerprint);
   }
 
   async reply(ref: PostedRef, text: string): Promise<void> {
@@ -45,6 +49,28 @@ export class WebPlatform implements ChatPlatform {
   async findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
     const card = this.board.find(destination, alertId, since);
     return card ? { platform: 'web', destination, messageId: card.id, alertId } : null;
+  }
+
+  /** The board's cards of the room, newest first: it outlives a Redis that lost vigil's state. */
+  async listPosted(destination: string, since: Date): Promise<FoundPost[]> {
+    return this.board
+      .list()
+      .filter((c) => c.room === destination && Date.parse(c.postedAt) >= since.getTime())
+      .flatMap((c) => {
+        const fingerprint = this.fingerprints.get(c.id);
+        return fingerprint ? [{ messageId: c.id, fingerprint }] : [];
+      })
+      .reverse();
+  }
+
+  /** Card id -> fingerprint, beside the board so the pages never receive it; bounded like the board. */
+  private remember(cardId: string, fingerprint: string): void {
+    this.fingerprints.delete(cardId);
+    this.fingerprints.set(cardId, fingerprint);
+    for (const id of this.fingerprints.keys()) {
+      if (this.fingerprints.size <= webLimits.maxMessages) break;
+      this.fingerprints.delete(id);
+    }
   }
 
   private roomOrThrow(room: string): void {

@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 
@@ -11,6 +11,15 @@ export interface TokenOptions {
   /** Sign with a key the metadata does not publish (a forgery that looks right). */
   forged?: boolean;
   expiresInSeconds?: number;
+  /** `nbf` this many seconds from now (default: a minute ago). */
+  notBeforeInSeconds?: number;
+  /** `kid` of the header (default: the published key's). */
+  kid?: string;
+  /**
+   * Attacks on the algorithm: `none` (no signature), or `HS256` keyed with the published public key
+   * (PEM), which a verifier that trusts the header's `alg` would accept.
+   */
+  alg?: 'none' | 'HS256-public-key';
 }
 
 /**
@@ -77,16 +86,22 @@ export class FakeBotFrameworkAuth {
 
   token(options: TokenOptions): string {
     const now = Math.floor(Date.now() / 1000);
-    const header = { alg: 'RS256', typ: 'JWT', kid: this.kid };
+    const alg = options.alg === 'none' ? 'none' : options.alg === 'HS256-public-key' ? 'HS256' : 'RS256';
+    const header = { alg, typ: 'JWT', kid: options.kid ?? this.kid };
     const payload = {
       iss: options.issuer ?? FakeBotFrameworkAuth.issuer,
       aud: options.audience,
       serviceurl: options.serviceUrl,
       iat: now,
-      nbf: now - 60,
+      nbf: now + (options.notBeforeInSeconds ?? -60),
       exp: now + (options.expiresInSeconds ?? 3600),
     };
     const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    if (options.alg === 'none') return `${signingInput}.`;
+    if (options.alg === 'HS256-public-key') {
+      const secret = this.trusted.publicKey.export({ format: 'pem', type: 'spki' });
+      return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+    }
     const key = options.forged ? this.untrusted.privateKey : this.trusted.privateKey;
     const signature = createSign('RSA-SHA256').update(signingInput).sign(key);
     return `${signingInput}.${signature.toString('base64url')}`;

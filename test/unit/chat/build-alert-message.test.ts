@@ -25,6 +25,7 @@ describe('buildAlertMessage', () => {
     expect(message).toEqual({
       kind: 'alert',
       alertId: 'a7k2q',
+      fingerprint: firing().fingerprint,
       severity: 'critical',
       state: 'firing',
       cluster: 'prod',

@@ -8,12 +8,14 @@ import {
   alertKeys,
   auditKeys,
   checkFailureKeys,
+  metaKeys,
   nodeReportKeys,
   outboxKeys,
   relayKeys,
   replayKeys,
   snapshotKeys,
 } from '../../../src/redis/redis-keys.js';
+import * as redisKeys from '../../../src/redis/redis-keys.js';
 import { keySlot } from '../../support/redis-key-slot.js';
 
 // Ids as hostile as the real ones get: Teams conversation ids carry ':' '@' and could carry braces,
@@ -47,11 +49,14 @@ function everyKey(prefix: string): string[] {
   keys.push(replayKeys(prefix).seen('slack:v0=abc'), checkFailureKeys(prefix).lastError);
   const outbox = outboxKeys(prefix);
   keys.push(outbox.held, outbox.steps('delivery-1'));
+  const meta = metaKeys(prefix);
+  keys.push(meta.epoch);
   for (const platform of chatPlatformNames) {
     const conversations = conversationKeys(prefix, platform);
     keys.push(conversations.aliases, conversations.index, conversations.conversation(destinations[1]!));
     keys.push(envelopeKeys(prefix, platform).envelope('Ev0123'));
     for (const destination of destinations) {
+      keys.push(meta.notice('e1', platform, destination), meta.found('e1', platform, destination));
       for (const kind of ['next-slot', 'blocked', 'last-sent', 'held-jobs'] as const) {
         keys.push(outbox.perDestination(kind, platform, destination));
       }
@@ -83,6 +88,12 @@ function everyKey(prefix: string): string[] {
 }
 
 describe('every key of one deployment hashes to one Redis Cluster slot', () => {
+  it('covers every key family redis-keys.ts exports (a new family must be added to everyKey)', () => {
+    const source = everyKey.toString();
+    const missing = Object.keys(redisKeys).filter((name) => !new RegExp(`\\b${name}\\b`).test(source));
+    expect(missing).toEqual([]);
+  });
+
   it('computes slots as Redis does (CRC16 XModem of the hash tag, mod 16384)', () => {
     // Values from the Redis Cluster specification and `CLUSTER KEYSLOT`.
     expect(keySlot('123456789')).toBe(12739);
