@@ -114,10 +114,11 @@ describe('KubeCertificateReader against the fake API server', () => {
     expect(new Set(all.map((s) => `${s.namespace}/${s.name}`)).size).toBe(25);
     expect(all.some((s) => s.name === 'db-password')).toBe(false);
     const first = all.find((s) => s.name === 'tls-03');
+    // Only the certificate keys leave the reader: tls.key (the private key) is dropped on arrival.
     expect(first).toEqual({
       namespace: 'team-b',
       name: 'tls-03',
-      data: { 'tls.crt': b64('cert of team-b/tls-03'), 'tls.key': b64('key') },
+      data: { 'tls.crt': b64('cert of team-b/tls-03') },
     });
 
     const lists = fake.requests.slice(before).filter((r) => r.path === '/api/v1/secrets');
