@@ -127,6 +127,17 @@ function checkVigil(
   return { findings: secretFindings.length, bySeverity };
 }
 
+function checkEmpty(m: Measured, stdoutFile: string): void {
+  let json: VigilJson;
+  try {
+    json = JSON.parse(readFileSync(stdoutFile, 'utf8')) as VigilJson;
+  } catch {
+    throw new Error(`vigil (0 Secrets) exited ${m.exitCode} without JSON output:\n${m.stderr}`);
+  }
+  const n = json.findings.filter((f) => f.source === 'tls-secret').length;
+  if (n !== 0) throw new Error(`vigil reported ${n} tls-secret findings on the cluster without Secrets`);
+}
+
 function checkKubectl(m: Measured, stdoutFile: string): number {
   if (m.exitCode !== 0) throw new Error(`kubectl exited ${m.exitCode}:\n${m.stderr}`);
   const list = JSON.parse(readFileSync(stdoutFile, 'utf8')) as { items: { type?: string }[] };
@@ -173,6 +184,11 @@ async function main(): Promise<number> {
     keyPem: serving.keyPem,
     tokens: { [TOKEN]: 'system:serviceaccount:vigil:vigil' },
   });
+  const empty = await FakeKubeApiServer.start({
+    certPem: serving.certPem,
+    keyPem: serving.keyPem,
+    tokens: { [TOKEN]: 'system:serviceaccount:vigil:vigil' },
+  });
   try {
     seed(fake, cs, { secrets: SECRETS, namespaces: NAMESPACES, opaque: OPAQUE });
     const kubeconfig = join(dir, 'kubeconfig');
@@ -187,6 +203,12 @@ async function main(): Promise<number> {
     );
     const kubectlCache = join(dir, 'kubectl-cache');
     mkdirSync(kubectlCache);
+    // The same CLI against a cluster without Secrets: what `vigil check` costs before the walk
+    // (startup, access check, the other certificate sources, rendering), to read the rows against.
+    const emptyKubeconfig = join(dir, 'kubeconfig-empty');
+    writeFileSync(emptyKubeconfig, empty.kubeconfig({ caPem: ca.certPem, token: TOKEN }));
+    const emptyConfig = join(dir, 'vigil-empty.yaml');
+    writeFileSync(emptyConfig, `clusters:\n  - name: empty\n    kubeconfig: ${emptyKubeconfig}\n`);
 
     // The kubectl on PATH here is often gcloud's dispatcher, which GETs /version and then runs
     // kubectl.<major>.<minor> beside itself. Call that binary directly so that what is measured is
@@ -256,12 +278,29 @@ async function main(): Promise<number> {
         check: checkVigil,
       },
       { name: 'kubectl', cmd: kubectl, argv: kubectlArgv, check: checkKubectl },
+      {
+        name: 'vigil (dist) 0 Secrets',
+        cmd: NODE,
+        argv: [
+          ...VIGIL_NODE_FLAGS,
+          distMain,
+          'check',
+          '--config',
+          emptyConfig,
+          '--only',
+          'certificates',
+          '--output',
+          'json',
+        ],
+        check: checkEmpty,
+      },
     ];
     const tools = allTools.filter(
       (t) => !(SKIP.has('tsx') && t.name === 'vigil (tsx)') && !(SKIP.has('kubectl') && t.name === 'kubectl'),
     );
-    const vigils = tools.filter((t) => t.name.startsWith('vigil'));
-    const scanArgv = [...VIGIL_NODE_FLAGS, '--import', 'tsx', 'bench/scan-child.ts', config];
+    const vigils = tools.filter((t) => t.name === 'vigil (tsx)' || t.name === 'vigil (dist)');
+    // --expose-gc: scan-child measures the live heap before and after the walk after a full GC.
+    const scanArgv = [...VIGIL_NODE_FLAGS, '--expose-gc', '--import', 'tsx', 'bench/scan-child.ts', config];
 
     const secretLists = () => fake.requests.filter((r) => r.path === '/api/v1/secrets').length;
     const run = async (cmd: string, argv: string[], file: string): Promise<Run> => {
@@ -400,6 +439,7 @@ async function main(): Promise<number> {
     return ok ? 0 : 1;
   } finally {
     await fake.stop();
+    await empty.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
