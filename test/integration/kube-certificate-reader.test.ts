@@ -134,6 +134,17 @@ describe('KubeCertificateReader against the fake API server', () => {
     expect(lists[2]?.query['continue']).not.toBe(lists[1]?.query['continue']);
   });
 
+  it('lists the TLS secrets of one namespace under its own path', async () => {
+    const before = fake.requests.length;
+    const pages = await collect(new KubeCertificateReader(conn.kube).tlsSecretPages(5, 'team-a'));
+    const all = pages.flat();
+    expect(all).toHaveLength(13);
+    expect(all.every((s) => s.namespace === 'team-a')).toBe(true);
+    const lists = fake.requests.slice(before).filter((r) => r.path === '/api/v1/namespaces/team-a/secrets');
+    expect(lists).toHaveLength(3);
+    expect(lists.every((r) => r.query['fieldSelector'] === 'type=kubernetes.io/tls')).toBe(true);
+  });
+
   it('restarts the list once when the continue token expires, without duplicates', async () => {
     const before = fake.requests.length;
     const seen: string[] = [];
