@@ -358,19 +358,21 @@ async function main(): Promise<number> {
           tools
             .map(
               (t) =>
-                `${t.name} ${sec(runs[t.name]?.wallMs ?? NaN)} s ${mb(runs[t.name]?.peakRssMb ?? NaN)} MB`,
+                `${t.name} ${sec(runs[t.name]?.wallMs ?? NaN)} s (cpu ${sec(runs[t.name]?.cpuMs ?? NaN)} s) ${mb(runs[t.name]?.peakRssMb ?? NaN)} MB`,
             )
             .join(' | ') +
           ` | scan only ${sec(scan.scanMs)} s ${mb(scan.maxRssKb / 1024)} MB`,
       );
     }
 
-    const col = (name: string, key: 'wallMs' | 'peakRssMb') => rows.map((r) => r.runs[name]?.[key] ?? NaN);
+    const col = (name: string, key: 'wallMs' | 'peakRssMb' | 'cpuMs') =>
+      rows.map((r) => r.runs[name]?.[key] ?? NaN);
     const scanCol = (f: (s: ScanChildReport) => number) => rows.map((r) => f(r.scan));
     const columns: { title: string; values: number[]; fmt: (x: number) => string }[] = [
       ...tools.flatMap((t) => [
         { title: `${t.name} s`, values: col(t.name, 'wallMs'), fmt: sec },
         { title: `${t.name} MB`, values: col(t.name, 'peakRssMb'), fmt: mb },
+        { title: `${t.name} cpu s`, values: col(t.name, 'cpuMs'), fmt: sec },
       ]),
       { title: 'floor walk only s', values: rows.map((r) => r.runs['floor']?.floorWalkMs ?? NaN), fmt: sec },
       { title: 'scan only s', values: scanCol((s) => s.scanMs), fmt: sec },

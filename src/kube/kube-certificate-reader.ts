@@ -73,19 +73,24 @@ export class KubeCertificateReader implements CertificateReader {
     // typed deserialization of every Secret cost more than the certificate check.
     const body = new BodyBuffer();
     const interner = new DataInterner();
-    const pages = listInPages(async (token) => {
-      const page = (await getJsonList(
-        this.kubeConfig,
-        path,
-        // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
-        { fieldSelector: 'type=kubernetes.io/tls', limit: pageSize, continue: token },
-        this.timeoutMs,
-        (bytes) => decodeSecretList(bytes, isCertificateDataKey, interner),
-        body,
-      )) as DecodedSecretList | null;
-      if (page === null || typeof page !== 'object' || Array.isArray(page)) return page as never;
-      return { ...page, items: page.items as SecretJson[], metadata: { _continue: continueOf(page) } };
-    });
+    const pages = listInPages(
+      async (token) => {
+        const page = (await getJsonList(
+          this.kubeConfig,
+          path,
+          // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
+          { fieldSelector: 'type=kubernetes.io/tls', limit: pageSize, continue: token },
+          this.timeoutMs,
+          (bytes) => decodeSecretList(bytes, isCertificateDataKey, interner),
+          body,
+        )) as DecodedSecretList | null;
+        if (page === null || typeof page !== 'object' || Array.isArray(page)) return page as never;
+        return { ...page, items: page.items as SecretJson[], metadata: { _continue: continueOf(page) } };
+      },
+      undefined,
+      undefined,
+      { prefetch: true },
+    );
     try {
       for await (const page of pages) {
         // Keep only what the check reads: names and the certificate keys. The rest of each Secret
