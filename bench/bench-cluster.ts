@@ -45,7 +45,13 @@ export function chains(now: Date): {
   return { chains: out, daysLeft, serving, ca: root };
 }
 
-function tlsSecret(ns: string, name: string, chain: Chain): Record<string, unknown> {
+/** A chain's Secret data as the API serves it, encoded once and shared by every Secret that uses it. */
+interface EncodedChain {
+  tlsCrt: string;
+  tlsKey: string;
+}
+
+function tlsSecret(ns: string, name: string, chain: EncodedChain): Record<string, unknown> {
   const created = '2025-01-15T10:00:00Z';
   return {
     apiVersion: 'v1',
@@ -85,7 +91,7 @@ function tlsSecret(ns: string, name: string, chain: Chain): Record<string, unkno
       ],
       creationTimestamp: created,
     },
-    data: { 'tls.crt': b64(chain.tlsCrt), 'tls.key': b64(chain.tlsKey) },
+    data: { 'tls.crt': chain.tlsCrt, 'tls.key': chain.tlsKey },
   };
 }
 
@@ -103,18 +109,23 @@ function opaqueSecret(ns: string, name: string): Record<string, unknown> {
   };
 }
 
-/** Secrets spread round-robin over the namespaces, TLS and Opaque interleaved by name within each. */
+/**
+ * Secrets spread round-robin over the namespaces, TLS and Opaque interleaved by name within each.
+ * They are generated (FakeKubeApiServer.generate): built when a list page reads them, so the fake
+ * holds only their keys and 100,000 Secrets cost it no more memory than 10,000.
+ */
 export function seed(
   fake: FakeKubeApiServer,
   cs: Chain[],
   counts: { secrets: number; namespaces: number; opaque: number },
 ): void {
   const { secrets: SECRETS, namespaces: NAMESPACES, opaque: OPAQUE } = counts;
-  const nsName = (i: number) => `team-${pad(i % NAMESPACES, 3)}`;
-  const objs: Record<string, unknown>[] = [];
-  for (let i = 0; i < SECRETS; i++) {
-    objs.push(tlsSecret(nsName(i), `app-${pad(i, 5)}-tls`, cs[i % cs.length] as Chain));
-  }
-  for (let i = 0; i < OPAQUE; i++) objs.push(opaqueSecret(nsName(i), `app-${pad(i, 5)}-db`));
-  fake.upsertMany(objs);
+  const width = Math.max(3, String(NAMESPACES - 1).length);
+  const nameWidth = Math.max(5, String(Math.max(SECRETS, OPAQUE) - 1).length);
+  const nsName = (i: number) => `team-${pad(i % NAMESPACES, width)}`;
+  const encoded = cs.map((c) => ({ tlsCrt: b64(c.tlsCrt), tlsKey: b64(c.tlsKey) }));
+  fake.generate('v1', 'Secret', SECRETS, (i) =>
+    tlsSecret(nsName(i), `app-${pad(i, nameWidth)}-tls`, encoded[i % encoded.length] as EncodedChain),
+  );
+  fake.generate('v1', 'Secret', OPAQUE, (i) => opaqueSecret(nsName(i), `app-${pad(i, nameWidth)}-db`));
 }

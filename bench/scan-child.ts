@@ -35,6 +35,9 @@ export interface ScanChildReport {
   /** Heap in use after the walk, after a full GC when run with --expose-gc (what the findings cost). */
   heapAfterMb: number;
   heapBeforeMb: number;
+  /** `external` and heapTotal before the walk (MB), to read the page peaks against. */
+  externalBeforeMb: number;
+  heapTotalBeforeMb: number;
   /** RSS sampled after the first and after the last page (MB). */
   rssFirstPageMb: number;
   rssLastPageMb: number;
@@ -104,6 +107,8 @@ async function main(configPath: string): Promise<ScanChildReport> {
     maxRssKb: process.resourceUsage().maxRSS,
     rssBeforeMb: before.rss / MB,
     heapBeforeMb: before.heapUsed / MB,
+    externalBeforeMb: before.external / MB,
+    heapTotalBeforeMb: before.heapTotal / MB,
     heapAfterMb: heapAfter / MB,
     externalPeakPagesMb: externalPeak / MB,
     heapTotalPeakPagesMb: heapTotalPeak / MB,

@@ -12,7 +12,7 @@
  * X.509 certificates, 15 % StatefulSets, 5 % registries; one open alert per finding that is not ok),
  * then starts the real `vigil serve` as a child process with a vigil.yaml listing the 50 clusters:
  * compiled by tsconfig.build.json into a temp dir, as the container image runs it (`node
- * --max-semi-space-size=1 --expose-gc dist/src/main.js serve`, the flags of bin/vigil.js and the
+ * --max-semi-space-size=1 dist/src/main.js serve`, the flags of bin/vigil.js and the
  * Dockerfile), or from the sources through tsx with --tsx. Its schedules exist but never fire during a
  * run (a yearly pattern, no start-up runs), so the kubeconfigs are never used and the stored results
  * are what the commands answer from. --server-flags adds node flags to it, for profiling by hand

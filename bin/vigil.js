@@ -1,8 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --expose-gc
+#!/usr/bin/env -S node --max-semi-space-size=1
 // The `vigil` executable: runs the compiled CLI when present (`npm run build`, the container image),
-// otherwise the TypeScript sources through tsx (a source checkout). The node flags keep peak memory
-// flat on large clusters: small young generation, and a full GC between Secret pages
-// (src/runtime/release-garbage.ts, BENCHMARKS.md).
+// otherwise the TypeScript sources through tsx (a source checkout). The node flag keeps peak memory
+// flat on large clusters: a small young generation (BENCHMARKS.md "TLS Secret scan at scale"). No
+// forced GC is needed: the Secret reader (src/kube/decode-secret-list.ts) leaves little garbage.
 import { existsSync } from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);

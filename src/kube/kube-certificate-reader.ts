@@ -7,7 +7,7 @@ import {
   CustomObjectsApi,
   DiscoveryV1Api,
 } from '@kubernetes/client-node';
-import type { V1Node } from '@kubernetes/client-node';
+import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import type {
   CaBundleKind,
   CaBundleRef,
@@ -17,12 +17,15 @@ import type {
   KubeletEndpoint,
   TlsSecret,
 } from '../checks/certificates/certificate-reader.js';
+import { isCertificateDataKey } from '../checks/certificates/certificate-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
+import { DataInterner, decodeSecretList, type DecodedSecretList } from './decode-secret-list.js';
+import { BodyBuffer, getJsonList } from './get-json-list.js';
+import { KubeResponseError, describeJsonValue } from './kube-response-error.js';
 import type { KubeConnection } from './kube-connection.js';
 import { listInPages } from './list-in-pages.js';
 import { makeApiClient } from './make-api-client.js';
 import { requireStringData, requireStringField } from './require-string-data.js';
-import { releaseGarbage } from '../runtime/release-garbage.js';
 
 /** Cluster-scoped lists (CRDs carry whole OpenAPI schemas) are read in pages of this size. */
 const LIST_PAGE_SIZE = 100;
@@ -43,11 +46,15 @@ export class KubeCertificateReader implements CertificateReader {
   private readonly apiExtensions: ApiextensionsV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly scope: Scope;
+  private readonly kubeConfig: KubeConfig;
+  private readonly timeoutMs: number;
 
   constructor(kube: KubeConnection) {
     const kc = kube.kubeConfig;
+    this.kubeConfig = kc;
     this.scope = kube.scope;
     const timeoutMs = this.scope.timeoutMs ?? 10_000;
+    this.timeoutMs = timeoutMs;
     this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
     this.discovery = makeApiClient(kc, DiscoveryV1Api, timeoutMs);
     this.admission = makeApiClient(kc, AdmissionregistrationV1Api, timeoutMs);
@@ -57,34 +64,38 @@ export class KubeCertificateReader implements CertificateReader {
   }
 
   async *tlsSecretPages(pageSize: number, namespace?: string): AsyncIterable<TlsSecret[]> {
-    const query = (token: string | undefined) => ({
-      // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
-      fieldSelector: 'type=kubernetes.io/tls',
-      limit: pageSize,
-      ...(token !== undefined ? { _continue: token } : {}),
-    });
-    // One namespace is what a Role there grants (the chart's rbac.mode namespaced); across all
-    // namespaces needs a ClusterRole.
-    const pages = listInPages((token) =>
+    const path =
       namespace === undefined
-        ? this.core.listSecretForAllNamespaces(query(token))
-        : this.core.listNamespacedSecret({ namespace, ...query(token) }),
+        ? '/api/v1/secrets'
+        : `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
+    // One namespace is what a Role there grants (the chart's rbac.mode namespaced); across all
+    // namespaces needs a ClusterRole. Pages are read as plain JSON (get-json-list.ts): client-node's
+    // typed deserialization of every Secret cost more than the certificate check.
+    const body = new BodyBuffer();
+    const interner = new DataInterner();
+    const pages = listInPages(
+      async (token) => {
+        const page = (await getJsonList(
+          this.kubeConfig,
+          path,
+          // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
+          { fieldSelector: 'type=kubernetes.io/tls', limit: pageSize, continue: token },
+          this.timeoutMs,
+          (bytes) => decodeSecretList(bytes, isCertificateDataKey, interner),
+          body,
+        )) as DecodedSecretList | null;
+        if (page === null || typeof page !== 'object' || Array.isArray(page)) return page as never;
+        return { ...page, items: page.items as SecretJson[], metadata: { _continue: continueOf(page) } };
+      },
+      undefined,
+      undefined,
+      { prefetch: true },
     );
     try {
       for await (const page of pages) {
-        // Keep only what the check reads; the rest of each Secret (managedFields, annotations) is dropped here.
-        const secrets = page.map((s) => {
-          const namespace = s.metadata?.namespace ?? '';
-          const name = s.metadata?.name ?? '';
-          return {
-            namespace,
-            name,
-            data: requireStringData(s.data, `Secret ${namespace}/${name}`, 'base64 text'),
-          };
-        });
-        // The page's response objects are garbage from here on; collect them before the next page.
-        releaseGarbage();
-        yield secrets;
+        // Keep only what the check reads: names and the certificate keys. The rest of each Secret
+        // (tls.key above all, managedFields, annotations) is dropped here and never leaves src/kube.
+        yield page.map(toTlsSecret);
       }
     } catch (err) {
       throw this.explain(
@@ -301,6 +312,48 @@ export class KubeCertificateReader implements CertificateReader {
   private explain(err: unknown, verb: string, resource: string) {
     return explainKubeError(err, { ...this.scope, verb, resource });
   }
+}
+
+/** A Secret list item as JSON, typed as list-in-pages.ts reads it; toTlsSecret checks every field. */
+interface SecretJson {
+  metadata?: { namespace?: string; name?: string };
+  data?: unknown;
+}
+
+function continueOf(page: DecodedSecretList): string | undefined {
+  const token = page.metadata?.continue;
+  if (token === undefined || token === null || token === '') return undefined;
+  if (typeof token !== 'string') {
+    throw new KubeResponseError(`a list whose metadata.continue is ${describeJsonValue(token)}, not a token`);
+  }
+  return token;
+}
+
+function toTlsSecret(s: SecretJson): TlsSecret {
+  const meta = (s as SecretJson | null)?.metadata as { namespace?: unknown; name?: unknown } | undefined;
+  const namespace = nameField(meta?.namespace, 'namespace');
+  const name = nameField(meta?.name, 'name');
+  const object = `Secret ${namespace}/${name}`;
+  const raw: unknown = (s as SecretJson | null)?.data;
+  let data: unknown = raw;
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const picked: Record<string, unknown> = {};
+    for (const key of Object.keys(raw)) {
+      if (isCertificateDataKey(key)) picked[key] = (raw as Record<string, unknown>)[key];
+    }
+    data = picked;
+  }
+  return { namespace, name, data: requireStringData(data, object, 'base64 text') };
+}
+
+function nameField(value: unknown, field: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') {
+    throw new KubeResponseError(
+      `a Secret whose metadata.${field} is ${describeJsonValue(value)}, not a name`,
+    );
+  }
+  return value;
 }
 
 interface RawList {

@@ -41,11 +41,17 @@ export const defaultListLimits: ListLimits = {
  * A server (or a proxy in front of it) that hands back a continue token it already gave would make
  * this loop forever while yielding nothing new, so a repeated token, too many pages, too many items
  * or too much time each stop the walk with a ListBoundError naming the bound.
+ *
+ * With `prefetch`, the request for the next page goes out before the current page is handed to the
+ * consumer, so the API server prepares and sends it while the consumer works (the Secret walk of the
+ * certificate check: BENCHMARKS.md "TLS Secret scan at scale"). At most one request is ahead, and
+ * every bound is checked as without it; a prefetched page that is never asked for is dropped.
  */
 export async function* listInPages<T extends Keyed>(
   fetchPage: (continueToken: string | undefined) => Promise<ListPage<T>>,
   limits: Partial<ListLimits> = {},
   clock: () => number = () => performance.now(),
+  opts: { prefetch?: boolean } = {},
 ): AsyncGenerator<T[]> {
   const { maxPages, maxItems, maxDurationMs } = { ...defaultListLimits, ...limits };
   const started = clock();
@@ -55,6 +61,7 @@ export async function* listInPages<T extends Keyed>(
   let token: string | undefined;
   let pages = 0;
   let items = 0;
+  let pending: Promise<ListPage<T>> | undefined;
   for (;;) {
     if (pages >= maxPages) {
       throw new ListBoundError(
@@ -71,8 +78,10 @@ export async function* listInPages<T extends Keyed>(
     }
     let page: ListPage<T>;
     try {
-      page = await fetchPage(token);
+      page = await (pending ?? fetchPage(token));
+      pending = undefined;
     } catch (err) {
+      pending = undefined;
       if (token !== undefined && !restarted && err instanceof ApiException && err.code === 410) {
         restarted = true;
         token = undefined;
@@ -99,8 +108,14 @@ export async function* listInPages<T extends Keyed>(
       yielded.add(key);
       fresh.push(item);
     }
+    const next = page.metadata?._continue || undefined;
+    if (opts.prefetch && next !== undefined && !tokens.has(next) && pages < maxPages) {
+      pending = fetchPage(next);
+      // Its failure is thrown when it is awaited above; unawaited (the consumer stopped), it is dropped.
+      pending.catch(() => undefined);
+    }
     if (fresh.length > 0) yield fresh;
-    token = page.metadata?._continue || undefined;
+    token = next;
     if (token === undefined) return;
     if (tokens.has(token)) {
       throw new ListBoundError(

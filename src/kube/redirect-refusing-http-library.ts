@@ -19,10 +19,11 @@ const MAX_SAME_ORIGIN_REDIRECTS = 5;
  * proxy's portal) ends it too: kube-apiserver never sends one.
  */
 export function redirectRefusingHttpLibrary(): HttpLibrary {
-  return wrapHttpLibrary({ send });
+  return wrapHttpLibrary({ send: sendRefusingRedirects });
 }
 
-async function send(request: RequestContext): Promise<ResponseContext> {
+/** The library's one request, for callers that build their RequestContext themselves (get-json-list.ts). */
+export async function sendRefusingRedirects(request: RequestContext): Promise<ResponseContext> {
   let url = request.getUrl();
   const origin = new URL(url).origin;
   for (let hop = 0; ; hop += 1) {

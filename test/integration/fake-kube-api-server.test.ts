@@ -288,6 +288,44 @@ describe('FakeKubeApiServer over raw HTTPS', () => {
     expect(last.body['metadata']).not.toHaveProperty('continue');
   });
 
+  it('serves generated objects built on read, paged in key order with stable identities', async () => {
+    const build = (i: number) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        namespace: 'gen',
+        name: `cm-${String(i).padStart(4, '0')}`,
+        labels: { odd: String(i % 2) },
+      },
+      data: { i: String(i) },
+    });
+    server.generate('v1', 'ConfigMap', 1000, build);
+    const seen: string[] = [];
+    const uids = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      const page = await get(
+        `/api/v1/namespaces/gen/configmaps?labelSelector=odd%3D1&limit=300${token ? `&continue=${token}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      for (const item of page.body['items'] as { metadata: { name: string; uid: string } }[]) {
+        seen.push(item.metadata.name);
+        uids.set(item.metadata.name, item.metadata.uid);
+      }
+      token = (page.body['metadata'] as { continue?: string }).continue;
+    } while (token);
+    expect(seen).toHaveLength(500);
+    expect(seen).toEqual([...seen].sort());
+    expect(seen[0]).toBe('cm-0001');
+    const one = await get('/api/v1/namespaces/gen/configmaps/cm-0001');
+    expect(one.body).toMatchObject({ kind: 'ConfigMap', data: { i: '1' } });
+    expect((one.body['metadata'] as { uid: string }).uid).toBe(uids.get('cm-0001'));
+    expect((one.body['metadata'] as { uid: string }).uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-8/);
+    expect(() => server.generate('v1', 'ConfigMap', 1, () => ({ metadata: { name: 'x' } }))).toThrow(
+      /namespaced but has no metadata.namespace/,
+    );
+  });
+
   it('refuses an unsupported field selector with 400', async () => {
     const res = await get('/api/v1/secrets?fieldSelector=spec.nodeName%3Dnode-1');
     expect(res.status).toBe(400);

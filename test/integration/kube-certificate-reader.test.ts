@@ -114,10 +114,11 @@ describe('KubeCertificateReader against the fake API server', () => {
     expect(new Set(all.map((s) => `${s.namespace}/${s.name}`)).size).toBe(25);
     expect(all.some((s) => s.name === 'db-password')).toBe(false);
     const first = all.find((s) => s.name === 'tls-03');
+    // Only the certificate keys leave the reader: tls.key (the private key) is dropped on arrival.
     expect(first).toEqual({
       namespace: 'team-b',
       name: 'tls-03',
-      data: { 'tls.crt': b64('cert of team-b/tls-03'), 'tls.key': b64('key') },
+      data: { 'tls.crt': b64('cert of team-b/tls-03') },
     });
 
     const lists = fake.requests.slice(before).filter((r) => r.path === '/api/v1/secrets');
@@ -131,6 +132,17 @@ describe('KubeCertificateReader against the fake API server', () => {
     expect(lists[1]?.query['continue']).toBeTruthy();
     expect(lists[2]?.query['continue']).toBeTruthy();
     expect(lists[2]?.query['continue']).not.toBe(lists[1]?.query['continue']);
+  });
+
+  it('lists the TLS secrets of one namespace under its own path', async () => {
+    const before = fake.requests.length;
+    const pages = await collect(new KubeCertificateReader(conn.kube).tlsSecretPages(5, 'team-a'));
+    const all = pages.flat();
+    expect(all).toHaveLength(13);
+    expect(all.every((s) => s.namespace === 'team-a')).toBe(true);
+    const lists = fake.requests.slice(before).filter((r) => r.path === '/api/v1/namespaces/team-a/secrets');
+    expect(lists).toHaveLength(3);
+    expect(lists.every((r) => r.query['fieldSelector'] === 'type=kubernetes.io/tls')).toBe(true);
   });
 
   it('restarts the list once when the continue token expires, without duplicates', async () => {

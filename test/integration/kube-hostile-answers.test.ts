@@ -201,6 +201,37 @@ describe('answers that are not Kubernetes', () => {
     expect(err.cause).toBeUndefined();
   });
 
+  it('a continue token that is not a string says so, without quoting it', async () => {
+    const server = await rawApi((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'SecretList', metadata: { continue: { token: 'abc123' } }, items: [] }));
+    });
+    const err = await listSecretsFailure(server);
+    expect(err.code).toBe('kube-bad-response');
+    expect(err.userMessage).toContain('a list whose metadata.continue is an object, not a token');
+    expect(err.userMessage).not.toContain('abc123');
+  });
+
+  it('a Secret whose name is not a string names the field', async () => {
+    const server = await rawApi((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(secretList([{ metadata: { namespace: 'web', name: 42 }, data: {} }]));
+    });
+    const err = await listSecretsFailure(server);
+    expect(err.code).toBe('kube-bad-response');
+    expect(err.userMessage).toContain('a Secret whose metadata.name is a number, not a name');
+  });
+
+  it('an answer without an items list names what came instead', async () => {
+    const server = await rawApi((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', items: { nope: 1 } }));
+    });
+    const err = await listSecretsFailure(server);
+    expect(err.code).toBe('kube-bad-response');
+    expect(err.userMessage).toContain('an object of kind Status without an items list');
+  });
+
   it('a Secret whose tls.crt is a JSON number names the Secret and the key', async () => {
     const server = await rawApi((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

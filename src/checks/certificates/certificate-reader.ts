@@ -6,8 +6,19 @@
 export interface TlsSecret {
   namespace: string;
   name: string;
-  /** Base64 values exactly as the API returns them; decoded by the check, never logged. */
+  /**
+   * Base64 values exactly as the API returns them, for the keys `isCertificateDataKey` accepts
+   * only (never `tls.key`); decoded by the check, never logged.
+   */
   data: Record<string, string>;
+}
+
+/** PKCS#12 keystores beside the PEM, e.g. cert-manager's `keystore.p12`. */
+export const keystoreDataKey = /\.(p12|pfx)$/;
+
+/** The Secret data keys the check reads; the reader drops every other one, private keys included. */
+export function isCertificateDataKey(key: string): boolean {
+  return key === 'tls.crt' || key === 'ca.crt' || keystoreDataKey.test(key);
 }
 
 export interface HostPort {

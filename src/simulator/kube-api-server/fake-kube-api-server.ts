@@ -111,6 +111,26 @@ export class FakeKubeApiServer {
     for (const o of objs) this.upsert(o);
   }
 
+  /**
+   * Serves `count` objects of one kind that are built when read, by `build(i)` (deterministic: the
+   * same `i` must give the same object). Only their keys are held, so a benchmark can serve 100,000
+   * Secrets without the fake holding them (ObjectStore.putGenerated).
+   */
+  generate(
+    apiVersion: string,
+    kind: string,
+    count: number,
+    build: (i: number) => Record<string, unknown>,
+  ): void {
+    const type = this.registry.byKind(apiVersion, kind);
+    if (!type)
+      throw new Error(`${apiVersion} ${kind} is not served (upsert its CustomResourceDefinition first)`);
+    if (apiVersion === CRD_KIND.apiVersion && kind === CRD_KIND.kind) {
+      throw new Error('CustomResourceDefinitions cannot be generated; upsert them');
+    }
+    this.store.putGenerated(type, count, build);
+  }
+
   delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): void {
     const type = this.registry.byKind(apiVersion, kind);
     if (!type) throw new Error(`${apiVersion} ${kind} is not served`);

@@ -119,6 +119,78 @@ describe('listInPages bounds', () => {
     expect(seen).toBe(15);
   });
 
+  it('with prefetch, asks for the next page before the consumer has the current one', async () => {
+    const asked: (string | undefined)[] = [];
+    const pages = listInPages<Item>(
+      (token) => {
+        asked.push(token);
+        const n = token === undefined ? 0 : Number(token);
+        return Promise.resolve({
+          items: items(n, 10),
+          metadata: n < 20 ? { _continue: String(n + 10) } : {},
+        });
+      },
+      {},
+      undefined,
+      { prefetch: true },
+    );
+    const seenAtYield: number[] = [];
+    for await (const page of pages) {
+      expect(page).toHaveLength(10);
+      seenAtYield.push(asked.length);
+    }
+    // Page 1 is handed over with page 2 already asked for, and so on; never more than one ahead.
+    expect(seenAtYield).toEqual([2, 3, 3]);
+    expect(asked).toEqual([undefined, '10', '20']);
+  });
+
+  it('with prefetch, keeps the bounds: no request for a repeated token or past the page cap', async () => {
+    let calls = 0;
+    const repeated = await drain(
+      listInPages<Item>(
+        server((token, call) => {
+          calls = call;
+          return { items: items(token ? 10 : 0, 10), metadata: { _continue: 't1' } };
+        }),
+        {},
+        undefined,
+        { prefetch: true },
+      ),
+    );
+    expect((repeated.error as ListBoundError).bound).toBe('repeated-continue-token');
+    expect(calls).toBe(2);
+    let capped = 0;
+    const { error } = await drain(
+      listInPages<Item>(
+        server((_token, call) => {
+          capped = call;
+          return { items: items(call * 10, 10), metadata: { _continue: `t${call}` } };
+        }),
+        { maxPages: 3 },
+        undefined,
+        { prefetch: true },
+      ),
+    );
+    expect((error as ListBoundError).bound).toBe('max-pages');
+    expect(capped).toBe(3);
+  });
+
+  it('with prefetch, a failing prefetched page fails the walk when it is reached', async () => {
+    const { seen, error } = await drain(
+      listInPages<Item>(
+        (token) =>
+          token === undefined
+            ? Promise.resolve({ items: items(0, 10), metadata: { _continue: 'a' } })
+            : Promise.reject(new Error('connection reset')),
+        {},
+        undefined,
+        { prefetch: true },
+      ),
+    );
+    expect(seen).toBe(10);
+    expect((error as Error).message).toBe('connection reset');
+  });
+
   it('refuses a page without an items list instead of "page.items is not iterable"', async () => {
     const { error } = await drain(
       listInPages<Item>(() => Promise.resolve({ kind: 'Status' } as unknown as { items: Item[] })),

@@ -1,7 +1,7 @@
 import type { Finding } from '../../../domain/finding.js';
 import type { CheckContext } from '../../check.js';
 import type { CertificateLocation } from '../certificate-finding.js';
-import type { CertificateReader, TlsSecret } from '../certificate-reader.js';
+import { keystoreDataKey, type CertificateReader, type TlsSecret } from '../certificate-reader.js';
 import { CertificateParseError, parseCertificates } from '../parse-certificates.js';
 import { BundleCache, bundleFinding, decodeBase64 } from './bundle-finding.js';
 
@@ -13,8 +13,6 @@ function passwordProtected(data: Buffer): boolean {
     return err instanceof CertificateParseError && err.needsPassword;
   }
 }
-
-const keystoreKey = /\.(p12|pfx)$/;
 
 function location(ctx: CheckContext, s: TlsSecret, key: string): CertificateLocation {
   return {
@@ -35,7 +33,7 @@ export function secretFindings(ctx: CheckContext, s: TlsSecret, cache?: BundleCa
   if (s.data['ca.crt'] !== undefined && s.data['ca.crt'] !== '') {
     out.push(bundleFinding(ctx, location(ctx, s, 'ca.crt'), s.data['ca.crt'], 'ca-bundle', [], cache));
   }
-  for (const key of Object.keys(s.data).filter((k) => keystoreKey.test(k))) {
+  for (const key of Object.keys(s.data).filter((k) => keystoreDataKey.test(k))) {
     const data = decodeBase64(s.data[key]);
     // cert-manager keystores are encrypted with a password held in another Secret that least-privilege
     // RBAC does not let vigil read; tls.crt in the same Secret carries the same certificate, so this is
