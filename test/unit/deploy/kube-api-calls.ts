@@ -201,6 +201,47 @@ export function scanKubeSource(file: string, text: string): { calls: ApiCall[]; 
       problems.push(`${file}:${lineOf(text, m.index ?? 0)}: ${(err as Error).message}`);
     }
   }
+  const raw = rawListCalls(file, text);
+  calls.push(...raw.calls);
+  problems.push(...raw.problems);
+  return { calls, problems };
+}
+
+/**
+ * Lists read as plain JSON (src/kube/get-json-list.ts) name their REST path as a literal in the same
+ * file: `'/api/v1/secrets'` (every namespace) or `` `/api/v1/namespaces/${ns}/secrets` `` (one).
+ * Each such path is a `list` call; a file that calls getJsonList with no path literal the scan can
+ * read is a problem, so a raw read cannot slip past the RBAC check.
+ */
+function rawListCalls(file: string, text: string): { calls: ApiCall[]; problems: string[] } {
+  const calls: ApiCall[] = [];
+  const problems: string[] = [];
+  const callsRaw = [...text.matchAll(/\bgetJsonList\(/g)].filter(
+    (m) => !/function\s+$/.test(text.slice(Math.max(0, (m.index ?? 0) - 20), m.index)),
+  );
+  if (callsRaw.length === 0) return { calls, problems };
+  const path = /['`](\/apis?\/(?:([a-z0-9.-]+)\/)?v[0-9a-z]+\/(namespaces\/\$\{[^}]+\}\/)?([a-z]+))['`]/g;
+  for (const m of text.matchAll(path)) {
+    const [, , group, namespaced, resource] = m as unknown as [
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+      string,
+    ];
+    const isCore = m[1]?.startsWith('/api/') ?? false;
+    calls.push({
+      file,
+      line: lineOf(text, m.index ?? 0),
+      apiClass: 'rest',
+      method: 'getJsonList',
+      permission: { kind: 'resource', group: isCore ? '' : (group ?? ''), resource, verb: 'list' },
+      scope: namespaced ? 'namespace' : 'cluster',
+    });
+  }
+  if (calls.length === 0) {
+    problems.push(`${file}: getJsonList is called but no REST path literal (/api/v1/...) was found to judge`);
+  }
   return { calls, problems };
 }
 

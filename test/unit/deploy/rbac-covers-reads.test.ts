@@ -127,6 +127,24 @@ describe('method names map to RBAC permissions', () => {
     ]);
   });
 
+  it('reads plain-JSON lists by their REST path, and flags one it cannot read', () => {
+    const { calls, problems } = scanKubeSource(
+      'x.ts',
+      `const path = all ? '/api/v1/secrets' : \`/api/v1/namespaces/\${encodeURIComponent(ns)}/secrets\`;
+       await getJsonList(kc, path, {}, 1000, decode, body);
+       const other = '/apis/apps/v1/statefulsets';`,
+    );
+    expect(problems).toEqual([]);
+    expect(calls.map((c) => `${describePermission(c.permission)} ${c.scope}`)).toEqual([
+      'core/secrets/list cluster',
+      'core/secrets/list namespace',
+      'apps/statefulsets/list cluster',
+    ]);
+    expect(
+      scanKubeSource('y.ts', 'await getJsonList(kc, pathFromSomewhere, {}, 1, d, b);').problems,
+    ).toHaveLength(1);
+  });
+
   it('reads group and plural of custom objects from the call', () => {
     const p = permissionOf(
       'CustomObjectsApi',
@@ -168,10 +186,11 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
       expect(seen, p).toContain(p);
     }
     expect(names.configmaps).toEqual(['extension-apiserver-authentication', 'kube-root-ca.crt']);
-    // TLS Secrets across all namespaces (full) and in one namespace (namespaced); pull secrets by name.
+    // TLS Secrets across all namespaces (full) and in one namespace (namespaced), both read as plain
+    // JSON by REST path (src/kube/get-json-list.ts); pull secrets by name.
     expect(secretCalls.map((c) => `${c.method} ${c.scope}`).sort()).toEqual([
-      'listNamespacedSecret namespace',
-      'listSecretForAllNamespaces cluster',
+      'getJsonList cluster',
+      'getJsonList namespace',
       'readNamespacedSecret namespace',
     ]);
   });
@@ -199,7 +218,7 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
     });
 
     it('grants the cluster-wide TLS Secret list', () => {
-      expect(clusterSecretCalls.map((c) => c.method)).toEqual(['listSecretForAllNamespaces']);
+      expect(clusterSecretCalls.map((c) => c.method)).toEqual(['getJsonList']);
       expect(clusterSecretCalls.every((c) => isCovered(rulesOf(clusterRole), c, names))).toBe(true);
     });
 
