@@ -1,4 +1,5 @@
 import type { AlertStore, AuditLog } from '../src/alerts/alert-store.js';
+import type { SnapshotIndex } from '../src/alerts/snapshot-index.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
@@ -10,7 +11,8 @@ export interface HandlerDeps {
   config: Readonly<VigilConfig>;
   alerts: AlertStore;
   audit: AuditLog;
-  snapshots: SnapshotStore;
+  /** The stored runs: whole snapshots, and the listings commands page through. */
+  snapshots: SnapshotStore & SnapshotIndex;
   now(): Date;
   /** Hands transitions caused by a human action (ack, snooze) to the outbox, which edits every copy of the message. */
   notify(transitions: Transition[]): Promise<void>;
