@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import { alertIdFor } from '../alerts/alert-id.js';
 import type { AlertChanges, AlertStore } from '../alerts/alert-store.js';
+import type { OpenAlertIndex, OpenAlertPage } from '../alerts/open-alert-index.js';
 import { auditEntryFor } from '../alerts/audit-entry.js';
-import { compareAlerts } from '../alerts/order-alerts.js';
+import { compareAlerts, openAlertScore, openSeverities, SEVERITY_BAND } from '../alerts/order-alerts.js';
 import type { Alert } from '../domain/alert.js';
 import type { CheckName } from '../domain/finding.js';
 import {
@@ -26,11 +27,12 @@ export interface RedisAlertStoreOptions {
   audit?: AuditRetention;
 }
 
-// KEYS: 1 open set, 2 audit (all), then per alert: alert, fingerprint, by-check index; then one
-// per-alert audit key per audit entry (one entry per transition); then the relay index and one relay
-// hash per transition. ARGV: counts and retention (1-7), then per alert: id, seq, json, expected seq
-// (-1 = new), resolved (1/0); then per audit entry: score, member; then per transition: alert id,
-// seq, json. Positional arguments, not a JSON payload: user-supplied text never goes through cjson.
+// KEYS: 1 open set, 2 audit (all), then per alert: alert, fingerprint, by-check index, the cluster's
+// ranking of open alerts; then one per-alert audit key per audit entry (one entry per transition);
+// then the relay index and one relay hash per transition; last the ranking of all open alerts.
+// ARGV: counts and retention (1-7), then per alert: id, seq, json, expected seq (-1 = new), resolved
+// (1/0), rank score (openAlertScore); then per audit entry: score, member; then per transition:
+// alert id, seq, json. Positional arguments, not a JSON payload: user-supplied text never goes through cjson.
 //
 // The seq check and the writes run in one script, so nothing can come between them: two writers
 // that read the same version cannot both win, and the loser re-reads (optimistic concurrency).
@@ -41,14 +43,16 @@ export interface RedisAlertStoreOptions {
 // them may die before handing them to the outbox (a killed replica, a crash right after an
 // acknowledgement), and only what is written with the alert is known to have happened. The relay
 // time is Redis TIME, the clock every replica shares.
-const perAlertArgs = 5;
+const perAlertArgs = 6;
+const perAlertKeys = 4;
 const applyScript = new LuaScript(`${auditLua}
 local nAlerts, nAudit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local resolvedTtl, retention, maxEntries, perAlertMax, cutoff = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local ranked = KEYS[#KEYS]
 local inBatch = {}
 for i = 1, nAlerts do inBatch[ARGV[8 + (i - 1) * ${perAlertArgs}]] = true end
 for i = 1, nAlerts do
-  local k, a = 2 + (i - 1) * 3, 8 + (i - 1) * ${perAlertArgs}
+  local k, a = 2 + (i - 1) * ${perAlertKeys}, 8 + (i - 1) * ${perAlertArgs}
   local expected = tonumber(ARGV[a + 3])
   local current = redis.call('HGET', KEYS[k + 1], 'seq')
   if expected < 0 then
@@ -60,7 +64,7 @@ for i = 1, nAlerts do
   end
 end
 for i = 1, nAlerts do
-  local k, a = 2 + (i - 1) * 3, 8 + (i - 1) * ${perAlertArgs}
+  local k, a = 2 + (i - 1) * ${perAlertKeys}, 8 + (i - 1) * ${perAlertArgs}
   local id = ARGV[a]
   redis.call('HSET', KEYS[k + 1], 'seq', ARGV[a + 1], 'json', ARGV[a + 2])
   if ARGV[a + 4] == '1' then
@@ -68,14 +72,18 @@ for i = 1, nAlerts do
     local holder = redis.call('GET', KEYS[k + 2])
     if not holder or holder == id then redis.call('SET', KEYS[k + 2], id, 'PX', resolvedTtl) end
     redis.call('SREM', KEYS[1], id)
+    redis.call('ZREM', ranked, id)
+    redis.call('ZREM', KEYS[k + 4], id)
   else
     redis.call('PERSIST', KEYS[k + 1])
     redis.call('SET', KEYS[k + 2], id)
     redis.call('SADD', KEYS[1], id)
+    redis.call('ZADD', ranked, ARGV[a + 5], id)
+    redis.call('ZADD', KEYS[k + 4], ARGV[a + 5], id)
   end
   redis.call('SADD', KEYS[k + 3], id)
 end
-local keyBase, argBase = 2 + nAlerts * 3, 8 + nAlerts * ${perAlertArgs}
+local keyBase, argBase = 2 + nAlerts * ${perAlertKeys}, 8 + nAlerts * ${perAlertArgs}
 for j = 1, nAudit do
   local a = argBase + (j - 1) * 2
   auditAdd(KEYS[2], KEYS[keyBase + j], ARGV[a], ARGV[a + 1], retention, perAlertMax)
@@ -95,13 +103,27 @@ end
 return 1
 `);
 
+// Adds open alerts missing from the rankings (stored by a vigil that did not rank them), only while
+// they are still open and not ranked since: the apply script may have moved them in the meantime.
+// KEYS: 1 open set, 2 ranking of all, then one cluster ranking per alert. ARGV: id, score per alert.
+const rankScript = new LuaScript(`
+for i = 3, #KEYS do
+  local id, score = ARGV[(i - 3) * 2 + 1], ARGV[(i - 3) * 2 + 2]
+  if redis.call('SISMEMBER', KEYS[1], id) == 1 then
+    redis.call('ZADD', KEYS[2], 'NX', score, id)
+    redis.call('ZADD', KEYS[i], 'NX', score, id)
+  end
+end
+return 1
+`);
+
 /**
  * AlertStore in Redis. Layout in redis-keys.ts: one hash {seq, json} per alert, a fingerprint -> id key,
  * a set per cluster and check, a set of open ids. Resolved alerts expire after the retention; the
  * per-check sets are cleaned of expired ids when read. Every applied transition is also left in the
  * transition relay until the outbox has enqueued it (jobs/notify/outbox.ts).
  */
-export class RedisAlertStore implements AlertStore {
+export class RedisAlertStore implements AlertStore, OpenAlertIndex {
   private readonly keys: ReturnType<typeof alertKeys>;
   private readonly audit: ReturnType<typeof auditKeys>;
   private readonly relay: ReturnType<typeof relayKeys>;
@@ -146,6 +168,106 @@ export class RedisAlertStore implements AlertStore {
       .sort(compareAlerts);
   }
 
+  /**
+   * A page of open alerts from the rankings the apply script keeps: counts by score band, one range,
+   * and the JSON of the alerts shown. When every open alert belongs to the clusters asked for (one
+   * cluster, or all of them), one ranking answers; otherwise the clusters' rankings are merged.
+   */
+  async pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
+    return this.readPage(clusters, start, count, true);
+  }
+
+  private async readPage(
+    clusters: readonly string[],
+    start: number,
+    count: number,
+    mayRerank: boolean,
+  ): Promise<OpenAlertPage> {
+    const sizes = this.redis.pipeline().scard(this.keys.open).zcard(this.keys.ranked);
+    for (const c of clusters) sizes.zcard(this.keys.rankedIn(c));
+    const [open, ranked, ...perCluster] = ((await sizes.exec()) ?? []).map(([err, n]) => {
+      if (err) throw err;
+      return Number(n);
+    });
+    if (open !== ranked && mayRerank)
+      return this.rankAll().then(() => this.readPage(clusters, start, count, false));
+    const inClusters = perCluster.reduce((n, x) => n + x, 0);
+    const whole = clusters.length === 1 ? this.keys.rankedIn(clusters[0] ?? '') : this.keys.ranked;
+    const sources =
+      inClusters === ranked || clusters.length === 1 ? [whole] : clusters.map(this.keys.rankedIn);
+    const read = this.redis.pipeline();
+    for (const key of sources) {
+      openSeverities.forEach((_, band) =>
+        read.zcount(key, band * SEVERITY_BAND, `(${(band + 1) * SEVERITY_BAND}`),
+      );
+      read.zrange(key, String(sources.length === 1 ? start : 0), String(start + count - 1), 'WITHSCORES');
+    }
+    const replies = ((await read.exec()) ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const bySeverity = { critical: 0, unknown: 0, warning: 0 };
+    const ranking: { id: string; score: number }[] = [];
+    const stride = openSeverities.length + 1;
+    sources.forEach((_, i) => {
+      openSeverities.forEach((s, band) => (bySeverity[s] += Number(replies[i * stride + band])));
+      const flat = replies[i * stride + openSeverities.length] as string[];
+      for (let j = 0; j < flat.length; j += 2)
+        ranking.push({ id: flat[j] ?? '', score: Number(flat[j + 1]) });
+    });
+    // Merged as Redis orders one sorted set: by score, then the member's bytes.
+    const shown =
+      sources.length === 1
+        ? ranking
+        : ranking
+            .sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .slice(start, start + count);
+    const alerts = (
+      await this.load(
+        shown.map((r) => r.id),
+        this.keys.open,
+      )
+    ).filter((a) => a.state !== 'resolved');
+    const stale = alerts.length !== shown.length;
+    if (stale && mayRerank) return this.rankAll().then(() => this.readPage(clusters, start, count, false));
+    return { alerts, total: bySeverity.critical + bySeverity.unknown + bySeverity.warning, bySeverity };
+  }
+
+  /**
+   * Brings the rankings in line with the open set: adds open alerts they miss and drops ids that are
+   * no longer open. Needed once after an upgrade (alerts opened before the rankings existed), or
+   * after a replica of an older vigil resolved alerts during a rolling upgrade.
+   */
+  private async rankAll(): Promise<void> {
+    const [openIds, rankedIds] = await Promise.all([
+      this.redis.smembers(this.keys.open),
+      this.redis.zrange(this.keys.ranked, 0, '-1'),
+    ]);
+    const open = new Set(openIds);
+    const gone = rankedIds.filter((id) => !open.has(id));
+    if (gone.length > 0) {
+      const clusters = await this.redis
+        .pipeline(gone.map((id) => ['hget', this.keys.alert(id), 'json']))
+        .exec();
+      const drop = this.redis.pipeline().zrem(this.keys.ranked, ...gone);
+      (clusters ?? []).forEach(([, json], i) => {
+        if (typeof json === 'string')
+          drop.zrem(this.keys.rankedIn((JSON.parse(json) as Alert).cluster), gone[i] ?? '');
+      });
+      await drop.exec();
+    }
+    const alerts = await this.load(openIds, this.keys.open);
+    for (let i = 0; i < alerts.length; i += 500) {
+      const batch = alerts.slice(i, i + 500).filter((a) => a.state !== 'resolved');
+      if (batch.length === 0) continue;
+      await rankScript.run(
+        this.redis,
+        [this.keys.open, this.keys.ranked, ...batch.map((a) => this.keys.rankedIn(a.cluster))],
+        batch.flatMap((a) => [a.id, openAlertScore(a)]),
+      );
+    }
+  }
+
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
     if (changes.alerts.length === 0) return true;
     const ids = new Set<string>();
@@ -161,8 +283,16 @@ export class RedisAlertStore implements AlertStore {
         this.keys.alert(a.id),
         this.keys.fingerprint(a.fingerprint),
         this.keys.byCheck(a.cluster, a.check),
+        this.keys.rankedIn(a.cluster),
       );
-      alertArgs.push(a.id, a.seq, JSON.stringify(a), expectedSeq[a.id] ?? -1, a.state === 'resolved' ? 1 : 0);
+      alertArgs.push(
+        a.id,
+        a.seq,
+        JSON.stringify(a),
+        expectedSeq[a.id] ?? -1,
+        a.state === 'resolved' ? 1 : 0,
+        openAlertScore(a),
+      );
     }
     const auditArgs: (string | number)[] = [];
     const relayArgs: (string | number)[] = [];
@@ -179,6 +309,7 @@ export class RedisAlertStore implements AlertStore {
     if (changes.transitions.length > 0) {
       keys.push(this.relay.index, ...changes.transitions.map((t) => this.relay.alert(t.alertId)));
     }
+    keys.push(this.keys.ranked);
     const r = this.auditRetention;
     const result = await applyScript.run(this.redis, keys, [
       changes.alerts.length,

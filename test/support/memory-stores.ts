@@ -1,5 +1,7 @@
 import type { AlertChanges, AlertStore, AuditLog } from '../../src/alerts/alert-store.js';
 import { auditEntryFor } from '../../src/alerts/audit-entry.js';
+import type { OpenAlertIndex, OpenAlertPage } from '../../src/alerts/open-alert-index.js';
+import { compareAlerts } from '../../src/alerts/order-alerts.js';
 import { decodeMember, indexSnapshot, type SnapshotListing } from '../../src/alerts/index-snapshot.js';
 import type {
   ListedFinding,
@@ -39,7 +41,7 @@ export class MemoryAuditLog implements AuditLog {
   }
 }
 
-export class MemoryAlertStore implements AlertStore {
+export class MemoryAlertStore implements AlertStore, OpenAlertIndex {
   private readonly alerts = new Map<string, Alert>();
   /** Every transition applied, in order, for assertions. */
   readonly transitions: AlertChanges['transitions'] = [];
@@ -78,6 +80,17 @@ export class MemoryAlertStore implements AlertStore {
         )
         .sort((a, b) => compareSeverity(b.severity, a.severity) || a.openedAt.localeCompare(b.openedAt)),
     );
+  }
+
+  async pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
+    await Promise.resolve();
+    const wanted = new Set(clusters);
+    const open = [...this.alerts.values()]
+      .filter((a) => a.state !== 'resolved' && wanted.has(a.cluster))
+      .sort(compareAlerts);
+    const bySeverity = { critical: 0, unknown: 0, warning: 0 };
+    for (const a of open) if (a.severity !== 'ok') bySeverity[a.severity]++;
+    return { alerts: copy(open.slice(start, start + count)), total: open.length, bySeverity };
   }
 
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
