@@ -83,12 +83,7 @@ const SERIAL = positiveInt('serial', args.serial);
 const SERVER_FLAGS = args['server-flags'].split(' ').filter(Boolean);
 
 type Kind =
-  | 'certs <cluster>'
-  | 'alerts'
-  | 'certs (all)'
-  | 'sts <cluster>'
-  | 'certs --expiring 30'
-  | 'history <id>';
+  'certs <cluster>' | 'alerts' | 'certs (all)' | 'sts <cluster>' | 'certs --expiring 30' | 'history <id>';
 const KINDS: Kind[] = [
   'certs <cluster>',
   'alerts',

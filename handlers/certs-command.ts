@@ -1,11 +1,6 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import { notAfterOf, soonestFirst } from '../src/alerts/index-snapshot.js';
-import type {
-  ListedFinding,
-  ListingRange,
-  RunSummary,
-  SnapshotIndex,
-} from '../src/alerts/snapshot-index.js';
+import type { ListedFinding, ListingRange, RunSummary, SnapshotIndex } from '../src/alerts/snapshot-index.js';
 import { compactDuration } from '../src/time/compact-duration.js';
 import { DAY_MS } from '../src/time/time-units.js';
 import { utcMinute } from '../src/time/utc-minute.js';
@@ -64,8 +59,7 @@ function rowLine(row: Row, now: Date, manyClusters: boolean): string {
 
 function countsText(runs: readonly RunSummary[]): string {
   const counts = { expired: 0, critical: 0, warning: 0, unknown: 0 } as Record<string, number>;
-  for (const r of runs)
-    for (const [k, n] of Object.entries(r.problems)) counts[k] = (counts[k] ?? 0) + n;
+  for (const r of runs) for (const [k, n] of Object.entries(r.problems)) counts[k] = (counts[k] ?? 0) + n;
   return Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
@@ -167,5 +161,7 @@ async function quietLine(
   const checked = `${total} ${total === 1 ? 'certificate' : 'certificates'} checked`;
   const next = await listingPage(index, runs, { order: 'dated', after: now.getTime() }, soonestFirst, 1);
   const first = next.ok ? next.items[0] : undefined;
-  return first ? `${checked}; the next to expire: ${rowLine(rowOf(first), now, manyClusters)}` : `${checked}.`;
+  return first
+    ? `${checked}; the next to expire: ${rowLine(rowOf(first), now, manyClusters)}`
+    : `${checked}.`;
 }

@@ -59,7 +59,9 @@ export async function listFindings(
     lines.push(moreLine(page.remaining, next));
   }
   if (problems === 0 && loaded.present.length > 0) {
-    lines.push(`${checked} ${checked === 1 ? listing.noun.one : listing.noun.many} checked, none with a problem.`);
+    lines.push(
+      `${checked} ${checked === 1 ? listing.noun.one : listing.noun.many} checked, none with a problem.`,
+    );
   }
   const sections: ReplySection[] = [{ lines }];
   if (page.page === 1) {

@@ -5,8 +5,7 @@ export type Page<T> =
   { ok: true; items: T[]; page: number; pages: number; remaining: number } | { ok: false; problem: string };
 
 export type PageBounds =
-  | { ok: true; page: number; pages: number; start: number; end: number }
-  | { ok: false; problem: string };
+  { ok: true; page: number; pages: number; start: number; end: number } | { ok: false; problem: string };
 
 /**
  * Where page `page` (1-based) of `total` items starts and ends; asking past the end is an error that

@@ -58,11 +58,25 @@ export function listedFinding(f: Finding): ListedFinding {
 // A list member carries what ordering across runs compares, so a page of 200 clusters is merged
 // from the members alone and only the 20 shown findings are read. The id comes first and is
 // zero-padded: sorted-set members with equal scores (many certificates share a notAfter) are ordered
-// by their bytes, so the `dated` list keeps the exact soonest-first order of the run.
+// by their bytes, so the `dated` list keeps the exact soonest-first order of the run. Fields are
+// separated by tabs, and a run's members travel joined by newlines (redis-snapshot-store.ts), so the
+// object escapes both (and `%`, the escape).
 const SEP = '\t';
 
+function escapeObject(object: string): string {
+  return /[%\t\n]/.test(object)
+    ? object.replace(/%/g, '%25').replace(/\t/g, '%09').replace(/\n/g, '%0A')
+    : object;
+}
+
+function unescapeObject(text: string): string {
+  return text.includes('%')
+    ? text.replace(/%(25|09|0A)/g, (_, c: string) => decodeURIComponent(`%${c}`))
+    : text;
+}
+
 function encodeMember(id: string, severity: Severity, notAfter: number | undefined, object: string): string {
-  return [id, severity, notAfter === undefined ? '' : String(notAfter), object].join(SEP);
+  return [id, severity, notAfter === undefined ? '' : String(notAfter), escapeObject(object)].join(SEP);
 }
 
 /** A stored list member back into its key. */
@@ -71,15 +85,18 @@ export function decodeMember(
   run: Pick<RunSummary, 'cluster' | 'check' | 'version'>,
   rank: number,
 ): ListedKey {
-  const [id = '', severity = 'unknown', notAfter = '', ...object] = member.split(SEP);
+  const a = member.indexOf(SEP);
+  const b = member.indexOf(SEP, a + 1);
+  const c = member.indexOf(SEP, b + 1);
+  const notAfter = member.slice(b + 1, c);
   return {
     cluster: run.cluster,
     check: run.check,
     version: run.version,
-    id,
-    severity: severity as Severity,
+    id: member.slice(0, a),
+    severity: member.slice(a + 1, b) as Severity,
     ...(notAfter !== '' ? { notAfter: Number(notAfter) } : {}),
-    object: object.join(SEP),
+    object: unescapeObject(member.slice(c + 1)),
     rank,
   };
 }

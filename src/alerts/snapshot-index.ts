@@ -43,9 +43,7 @@ export interface RunSummary {
  *   `after` and `before` (ms since the epoch): `/k8s certs --expiring 30` and "the next to expire".
  */
 export type ListingRange =
-  | { order: 'worst-first' }
-  | { order: 'soonest-first' }
-  | { order: 'dated'; after?: number; before?: number };
+  { order: 'worst-first' } | { order: 'soonest-first' } | { order: 'dated'; after?: number; before?: number };
 
 /** One entry of a list, with what ordering across runs needs; `findings` reads its line. */
 export interface ListedKey {
@@ -62,6 +60,13 @@ export interface ListedKey {
   rank: number;
 }
 
+/** The keys read of one run's list: `fetched` of `total`, decoded on demand (a merge of 200 runs reads few). */
+export interface ListedRun {
+  total: number;
+  fetched: number;
+  key(i: number): ListedKey;
+}
+
 /**
  * Reads of the stored runs that cost what a command shows, not what is stored (issue 12: `/k8s`
  * answers must not grow with the fleet). Written by SnapshotStore.put in the same atomic step as the
@@ -71,11 +76,7 @@ export interface SnapshotIndex {
   /** The summary of each cluster's latest run of `check`, in the order asked; null: no run yet. */
   summaries(check: CheckName, clusters: readonly string[]): Promise<(RunSummary | null)[]>;
   /** The first `limit` keys of `range` in each run, and how many the range holds in all. */
-  listed(
-    runs: readonly RunSummary[],
-    range: ListingRange,
-    limit: number,
-  ): Promise<{ keys: ListedKey[]; total: number }[]>;
+  listed(runs: readonly RunSummary[], range: ListingRange, limit: number): Promise<ListedRun[]>;
   /** The findings behind `keys`, in the same order. */
   findings(keys: readonly ListedKey[]): Promise<ListedFinding[]>;
 }

@@ -3,7 +3,7 @@ import { alertIdFor } from '../alerts/alert-id.js';
 import type { AlertChanges, AlertStore } from '../alerts/alert-store.js';
 import type { OpenAlertIndex, OpenAlertPage } from '../alerts/open-alert-index.js';
 import { auditEntryFor } from '../alerts/audit-entry.js';
-import { compareAlerts, openAlertScore, openSeverities, SEVERITY_BAND } from '../alerts/order-alerts.js';
+import { compareAlerts, openAlertScore } from '../alerts/order-alerts.js';
 import type { Alert } from '../domain/alert.js';
 import type { CheckName } from '../domain/finding.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from './redis-audit-log.js';
 import { alertKeys, auditKeys, relayKeys } from './redis-keys.js';
 import { LuaScript } from './redis-lua.js';
+import { OpenAlertRankings } from './redis-open-alerts.js';
 
 const DAY_MS = 86_400_000;
 
@@ -103,20 +104,6 @@ end
 return 1
 `);
 
-// Adds open alerts missing from the rankings (stored by a vigil that did not rank them), only while
-// they are still open and not ranked since: the apply script may have moved them in the meantime.
-// KEYS: 1 open set, 2 ranking of all, then one cluster ranking per alert. ARGV: id, score per alert.
-const rankScript = new LuaScript(`
-for i = 3, #KEYS do
-  local id, score = ARGV[(i - 3) * 2 + 1], ARGV[(i - 3) * 2 + 2]
-  if redis.call('SISMEMBER', KEYS[1], id) == 1 then
-    redis.call('ZADD', KEYS[2], 'NX', score, id)
-    redis.call('ZADD', KEYS[i], 'NX', score, id)
-  end
-end
-return 1
-`);
-
 /**
  * AlertStore in Redis. Layout in redis-keys.ts: one hash {seq, json} per alert, a fingerprint -> id key,
  * a set per cluster and check, a set of open ids. Resolved alerts expire after the retention; the
@@ -129,6 +116,7 @@ export class RedisAlertStore implements AlertStore, OpenAlertIndex {
   private readonly relay: ReturnType<typeof relayKeys>;
   private readonly resolvedRetentionMs: number;
   private readonly auditRetention: AuditRetention;
+  private readonly rankings: OpenAlertRankings;
 
   constructor(
     private readonly redis: Redis,
@@ -140,6 +128,7 @@ export class RedisAlertStore implements AlertStore, OpenAlertIndex {
     this.relay = relayKeys(prefix);
     this.resolvedRetentionMs = options.resolvedRetentionMs ?? 7 * DAY_MS;
     this.auditRetention = options.audit ?? defaultAuditRetention;
+    this.rankings = new OpenAlertRankings(redis, this.keys, (ids, set) => this.load(ids, set));
   }
 
   async alertsFor(cluster: string, check: CheckName): Promise<Alert[]> {
@@ -168,104 +157,9 @@ export class RedisAlertStore implements AlertStore, OpenAlertIndex {
       .sort(compareAlerts);
   }
 
-  /**
-   * A page of open alerts from the rankings the apply script keeps: counts by score band, one range,
-   * and the JSON of the alerts shown. When every open alert belongs to the clusters asked for (one
-   * cluster, or all of them), one ranking answers; otherwise the clusters' rankings are merged.
-   */
-  async pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
-    return this.readPage(clusters, start, count, true);
-  }
-
-  private async readPage(
-    clusters: readonly string[],
-    start: number,
-    count: number,
-    mayRerank: boolean,
-  ): Promise<OpenAlertPage> {
-    const sizes = this.redis.pipeline().scard(this.keys.open).zcard(this.keys.ranked);
-    for (const c of clusters) sizes.zcard(this.keys.rankedIn(c));
-    const [open, ranked, ...perCluster] = ((await sizes.exec()) ?? []).map(([err, n]) => {
-      if (err) throw err;
-      return Number(n);
-    });
-    if (open !== ranked && mayRerank)
-      return this.rankAll().then(() => this.readPage(clusters, start, count, false));
-    const inClusters = perCluster.reduce((n, x) => n + x, 0);
-    const whole = clusters.length === 1 ? this.keys.rankedIn(clusters[0] ?? '') : this.keys.ranked;
-    const sources =
-      inClusters === ranked || clusters.length === 1 ? [whole] : clusters.map(this.keys.rankedIn);
-    const read = this.redis.pipeline();
-    for (const key of sources) {
-      openSeverities.forEach((_, band) =>
-        read.zcount(key, band * SEVERITY_BAND, `(${(band + 1) * SEVERITY_BAND}`),
-      );
-      read.zrange(key, String(sources.length === 1 ? start : 0), String(start + count - 1), 'WITHSCORES');
-    }
-    const replies = ((await read.exec()) ?? []).map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    });
-    const bySeverity = { critical: 0, unknown: 0, warning: 0 };
-    const ranking: { id: string; score: number }[] = [];
-    const stride = openSeverities.length + 1;
-    sources.forEach((_, i) => {
-      openSeverities.forEach((s, band) => (bySeverity[s] += Number(replies[i * stride + band])));
-      const flat = replies[i * stride + openSeverities.length] as string[];
-      for (let j = 0; j < flat.length; j += 2)
-        ranking.push({ id: flat[j] ?? '', score: Number(flat[j + 1]) });
-    });
-    // Merged as Redis orders one sorted set: by score, then the member's bytes.
-    const shown =
-      sources.length === 1
-        ? ranking
-        : ranking
-            .sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-            .slice(start, start + count);
-    const alerts = (
-      await this.load(
-        shown.map((r) => r.id),
-        this.keys.open,
-      )
-    ).filter((a) => a.state !== 'resolved');
-    const stale = alerts.length !== shown.length;
-    if (stale && mayRerank) return this.rankAll().then(() => this.readPage(clusters, start, count, false));
-    return { alerts, total: bySeverity.critical + bySeverity.unknown + bySeverity.warning, bySeverity };
-  }
-
-  /**
-   * Brings the rankings in line with the open set: adds open alerts they miss and drops ids that are
-   * no longer open. Needed once after an upgrade (alerts opened before the rankings existed), or
-   * after a replica of an older vigil resolved alerts during a rolling upgrade.
-   */
-  private async rankAll(): Promise<void> {
-    const [openIds, rankedIds] = await Promise.all([
-      this.redis.smembers(this.keys.open),
-      this.redis.zrange(this.keys.ranked, 0, '-1'),
-    ]);
-    const open = new Set(openIds);
-    const gone = rankedIds.filter((id) => !open.has(id));
-    if (gone.length > 0) {
-      const clusters = await this.redis
-        .pipeline(gone.map((id) => ['hget', this.keys.alert(id), 'json']))
-        .exec();
-      const drop = this.redis.pipeline().zrem(this.keys.ranked, ...gone);
-      (clusters ?? []).forEach(([, json], i) => {
-        if (typeof json === 'string')
-          drop.zrem(this.keys.rankedIn((JSON.parse(json) as Alert).cluster), gone[i] ?? '');
-      });
-      await drop.exec();
-    }
-    const alerts = await this.load(openIds, this.keys.open);
-    for (let i = 0; i < alerts.length; i += 500) {
-      const batch = alerts.slice(i, i + 500).filter((a) => a.state !== 'resolved');
-      if (batch.length === 0) continue;
-      await rankScript.run(
-        this.redis,
-        [this.keys.open, this.keys.ranked, ...batch.map((a) => this.keys.rankedIn(a.cluster))],
-        batch.flatMap((a) => [a.id, openAlertScore(a)]),
-      );
-    }
+  /** A page of open alerts, from the rankings the apply script keeps (redis-open-alerts.ts). */
+  pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
+    return this.rankings.page(clusters, start, count);
   }
 
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {

@@ -6,6 +6,7 @@ import { decodeMember, indexSnapshot, type SnapshotListing } from '../../src/ale
 import type {
   ListedFinding,
   ListedKey,
+  ListedRun,
   ListingRange,
   RunSummary,
   SnapshotIndex,
@@ -157,15 +158,11 @@ export class MemorySnapshotStore implements SnapshotStore, SnapshotIndex {
     });
   }
 
-  async listed(
-    runs: readonly RunSummary[],
-    range: ListingRange,
-    limit: number,
-  ): Promise<{ keys: ListedKey[]; total: number }[]> {
+  async listed(runs: readonly RunSummary[], range: ListingRange, limit: number): Promise<ListedRun[]> {
     await Promise.resolve();
     return runs.map((run) => {
       const listing = this.listings.get(run.version);
-      if (!listing) return { keys: [], total: 0 };
+      if (!listing) return { total: 0, fetched: 0, key: () => decodeMember('', run, 0) };
       const members =
         range.order === 'worst-first'
           ? listing.worstFirst
@@ -178,9 +175,11 @@ export class MemorySnapshotStore implements SnapshotStore, SnapshotIndex {
                     (range.before === undefined || d.score < range.before),
                 )
                 .map((d) => d.member);
+      const fetched = members.slice(0, limit);
       return {
         total: members.length,
-        keys: members.slice(0, limit).map((m, rank) => decodeMember(m, run, rank)),
+        fetched: fetched.length,
+        key: (j) => decodeMember(fetched[j] ?? '', run, j),
       };
     });
   }
