@@ -7,6 +7,7 @@
  *   npm run bench:slash -- --runs 5
  *   npx tsx bench/slash-latency.ts [--runs 5] [--requests 1000] [--concurrency 20] [--clusters 50]
  *                                  [--findings 10000] [--serial 20] [--tsx] [--server-flags="..."]
+ *                                  [--server-log PATH]
  *
  * Everything runs on 127.0.0.1. The benchmark starts a real redis-server and the fake Slack Web API
  * (test/fakes/slack, also the response_url target), seeds Redis through vigil's own stores with the
@@ -35,7 +36,7 @@
  * median p99 or any single answer exceeds 3000 ms, 2 when an answer is wrong.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,7 @@ const { values: args } = parseArgs({
     findings: { type: 'string', default: '10000' },
     serial: { type: 'string', default: '20' },
     'server-flags': { type: 'string', default: '' },
+    'server-log': { type: 'string' },
     tsx: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -467,6 +469,8 @@ async function main(): Promise<number> {
     throw err;
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
+    // --server-log keeps vigil serve's log (e.g. with --server-flags=--trace-gc) for reading afterwards.
+    if (args['server-log']) copyFileSync(join(dir, 'serve.log'), args['server-log']);
     rmSync(dir, { recursive: true, force: true });
   }
 }

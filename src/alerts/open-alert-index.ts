@@ -17,4 +17,6 @@ export interface OpenAlertIndex {
    * totals of those clusters.
    */
   pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage>;
+  /** How many alerts are open on each cluster, by severity, in the order asked. */
+  countOpen(clusters: readonly string[]): Promise<OpenAlertPage['bySeverity'][]>;
 }

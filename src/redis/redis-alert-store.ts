@@ -162,6 +162,10 @@ export class RedisAlertStore implements AlertStore, OpenAlertIndex {
     return this.rankings.page(clusters, start, count);
   }
 
+  countOpen(clusters: readonly string[]): Promise<OpenAlertPage['bySeverity'][]> {
+    return this.rankings.count(clusters);
+  }
+
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
     if (changes.alerts.length === 0) return true;
     const ids = new Set<string>();

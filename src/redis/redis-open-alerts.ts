@@ -46,6 +46,19 @@ end
 return 1
 `);
 
+// Counts by severity band of each cluster's ranking. KEYS: one ranking per cluster. ARGV: band width,
+// bands. Returns the counts, cluster after cluster.
+const countScript = new LuaScript(`
+local width, bands = tonumber(ARGV[1]), tonumber(ARGV[2])
+local out = {}
+for i = 1, #KEYS do
+  for b = 0, bands - 1 do
+    out[#out + 1] = redis.call('ZCOUNT', KEYS[i], string.format('%d', b * width), '(' .. string.format('%d', (b + 1) * width))
+  end
+end
+return out
+`);
+
 type LoadAlerts = (ids: string[], set: string) => Promise<Alert[]>;
 
 /**
@@ -62,6 +75,25 @@ export class OpenAlertRankings {
 
   page(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
     return this.read(clusters, start, count, true);
+  }
+
+  /** Open alerts per cluster by severity, from the rankings (brought in line first if they drifted). */
+  async count(clusters: readonly string[]): Promise<OpenAlertPage['bySeverity'][]> {
+    if (clusters.length === 0) return [];
+    const [open, ranked] = await Promise.all([
+      this.redis.scard(this.keys.open),
+      this.redis.zcard(this.keys.ranked),
+    ]);
+    if (open !== ranked) await this.rankAll();
+    const reply = (await countScript.run(
+      this.redis,
+      clusters.map((c) => this.keys.rankedIn(c)),
+      [SEVERITY_BAND, openSeverities.length],
+    )) as number[];
+    return clusters.map((_, i) => {
+      const at = i * openSeverities.length;
+      return { critical: Number(reply[at]), unknown: Number(reply[at + 1]), warning: Number(reply[at + 2]) };
+    });
   }
 
   private async read(

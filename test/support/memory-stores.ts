@@ -94,6 +94,10 @@ export class MemoryAlertStore implements AlertStore, OpenAlertIndex {
     return { alerts: copy(open.slice(start, start + count)), total: open.length, bySeverity };
   }
 
+  async countOpen(clusters: readonly string[]): Promise<OpenAlertPage['bySeverity'][]> {
+    return Promise.all(clusters.map(async (c) => (await this.pageOpen([c], 0, 0)).bySeverity));
+  }
+
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
     this.applyCalls++;
     await Promise.resolve();
