@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 export const REPO = resolve(import.meta.dirname, '..');
 export const NODE = join(REPO, 'node_modules', '.bin', 'node');
 /** Node flags vigil runs with (bin/vigil.js, Dockerfile): small young generation, GC between Secret pages. */
-export const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'];
+export const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=50', '--expose-gc'];
 
 /** `--help`: prints the script's header comment (everything before its first `*\/`) and exits. */
 export function exitWithHelpIf(help: boolean | undefined, scriptUrl: string): void {

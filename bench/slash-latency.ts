@@ -24,7 +24,7 @@
  * Load: `--concurrency` clients each send signed `/k8s` requests (form body, v0 HMAC signature, fresh
  * timestamp) over HTTP keep-alive to POST /slack/events, one after the other, until `--requests` are
  * done, in an even mix of `certs <cluster>`, `alerts`, `certs` (all clusters), `sts <cluster>`,
- * `certs --expiring 30` (all clusters) and `history <id>` (of a random open alert).
+ * `certs --expiring 30` (all clusters), `history <id>` (of a random open alert) and `clusters`.
  * Latency is from sending the request to reading the whole ack body. A command slower than the ack
  * deadline (2.5 s) is acknowledged with "Working on it…" and answered later through the response_url:
  * its latency is then the time until that answer reaches the fake, so a late answer is never hidden
@@ -85,7 +85,13 @@ const SERIAL = positiveInt('serial', args.serial);
 const SERVER_FLAGS = args['server-flags'].split(' ').filter(Boolean);
 
 type Kind =
-  'certs <cluster>' | 'alerts' | 'certs (all)' | 'sts <cluster>' | 'certs --expiring 30' | 'history <id>';
+  | 'certs <cluster>'
+  | 'alerts'
+  | 'certs (all)'
+  | 'sts <cluster>'
+  | 'certs --expiring 30'
+  | 'history <id>'
+  | 'clusters';
 const KINDS: Kind[] = [
   'certs <cluster>',
   'alerts',
@@ -93,6 +99,7 @@ const KINDS: Kind[] = [
   'sts <cluster>',
   'certs --expiring 30',
   'history <id>',
+  'clusters',
 ];
 
 interface Sample {
@@ -143,6 +150,8 @@ function textFor(kind: Kind, { cluster, alertId }: Subject): string {
       return 'certs --expiring 30';
     case 'history <id>':
       return `history ${alertId}`;
+    case 'clusters':
+      return 'clusters';
   }
 }
 
@@ -165,6 +174,8 @@ function expectedTitle(kind: Kind, { cluster, alertId }: Subject, fleet: Fleet):
       return /Certificates on the clusters visible here expiring within 30 days: \d+ \(page 1 of \d+\)/;
     case 'history <id>':
       return new RegExp(`History of ${alertId}`);
+    case 'clusters':
+      return new RegExp(`Clusters watched: ${fleet.clusters.length}`);
   }
 }
 

@@ -1,8 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --expose-gc
+#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=50 --expose-gc
 // The `vigil` executable: runs the compiled CLI when present (`npm run build`, the container image),
 // otherwise the TypeScript sources through tsx (a source checkout). The node flags keep peak memory
-// flat on large clusters: small young generation, and a full GC between Secret pages
-// (src/runtime/release-garbage.ts, BENCHMARKS.md).
+// flat on large clusters: small young generation, a heap that grows by half its live size at most
+// between full GCs (instead of up to four times, which let slash-command garbage pile up past 300 MB
+// while 60 MB were live), and a full GC between Secret pages (src/runtime/release-garbage.ts,
+// BENCHMARKS.md).
 import { existsSync } from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);
