@@ -107,6 +107,7 @@ return out
 export class RedisSnapshotStore implements SnapshotStore, SnapshotIndex {
   private readonly keys: ReturnType<typeof snapshotKeys>;
   private readonly listings: ReturnType<typeof listingKeys>;
+  private readonly relisting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly redis: Redis,
@@ -198,12 +199,22 @@ export class RedisSnapshotStore implements SnapshotStore, SnapshotIndex {
     const runs = await this.redis.hmget(this.keys.runs, ...unlisted.map((c) => field(c, check)));
     const stale = unlisted.filter((_, i) => runs[i]);
     if (stale.length === 0) return found;
-    for (const cluster of stale) {
-      const snapshot = await this.get(cluster, check);
-      if (snapshot) await this.put(snapshot);
-    }
+    for (const cluster of stale) await this.relist(cluster, check);
     const relisted = new Map((await read(stale)).map((s, i) => [stale[i], s]));
     return clusters.map((c, i) => found[i] ?? relisted.get(c) ?? null);
+  }
+
+  /** Lists one stored snapshot once per process, however many commands ask for it at once. */
+  private relist(cluster: string, check: CheckName): Promise<void> {
+    const f = field(cluster, check);
+    let pending = this.relisting.get(f);
+    if (!pending) {
+      pending = this.get(cluster, check)
+        .then((snapshot) => (snapshot ? this.put(snapshot) : undefined))
+        .finally(() => this.relisting.delete(f));
+      this.relisting.set(f, pending);
+    }
+    return pending;
   }
 
   async listed(runs: readonly RunSummary[], range: ListingRange, limit: number): Promise<ListedRun[]> {
