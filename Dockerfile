@@ -31,5 +31,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD ["node", "-e", "const h = process.env.HOST; const host = !h || h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? '[' + h + ']' : h; fetch('http://' + host + ':' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Same node flags as bin/vigil.js: flat peak memory on large clusters (BENCHMARKS.md). Node runs as
 # PID 1; `vigil serve` handles SIGTERM itself and drains (HTTP, then workers, then Redis).
-ENTRYPOINT ["node", "--max-semi-space-size=1", "/app/bin/vigil.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--heap-growing-percent=50", "/app/bin/vigil.js"]
 CMD ["serve", "--config", "/etc/vigil/vigil.yaml"]

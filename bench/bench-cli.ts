@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 /** What every benchmark script shares: where the repo and its Node 24 are, flags, the compiled build. */
 export const REPO = resolve(import.meta.dirname, '..');
 export const NODE = join(REPO, 'node_modules', '.bin', 'node');
-/** Node flags vigil runs with (bin/vigil.js, Dockerfile): a small young generation. */
-export const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1'];
+/** Node flags vigil runs with (bin/vigil.js, Dockerfile): small young generation, slow heap growth. */
+export const VIGIL_NODE_FLAGS = ['--max-semi-space-size=1', '--heap-growing-percent=50'];
 
 /** `--help`: prints the script's header comment (everything before its first `*\/`) and exits. */
 export function exitWithHelpIf(help: boolean | undefined, scriptUrl: string): void {

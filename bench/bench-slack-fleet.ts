@@ -329,23 +329,28 @@ export function buildFleet(opts: { clusters: number; findings: number; now: Date
 
 /**
  * Writes the snapshots and opens one alert per problem through the stores vigil serve uses
- * (createRedisStores), as finished check runs would have left them.
+ * (createRedisStores), as finished check runs would have left them. Returns the ids of the alerts.
  */
 export async function seedFleet(
   fleet: Fleet,
   stores: { snapshots: SnapshotStore; alerts: AlertStore },
   now: Date,
-): Promise<void> {
-  for (const s of fleet.snapshots) await stores.snapshots.put(s);
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < fleet.snapshots.length; i += 4)
+    await Promise.all(fleet.snapshots.slice(i, i + 4).map((s) => stores.snapshots.put(s)));
   const batch = 64;
   for (let i = 0; i < fleet.problems.length; i += batch) {
     await Promise.all(
       fleet.problems.slice(i, i + batch).map(async (finding, j) => {
         const openedAt = new Date(now.getTime() - ((i + j) % 600) * 60_000 - DAY_MS * ((i + j) % 3));
-        const changes = opened(await stores.alerts.newId(), finding, openedAt);
+        const id = await stores.alerts.newId();
+        const changes = opened(id, finding, openedAt);
         if (!(await stores.alerts.apply(changes, {})))
           throw new Error(`could not open an alert for ${finding.object}`);
+        ids.push(id);
       }),
     );
   }
+  return ids;
 }

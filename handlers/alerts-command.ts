@@ -1,21 +1,19 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { Alert } from '../src/domain/alert.js';
+import type { OpenAlertPage } from '../src/alerts/open-alert-index.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from '../src/chat/chat-message.js';
 import { alertLine } from './describe-alert.js';
 import type { HandlerDeps } from './handler-deps.js';
-import { moreLine, pageSuffix, paginate } from './paginate.js';
+import { moreLine, PAGE_SIZE, pageBounds, pageSuffix } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
 
-function severityCounts(alerts: readonly Alert[]): string {
-  const counts = new Map<string, number>();
-  for (const a of alerts) counts.set(a.severity, (counts.get(a.severity) ?? 0) + 1);
-  return ['critical', 'unknown', 'warning']
-    .filter((s) => counts.has(s))
-    .map((s) => `${counts.get(s)} ${s}`)
+function severityCounts(counts: OpenAlertPage['bySeverity']): string {
+  return (['critical', 'unknown', 'warning'] as const)
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
     .join(', ');
 }
 
@@ -28,13 +26,11 @@ export async function alertsCommand(
   const selection = await selectClusters('alerts', cmd.args[0], request, deps);
   if (!selection.ok) return selection.reply;
   const now = deps.now();
-  const visible = new Set(selection.clusters);
-  const open =
-    selection.clusters.length === 1
-      ? await deps.alerts.listOpen({ cluster: selection.clusters[0] ?? '' })
-      : (await deps.alerts.listOpen()).filter((a) => visible.has(a.cluster));
-  const page = paginate(open, cmd.flags.page ?? 1);
-  if (!page.ok) return buildReply({ title: `No such page: ${page.problem}` });
+  const asked = cmd.flags.page ?? 1;
+  const open = await deps.alerts.pageOpen(selection.clusters, (asked - 1) * PAGE_SIZE, PAGE_SIZE);
+  const bounds = pageBounds(open.total, asked);
+  if (!bounds.ok) return buildReply({ title: `No such page: ${bounds.problem}` });
+  const page = { ...bounds, items: open.alerts, remaining: open.total - bounds.start - open.alerts.length };
 
   const where =
     selection.clusters.length === 1 ? `on ${selection.clusters[0]}` : 'on the clusters visible here';
@@ -54,8 +50,8 @@ export async function alertsCommand(
     sections.push({ lines: [`Not shown in this channel: ${selection.hidden.join(', ')} (restricted).`] });
   }
   const title =
-    open.length > 0
-      ? `Open alerts ${where}: ${open.length} (${severityCounts(open)})`
+    open.total > 0
+      ? `Open alerts ${where}: ${open.total} (${severityCounts(open.bySeverity)})`
       : `No open alerts ${where}`;
   return buildReply({
     title: title + pageSuffix(page.page, page.pages),

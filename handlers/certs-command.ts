@@ -1,6 +1,6 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { Finding } from '../src/domain/finding.js';
-import { compareSeverity } from '../src/domain/severity.js';
+import { notAfterOf, soonestFirst } from '../src/alerts/index-snapshot.js';
+import type { ListedFinding, ListingRange, RunSummary, SnapshotIndex } from '../src/alerts/snapshot-index.js';
 import { compactDuration } from '../src/time/compact-duration.js';
 import { DAY_MS } from '../src/time/time-units.js';
 import { utcMinute } from '../src/time/utc-minute.js';
@@ -8,36 +8,25 @@ import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
+import { listingPage } from './listing-page.js';
 import { loadSnapshots, snapshotFooter, snapshotNotes, type LoadedSnapshots } from './load-snapshots.js';
-import { moreLine, pageSuffix, paginate } from './paginate.js';
+import { moreLine, pageSuffix } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
 
 interface Row {
-  finding: Finding;
+  finding: ListedFinding;
   notAfter?: number;
 }
 
-function notAfterOf(f: Finding): number | undefined {
-  const iso = f.certificate?.notAfter ?? f.notAfter;
-  const ms = iso === undefined ? NaN : Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : ms;
+function rowOf(finding: ListedFinding): Row {
+  const notAfter = notAfterOf(finding);
+  return notAfter !== undefined ? { finding, notAfter } : { finding };
 }
 
 /** Whole days left as of now (floor, like `daysLeft`), not as of the run, so an old snapshot still reads true. */
 function daysLeft(notAfter: number, now: Date): number {
   return Math.floor((notAfter - now.getTime()) / DAY_MS);
-}
-
-/** Soonest first; undated problems (unparsable data) after the dated ones; worst first on ties. */
-function compareRows(a: Row, b: Row): number {
-  const byDate = (a.notAfter ?? Infinity) - (b.notAfter ?? Infinity);
-  if (byDate !== 0 && !Number.isNaN(byDate)) return byDate;
-  return (
-    compareSeverity(b.finding.severity, a.finding.severity) ||
-    a.finding.cluster.localeCompare(b.finding.cluster) ||
-    a.finding.object.localeCompare(b.finding.object)
-  );
 }
 
 function whenText(row: Row, now: Date): string {
@@ -68,13 +57,9 @@ function rowLine(row: Row, now: Date, manyClusters: boolean): string {
   return parts.filter((p) => p !== '').join(' · ');
 }
 
-function countsText(rows: readonly Row[]): string {
-  const expired = rows.filter((r) => r.finding.certificate?.expiry === 'expired').length;
-  const counts = { expired, critical: 0, warning: 0, unknown: 0 } as Record<string, number>;
-  for (const r of rows) {
-    if (r.finding.certificate?.expiry === 'expired' || r.finding.severity === 'ok') continue;
-    counts[r.finding.severity] = (counts[r.finding.severity] ?? 0) + 1;
-  }
+function countsText(runs: readonly RunSummary[]): string {
+  const counts = { expired: 0, critical: 0, warning: 0, unknown: 0 } as Record<string, number>;
+  for (const r of runs) for (const [k, n] of Object.entries(r.problems)) counts[k] = (counts[k] ?? 0) + n;
   return Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
@@ -88,7 +73,7 @@ function countsText(rows: readonly Row[]): string {
  * waiting for.
  */
 async function certificateSnapshots(
-  store: HandlerDeps['snapshots'],
+  store: Pick<SnapshotIndex, 'summaries'>,
   clusters: readonly string[],
 ): Promise<LoadedSnapshots> {
   const [certs, host] = await Promise.all([
@@ -112,22 +97,16 @@ export async function certsCommand(
   const now = deps.now();
   const loaded = await certificateSnapshots(deps.snapshots, selection.clusters);
   const expiring = cmd.flags.expiring;
-  const all: Row[] = loaded.present.flatMap((s) =>
-    s.findings.map((finding) => ({
-      finding,
-      ...(notAfterOf(finding) !== undefined ? { notAfter: notAfterOf(finding) } : {}),
-    })),
-  );
-  const rows = all
-    .filter((r) =>
-      expiring === undefined
-        ? r.finding.severity !== 'ok'
-        : r.notAfter !== undefined && daysLeft(r.notAfter, now) <= expiring,
-    )
-    .sort(compareRows);
-
-  const page = paginate(rows, cmd.flags.page ?? 1);
+  // `daysLeft(notAfter, now) <= expiring` is `notAfter < now + (expiring + 1) days`: a range of the
+  // stored `dated` list, so only the page is read (ok certificates included, as --expiring lists them).
+  const range: ListingRange =
+    expiring === undefined
+      ? { order: 'soonest-first' }
+      : { order: 'dated', before: now.getTime() + (expiring + 1) * DAY_MS };
+  const page = await listingPage(deps.snapshots, loaded.present, range, soonestFirst, cmd.flags.page ?? 1);
   if (!page.ok) return buildReply({ title: `No such page: ${page.problem}` });
+  const rows = page.items.map(rowOf);
+  const count = page.total;
 
   const where =
     selection.clusters.length === 1 ? `on ${selection.clusters[0]}` : 'on the clusters visible here';
@@ -135,15 +114,15 @@ export async function certsCommand(
   const title =
     loaded.present.length === 0
       ? `No certificate results yet ${where}`
-      : rows.length === 0
+      : count === 0
         ? expiring === undefined
           ? `No certificate ${where} needs attention`
           : `No certificate ${where} expires within ${expiring} days`
         : expiring === undefined
-          ? `Certificates needing attention ${where}: ${countsText(rows)}`
-          : `Certificates ${where} expiring within ${expiring} days: ${rows.length}`;
+          ? `Certificates needing attention ${where}: ${countsText(loaded.present)}`
+          : `Certificates ${where} expiring within ${expiring} days: ${count}`;
 
-  const lines = page.items.map((r) => rowLine(r, now, selection.clusters.length > 1));
+  const lines = rows.map((r) => rowLine(r, now, selection.clusters.length > 1));
   if (page.remaining > 0) {
     const flags = [
       ...(expiring !== undefined ? ['--expiring', String(expiring)] : []),
@@ -154,8 +133,8 @@ export async function certsCommand(
       moreLine(page.remaining, commandHint(request.platform, 'certs', cmd.args[0]?.toLowerCase(), ...flags)),
     );
   }
-  if (rows.length === 0 && loaded.present.length > 0)
-    lines.push(quietLine(all, now, selection.clusters.length > 1));
+  if (count === 0 && loaded.present.length > 0)
+    lines.push(await quietLine(deps.snapshots, loaded.present, now, selection.clusters.length > 1));
 
   const sections: ReplySection[] = [{ lines }];
   if (page.page === 1) sections.push(...snapshotNotes(loaded, 'certificates', request.platform));
@@ -172,9 +151,17 @@ export async function certsCommand(
 }
 
 /** When nothing needs attention: how many were checked and which one expires next. */
-function quietLine(all: readonly Row[], now: Date, manyClusters: boolean): string {
-  const dated = all.filter((r) => r.notAfter !== undefined).sort(compareRows);
-  const next = dated.find((r) => (r.notAfter ?? 0) > now.getTime());
-  const checked = `${all.length} ${all.length === 1 ? 'certificate' : 'certificates'} checked`;
-  return next ? `${checked}; the next to expire: ${rowLine(next, now, manyClusters)}` : `${checked}.`;
+async function quietLine(
+  index: HandlerDeps['snapshots'],
+  runs: readonly RunSummary[],
+  now: Date,
+  manyClusters: boolean,
+): Promise<string> {
+  const total = runs.reduce((n, r) => n + r.total, 0);
+  const checked = `${total} ${total === 1 ? 'certificate' : 'certificates'} checked`;
+  const next = await listingPage(index, runs, { order: 'dated', after: now.getTime() }, soonestFirst, 1);
+  const first = next.ok ? next.items[0] : undefined;
+  return first
+    ? `${checked}; the next to expire: ${rowLine(rowOf(first), now, manyClusters)}`
+    : `${checked}.`;
 }

@@ -1,4 +1,6 @@
 import type { AlertStore, AuditLog } from '../src/alerts/alert-store.js';
+import type { OpenAlertIndex } from '../src/alerts/open-alert-index.js';
+import type { SnapshotIndex } from '../src/alerts/snapshot-index.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
@@ -8,9 +10,11 @@ import type { CheckName } from '../src/domain/finding.js';
 /** What handlers may touch; passed in (ARCHITECTURE.md house rule 7), so tests give real Redis-backed stores. */
 export interface HandlerDeps {
   config: Readonly<VigilConfig>;
-  alerts: AlertStore;
+  /** The alerts, and the open ones a page at a time. */
+  alerts: AlertStore & OpenAlertIndex;
   audit: AuditLog;
-  snapshots: SnapshotStore;
+  /** The stored runs: whole snapshots, and the listings commands page through. */
+  snapshots: SnapshotStore & SnapshotIndex;
   now(): Date;
   /** Hands transitions caused by a human action (ack, snooze) to the outbox, which edits every copy of the message. */
   notify(transitions: Transition[]): Promise<void>;

@@ -1,24 +1,16 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { Check } from '../src/checks/check.js';
 import { checkTitle } from '../src/checks/check-names.js';
-import type { Finding } from '../src/domain/finding.js';
-import { compareSeverity } from '../src/domain/severity.js';
+import { worstFirst } from '../src/alerts/index-snapshot.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
+import { listingPage } from './listing-page.js';
 import { loadSnapshots, snapshotFooter, snapshotNotes } from './load-snapshots.js';
-import { moreLine, pageSuffix, paginate } from './paginate.js';
+import { moreLine, pageSuffix } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
-
-function worstFirst(a: Finding, b: Finding): number {
-  return (
-    compareSeverity(b.severity, a.severity) ||
-    a.cluster.localeCompare(b.cluster) ||
-    a.object.localeCompare(b.object)
-  );
-}
 
 /**
  * `/k8s <check> [cluster]` for every check without a command of its own (`/k8s sts`,
@@ -42,10 +34,16 @@ export async function listFindings(
   if (!selection.ok) return selection.reply;
   const now = deps.now();
   const loaded = await loadSnapshots(deps.snapshots, selection.clusters, check.name);
-  const all = loaded.present.flatMap((s) => s.findings);
-  const problems = all.filter((f) => f.severity !== 'ok').sort(worstFirst);
-  const page = paginate(problems, cmd.flags.page ?? 1);
+  const checked = loaded.present.reduce((n, s) => n + s.total, 0);
+  const page = await listingPage(
+    deps.snapshots,
+    loaded.present,
+    { order: 'worst-first' },
+    worstFirst,
+    cmd.flags.page ?? 1,
+  );
   if (!page.ok) return buildReply({ title: `No such page: ${page.problem}` });
+  const problems = page.total;
 
   const many = selection.clusters.length > 1;
   const where = many ? 'on the clusters visible here' : `on ${selection.clusters[0]}`;
@@ -60,9 +58,9 @@ export async function listFindings(
     );
     lines.push(moreLine(page.remaining, next));
   }
-  if (problems.length === 0 && loaded.present.length > 0) {
+  if (problems === 0 && loaded.present.length > 0) {
     lines.push(
-      `${all.length} ${all.length === 1 ? listing.noun.one : listing.noun.many} checked, none with a problem.`,
+      `${checked} ${checked === 1 ? listing.noun.one : listing.noun.many} checked, none with a problem.`,
     );
   }
   const sections: ReplySection[] = [{ lines }];
@@ -80,8 +78,8 @@ export async function listFindings(
   const title =
     loaded.present.length === 0
       ? `No ${listing.noun.one} results yet ${where}`
-      : problems.length > 0
-        ? `${listing.problemTitle} ${where}: ${problems.length}`
+      : problems > 0
+        ? `${listing.problemTitle} ${where}: ${problems}`
         : `${listing.quietTitle} ${where}`;
   return buildReply({
     title: title + pageSuffix(page.page, page.pages),

@@ -1,7 +1,7 @@
-import type { CheckSnapshot } from '../src/alerts/snapshot-store.js';
+import type { RunSummary, SnapshotIndex } from '../src/alerts/snapshot-index.js';
 import { checkNamed } from '../src/checks/check-names.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
-import type { CheckName, RunnableCheckName } from '../src/domain/finding.js';
+import type { RunnableCheckName } from '../src/domain/finding.js';
 import type { ReplySection } from './build-reply.js';
 import { cleanText } from '../src/chat/clean-text.js';
 import { commandHint } from './command-hint.js';
@@ -9,25 +9,27 @@ import { utcMinute } from '../src/time/utc-minute.js';
 import { dataAgeFooter } from './data-age-footer.js';
 
 export interface LoadedSnapshots {
-  present: CheckSnapshot[];
+  /** The summaries of the latest runs, in the order of the clusters asked for. */
+  present: RunSummary[];
   /** Clusters this check has not finished on yet (vigil just started, or the scheduler is down). */
   missing: string[];
 }
 
+/** The latest run of `check` on each cluster, in sum: a few hundred bytes each, never the findings. */
 export async function loadSnapshots(
-  store: { get(cluster: string, check: CheckName): Promise<CheckSnapshot | null> },
+  store: Pick<SnapshotIndex, 'summaries'>,
   clusters: readonly string[],
   check: RunnableCheckName,
 ): Promise<LoadedSnapshots> {
-  const found = await Promise.all(clusters.map((c) => store.get(c, check)));
-  const present: CheckSnapshot[] = [];
+  const found = await store.summaries(check, clusters);
+  const present: RunSummary[] = [];
   const missing: string[] = [];
   found.forEach((s, i) => (s ? present.push(s) : missing.push(clusters[i] ?? '')));
   return { present, missing };
 }
 
 /** The oldest run answered from: one stale cluster makes the whole answer that old. */
-export function snapshotFooter(present: readonly CheckSnapshot[], now: Date): string | undefined {
+export function snapshotFooter(present: readonly Pick<RunSummary, 'at'>[], now: Date): string | undefined {
   const oldest = present.map((s) => s.at).sort()[0];
   return oldest ? dataAgeFooter(oldest, now) : undefined;
 }

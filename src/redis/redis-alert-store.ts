@@ -1,8 +1,9 @@
 import type { RedisClient } from './redis-connection.js';
 import { alertIdFor } from '../alerts/alert-id.js';
 import type { AlertChanges, AlertStore } from '../alerts/alert-store.js';
+import type { OpenAlertIndex, OpenAlertPage } from '../alerts/open-alert-index.js';
 import { auditEntryFor } from '../alerts/audit-entry.js';
-import { compareAlerts } from '../alerts/order-alerts.js';
+import { compareAlerts, openAlertScore } from '../alerts/order-alerts.js';
 import type { Alert } from '../domain/alert.js';
 import type { CheckName } from '../domain/finding.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from './redis-audit-log.js';
 import { alertKeys, auditKeys, relayKeys } from './redis-keys.js';
 import { LuaScript } from './redis-lua.js';
+import { OpenAlertRankings } from './redis-open-alerts.js';
 
 const DAY_MS = 86_400_000;
 
@@ -26,11 +28,12 @@ export interface RedisAlertStoreOptions {
   audit?: AuditRetention;
 }
 
-// KEYS: 1 open set, 2 audit (all), then per alert: alert, fingerprint, by-check index; then one
-// per-alert audit key per audit entry (one entry per transition); then the relay index and one relay
-// hash per transition. ARGV: counts and retention (1-7), then per alert: id, seq, json, expected seq
-// (-1 = new), resolved (1/0); then per audit entry: score, member; then per transition: alert id,
-// seq, json. Positional arguments, not a JSON payload: user-supplied text never goes through cjson.
+// KEYS: 1 open set, 2 audit (all), then per alert: alert, fingerprint, by-check index, the cluster's
+// ranking of open alerts; then one per-alert audit key per audit entry (one entry per transition);
+// then the relay index and one relay hash per transition; last the ranking of all open alerts.
+// ARGV: counts and retention (1-7), then per alert: id, seq, json, expected seq (-1 = new), resolved
+// (1/0), rank score (openAlertScore); then per audit entry: score, member; then per transition:
+// alert id, seq, json. Positional arguments, not a JSON payload: user-supplied text never goes through cjson.
 //
 // The seq check and the writes run in one script, so nothing can come between them: two writers
 // that read the same version cannot both win, and the loser re-reads (optimistic concurrency).
@@ -41,14 +44,16 @@ export interface RedisAlertStoreOptions {
 // them may die before handing them to the outbox (a killed replica, a crash right after an
 // acknowledgement), and only what is written with the alert is known to have happened. The relay
 // time is Redis TIME, the clock every replica shares.
-const perAlertArgs = 5;
+const perAlertArgs = 6;
+const perAlertKeys = 4;
 const applyScript = new LuaScript(`${auditLua}
 local nAlerts, nAudit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local resolvedTtl, retention, maxEntries, perAlertMax, cutoff = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local ranked = KEYS[#KEYS]
 local inBatch = {}
 for i = 1, nAlerts do inBatch[ARGV[8 + (i - 1) * ${perAlertArgs}]] = true end
 for i = 1, nAlerts do
-  local k, a = 2 + (i - 1) * 3, 8 + (i - 1) * ${perAlertArgs}
+  local k, a = 2 + (i - 1) * ${perAlertKeys}, 8 + (i - 1) * ${perAlertArgs}
   local expected = tonumber(ARGV[a + 3])
   local current = redis.call('HGET', KEYS[k + 1], 'seq')
   if expected < 0 then
@@ -60,7 +65,7 @@ for i = 1, nAlerts do
   end
 end
 for i = 1, nAlerts do
-  local k, a = 2 + (i - 1) * 3, 8 + (i - 1) * ${perAlertArgs}
+  local k, a = 2 + (i - 1) * ${perAlertKeys}, 8 + (i - 1) * ${perAlertArgs}
   local id = ARGV[a]
   redis.call('HSET', KEYS[k + 1], 'seq', ARGV[a + 1], 'json', ARGV[a + 2])
   if ARGV[a + 4] == '1' then
@@ -68,14 +73,18 @@ for i = 1, nAlerts do
     local holder = redis.call('GET', KEYS[k + 2])
     if not holder or holder == id then redis.call('SET', KEYS[k + 2], id, 'PX', resolvedTtl) end
     redis.call('SREM', KEYS[1], id)
+    redis.call('ZREM', ranked, id)
+    redis.call('ZREM', KEYS[k + 4], id)
   else
     redis.call('PERSIST', KEYS[k + 1])
     redis.call('SET', KEYS[k + 2], id)
     redis.call('SADD', KEYS[1], id)
+    redis.call('ZADD', ranked, ARGV[a + 5], id)
+    redis.call('ZADD', KEYS[k + 4], ARGV[a + 5], id)
   end
   redis.call('SADD', KEYS[k + 3], id)
 end
-local keyBase, argBase = 2 + nAlerts * 3, 8 + nAlerts * ${perAlertArgs}
+local keyBase, argBase = 2 + nAlerts * ${perAlertKeys}, 8 + nAlerts * ${perAlertArgs}
 for j = 1, nAudit do
   local a = argBase + (j - 1) * 2
   auditAdd(KEYS[2], KEYS[keyBase + j], ARGV[a], ARGV[a + 1], retention, perAlertMax)
@@ -101,12 +110,13 @@ return 1
  * per-check sets are cleaned of expired ids when read. Every applied transition is also left in the
  * transition relay until the outbox has enqueued it (jobs/notify/outbox.ts).
  */
-export class RedisAlertStore implements AlertStore {
+export class RedisAlertStore implements AlertStore, OpenAlertIndex {
   private readonly keys: ReturnType<typeof alertKeys>;
   private readonly audit: ReturnType<typeof auditKeys>;
   private readonly relay: ReturnType<typeof relayKeys>;
   private readonly resolvedRetentionMs: number;
   private readonly auditRetention: AuditRetention;
+  private readonly rankings: OpenAlertRankings;
 
   constructor(
     private readonly redis: RedisClient,
@@ -118,6 +128,7 @@ export class RedisAlertStore implements AlertStore {
     this.relay = relayKeys(prefix);
     this.resolvedRetentionMs = options.resolvedRetentionMs ?? 7 * DAY_MS;
     this.auditRetention = options.audit ?? defaultAuditRetention;
+    this.rankings = new OpenAlertRankings(redis, this.keys, (ids, set) => this.load(ids, set));
   }
 
   async alertsFor(cluster: string, check: CheckName): Promise<Alert[]> {
@@ -146,6 +157,15 @@ export class RedisAlertStore implements AlertStore {
       .sort(compareAlerts);
   }
 
+  /** A page of open alerts, from the rankings the apply script keeps (redis-open-alerts.ts). */
+  pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
+    return this.rankings.page(clusters, start, count);
+  }
+
+  countOpen(clusters: readonly string[]): Promise<OpenAlertPage['bySeverity'][]> {
+    return this.rankings.count(clusters);
+  }
+
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
     if (changes.alerts.length === 0) return true;
     const ids = new Set<string>();
@@ -161,8 +181,16 @@ export class RedisAlertStore implements AlertStore {
         this.keys.alert(a.id),
         this.keys.fingerprint(a.fingerprint),
         this.keys.byCheck(a.cluster, a.check),
+        this.keys.rankedIn(a.cluster),
       );
-      alertArgs.push(a.id, a.seq, JSON.stringify(a), expectedSeq[a.id] ?? -1, a.state === 'resolved' ? 1 : 0);
+      alertArgs.push(
+        a.id,
+        a.seq,
+        JSON.stringify(a),
+        expectedSeq[a.id] ?? -1,
+        a.state === 'resolved' ? 1 : 0,
+        openAlertScore(a),
+      );
     }
     const auditArgs: (string | number)[] = [];
     const relayArgs: (string | number)[] = [];
@@ -179,6 +207,7 @@ export class RedisAlertStore implements AlertStore {
     if (changes.transitions.length > 0) {
       keys.push(this.relay.index, ...changes.transitions.map((t) => this.relay.alert(t.alertId)));
     }
+    keys.push(this.keys.ranked);
     const r = this.auditRetention;
     const result = await applyScript.run(this.redis, keys, [
       changes.alerts.length,

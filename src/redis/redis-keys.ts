@@ -15,6 +15,10 @@ export function alertKeys(prefix: string) {
     byCheck: (cluster: string, check: CheckName) => `${base}:check:${cluster}:${check}`,
     /** Set of open alert ids. */
     open: `${base}:open`,
+    /** Sorted set of the open alert ids, scored by openAlertScore (worst first, then oldest). */
+    ranked: `${base}:open-ranked`,
+    /** The same, of one cluster. */
+    rankedIn: (cluster: string) => `${base}:open-ranked:${cluster}`,
     /** Counter behind the short ids. */
     idCounter: `${base}:id-counter`,
   };
@@ -37,6 +41,37 @@ export function snapshotKeys(prefix: string) {
     snapshot: (cluster: string, check: CheckName) => `${base}:${cluster}:${check}`,
     /** Hash `cluster/check` -> time of the latest run. */
     runs: `${base}:runs`,
+  };
+}
+
+/**
+ * What slash commands read of the stored runs (redis-snapshot-store.ts), written with each snapshot:
+ * per cluster x check and stored run (`version`), three lists and the findings they name, so a
+ * command reads one page and the lines it shows. A newer run writes new keys and lets the old ones
+ * expire a minute later, so a command that read a version keeps reading the same run.
+ */
+export function listingKeys(prefix: string) {
+  const base = `${prefix}:listings`;
+  const run = (cluster: string, check: CheckName, version: string) =>
+    `${base}:${cluster}:${check}:${version}`;
+  return {
+    /** Hash cluster -> RunSummary JSON of the latest run of `check`. */
+    summaries: (check: CheckName) => `${base}:summary:${check}`,
+    /** Hash `cluster/check` -> version of the stored lists. */
+    versions: `${base}:versions`,
+    /** Counter behind the versions. */
+    versionCounter: `${base}:version-counter`,
+    /** Sorted set of the findings not ok, scored by position worst first. */
+    worstFirst: (cluster: string, check: CheckName, version: string) =>
+      `${run(cluster, check, version)}:worst`,
+    /** Sorted set of the findings not ok, scored by position soonest expiry first. */
+    soonestFirst: (cluster: string, check: CheckName, version: string) =>
+      `${run(cluster, check, version)}:soonest`,
+    /** Sorted set of every dated finding, scored by notAfter (ms). */
+    dated: (cluster: string, check: CheckName, version: string) => `${run(cluster, check, version)}:dated`,
+    /** Hash id -> ListedFinding JSON of every finding in one of the lists. */
+    findings: (cluster: string, check: CheckName, version: string) =>
+      `${run(cluster, check, version)}:findings`,
   };
 }
 

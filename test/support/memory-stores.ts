@@ -1,5 +1,16 @@
 import type { AlertChanges, AlertStore, AuditLog } from '../../src/alerts/alert-store.js';
 import { auditEntryFor } from '../../src/alerts/audit-entry.js';
+import type { OpenAlertIndex, OpenAlertPage } from '../../src/alerts/open-alert-index.js';
+import { compareAlerts } from '../../src/alerts/order-alerts.js';
+import { decodeMember, indexSnapshot, type SnapshotListing } from '../../src/alerts/index-snapshot.js';
+import type {
+  ListedFinding,
+  ListedKey,
+  ListedRun,
+  ListingRange,
+  RunSummary,
+  SnapshotIndex,
+} from '../../src/alerts/snapshot-index.js';
 import type { CheckSnapshot, SnapshotStore } from '../../src/alerts/snapshot-store.js';
 import type { Alert, AuditEntry } from '../../src/domain/alert.js';
 import type { CheckName } from '../../src/domain/finding.js';
@@ -31,7 +42,7 @@ export class MemoryAuditLog implements AuditLog {
   }
 }
 
-export class MemoryAlertStore implements AlertStore {
+export class MemoryAlertStore implements AlertStore, OpenAlertIndex {
   private readonly alerts = new Map<string, Alert>();
   /** Every transition applied, in order, for assertions. */
   readonly transitions: AlertChanges['transitions'] = [];
@@ -72,6 +83,21 @@ export class MemoryAlertStore implements AlertStore {
     );
   }
 
+  async pageOpen(clusters: readonly string[], start: number, count: number): Promise<OpenAlertPage> {
+    await Promise.resolve();
+    const wanted = new Set(clusters);
+    const open = [...this.alerts.values()]
+      .filter((a) => a.state !== 'resolved' && wanted.has(a.cluster))
+      .sort(compareAlerts);
+    const bySeverity = { critical: 0, unknown: 0, warning: 0 };
+    for (const a of open) if (a.severity !== 'ok') bySeverity[a.severity]++;
+    return { alerts: copy(open.slice(start, start + count)), total: open.length, bySeverity };
+  }
+
+  async countOpen(clusters: readonly string[]): Promise<OpenAlertPage['bySeverity'][]> {
+    return Promise.all(clusters.map(async (c) => (await this.pageOpen([c], 0, 0)).bySeverity));
+  }
+
   async apply(changes: AlertChanges, expectedSeq: Record<string, number>): Promise<boolean> {
     this.applyCalls++;
     await Promise.resolve();
@@ -97,12 +123,24 @@ export class MemoryAlertStore implements AlertStore {
   }
 }
 
-export class MemorySnapshotStore implements SnapshotStore {
+export class MemorySnapshotStore implements SnapshotStore, SnapshotIndex {
   private readonly snapshots = new Map<string, CheckSnapshot>();
+  /** The lists of every run ever put, by version (the Redis store keeps replaced ones a minute). */
+  private readonly listings = new Map<string, SnapshotListing>();
+  /** cluster/check -> version of its latest run. */
+  private readonly latest = new Map<string, string>();
+  private versions = 0;
 
   async put(snapshot: CheckSnapshot): Promise<void> {
     await Promise.resolve();
-    this.snapshots.set(`${snapshot.cluster}/${snapshot.check}`, copy(snapshot));
+    const key = `${snapshot.cluster}/${snapshot.check}`;
+    // Like the Redis store: a late retry of an older run does not replace a newer one.
+    const current = this.snapshots.get(key);
+    if (current && current.at > snapshot.at) return;
+    this.snapshots.set(key, copy(snapshot));
+    const listing = indexSnapshot(copy(snapshot), String(++this.versions));
+    this.listings.set(listing.summary.version, listing);
+    this.latest.set(key, listing.summary.version);
   }
 
   async get(cluster: string, check: CheckName): Promise<CheckSnapshot | null> {
@@ -114,5 +152,48 @@ export class MemorySnapshotStore implements SnapshotStore {
   async lastRuns(): Promise<{ cluster: string; check: CheckName; at: string }[]> {
     await Promise.resolve();
     return [...this.snapshots.values()].map((s) => ({ cluster: s.cluster, check: s.check, at: s.at }));
+  }
+
+  async summaries(check: CheckName, clusters: readonly string[]): Promise<(RunSummary | null)[]> {
+    await Promise.resolve();
+    return clusters.map((c) => {
+      const version = this.latest.get(`${c}/${check}`);
+      return version ? copy(this.listings.get(version)?.summary ?? null) : null;
+    });
+  }
+
+  async listed(runs: readonly RunSummary[], range: ListingRange, limit: number): Promise<ListedRun[]> {
+    await Promise.resolve();
+    return runs.map((run) => {
+      const listing = this.listings.get(run.version);
+      if (!listing) return { total: 0, fetched: 0, key: () => decodeMember('', run, 0) };
+      const members =
+        range.order === 'worst-first'
+          ? listing.worstFirst
+          : range.order === 'soonest-first'
+            ? listing.soonestFirst
+            : listing.dated
+                .filter(
+                  (d) =>
+                    (range.after === undefined || d.score > range.after) &&
+                    (range.before === undefined || d.score < range.before),
+                )
+                .map((d) => d.member);
+      const fetched = members.slice(0, limit);
+      return {
+        total: members.length,
+        fetched: fetched.length,
+        key: (j) => decodeMember(fetched[j] ?? '', run, j),
+      };
+    });
+  }
+
+  async findings(keys: readonly ListedKey[]): Promise<ListedFinding[]> {
+    await Promise.resolve();
+    return keys.map((k) => {
+      const found = this.listings.get(k.version)?.findings.get(k.id);
+      if (!found) throw new Error(`no finding ${k.id} in run ${k.version}`);
+      return copy(found);
+    });
   }
 }

@@ -237,7 +237,7 @@ describe('/k8s help and unknown words', () => {
 
   it('answers a store failure with a short private reply and logs it', async () => {
     const t = makeDeps();
-    t.deps.snapshots.get = () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379'));
+    t.deps.snapshots.summaries = () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379'));
     const reply = await handleCommand(slackCommand('certs prod'), t.deps);
     expect(reply).toMatchObject({ private: true, title: 'vigil could not answer' });
     expect(textOf(reply)).not.toContain('ECONNREFUSED');
