@@ -8,6 +8,7 @@ import {
   alertKeys,
   auditKeys,
   checkFailureKeys,
+  listingKeys,
   metaKeys,
   nodeReportKeys,
   outboxKeys,
@@ -28,7 +29,9 @@ const alertIds = ['a1', 'a2z'];
 function everyKey(prefix: string): string[] {
   const keys: string[] = [];
   const alerts = alertKeys(prefix);
-  keys.push(alerts.open, alerts.idCounter);
+  keys.push(alerts.open, alerts.idCounter, alerts.ranked);
+  const listings = listingKeys(prefix);
+  keys.push(listings.versions, listings.versionCounter);
   for (const id of alertIds) keys.push(alerts.alert(id), alerts.fingerprint(`fp-${id}`));
   const audit = auditKeys(prefix);
   keys.push(audit.all, ...alertIds.map(audit.alert));
@@ -36,8 +39,18 @@ function everyKey(prefix: string): string[] {
   keys.push(snapshots.runs);
   const nodes = nodeReportKeys(prefix);
   for (const cluster of clusters) {
+    keys.push(alerts.rankedIn(cluster));
     for (const { name: check } of allChecks) {
       keys.push(alerts.byCheck(cluster, check), snapshots.snapshot(cluster, check));
+      keys.push(listings.summaries(check));
+      for (const version of ['1', '42']) {
+        keys.push(
+          listings.worstFirst(cluster, check, version),
+          listings.soonestFirst(cluster, check, version),
+          listings.dated(cluster, check, version),
+          listings.findings(cluster, check, version),
+        );
+      }
     }
     keys.push(
       nodes.nodes(cluster, 'host-certificates'),
