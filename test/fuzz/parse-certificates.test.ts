@@ -19,7 +19,7 @@ const der = toDer(leaf);
 function plainPkcs12(): Buffer {
   const asn1 = forge.pkcs12.toPkcs12Asn1(null, [leaf.forgeCert, ca.forgeCert], null, {
     useMac: false,
-  } as forge.pkcs12.Pkcs12Options);
+  } as Parameters<typeof forge.pkcs12.toPkcs12Asn1>[3]);
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 const plainP12 = plainPkcs12();
