@@ -16,7 +16,7 @@ import { asyncOutcomeOf, fuzzParams, mutatedBytes, tally } from './fuzz-run.js';
  */
 // Thousands of refusals each log a warning; only errors are worth reading here.
 vi.hoisted(() => {
-  process.env.LOG_LEVEL = 'error';
+  process.env.LOG_LEVEL ??= 'error';
 });
 
 const SECRET = 'fuzz-signing-secret';
