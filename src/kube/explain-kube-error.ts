@@ -278,7 +278,10 @@ function statusMessageOf(body: unknown): string | undefined {
     try {
       parsed = JSON.parse(body);
     } catch {
-      return body.trim().slice(0, 300) || undefined;
+      // Never quoted: whatever answered may have sent Secret data (a list body with an error status,
+      // found by test/fuzz/kube-list.test.ts), and the message reaches chat. Only its size is named.
+      const bytes = Buffer.byteLength(body);
+      return bytes > 0 ? `a body that is not JSON (${bytes} bytes, not shown)` : undefined;
     }
   }
   if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
