@@ -6,12 +6,14 @@ import { VigilError } from '../../src/domain/vigil-error.js';
 
 /**
  * Shared settings of the fuzz properties under test/fuzz. `npm test` runs them bounded, with a fixed
- * seed so a failure reproduces; scripts/fuzz.mjs (`npm run fuzz`) runs the same files with
- * VIGIL_FUZZ_RUNS raised and a random VIGIL_FUZZ_SEED, and reads the tallies written to
- * VIGIL_FUZZ_REPORT (docs/fuzzing.md).
+ * seed so a failure reproduces; scripts/fuzz.mjs (`npm run fuzz`) runs the same files with more
+ * runs (VIGIL_FUZZ_SCALE times each property's own count, or VIGIL_FUZZ_RUNS for every property)
+ * and a random VIGIL_FUZZ_SEED, and reads the tallies written to VIGIL_FUZZ_REPORT (docs/fuzzing.md).
+ * A failure prints its seed and path; rerun with that VIGIL_FUZZ_SEED to reproduce it.
  */
 export const fuzzSeed = envInt('VIGIL_FUZZ_SEED') ?? 20_261_202;
 const runsOverride = envInt('VIGIL_FUZZ_RUNS');
+const scale = envInt('VIGIL_FUZZ_SCALE') ?? 1;
 
 /** One case slower than this is a hang (the loaded CI machine is slow, but not this slow). */
 export const caseBoundMs = envInt('VIGIL_FUZZ_CASE_MS') ?? 2_000;
@@ -24,9 +26,9 @@ function envInt(name: string): number | undefined {
   return n;
 }
 
-/** fc.assert parameters: `defaultRuns` in `npm test`, VIGIL_FUZZ_RUNS in a campaign. */
+/** fc.assert parameters: `defaultRuns` in `npm test`, scaled or overridden in a campaign. */
 export function fuzzParams<T>(defaultRuns: number): fc.Parameters<T> {
-  return { seed: fuzzSeed, numRuns: runsOverride ?? defaultRuns, endOnFailure: true };
+  return { seed: fuzzSeed, numRuns: runsOverride ?? defaultRuns * scale, endOnFailure: true };
 }
 
 /** What one target saw: inputs tried, how each ended, the slowest case. */

@@ -128,7 +128,7 @@ const page = (next: number | null): fc.Arbitrary<Page> => {
       arbitrary: fc.integer({ min: 1000, max: 5000 }).map((n) =>
         json(
           list(
-            Array.from({ length: n }, (_, i) => secret(i)),
+            Array.from({ length: n }, (_, i) => small(i)),
             token,
           ),
         ),
