@@ -44,7 +44,7 @@ describe('fuzz: config loader', () => {
         writeFileSync(file, bytes);
         outcomeOf(t, () => checked(() => loadConfig(file, {})));
       }),
-      fuzzParams(120),
+      fuzzParams(50),
     );
   });
 
@@ -55,7 +55,7 @@ describe('fuzz: config loader', () => {
           checked(() => parseConfig(doc, 'vigil.yaml', dir, { enforceScheduleMinimum: true })),
         );
       }),
-      fuzzParams(300),
+      fuzzParams(120),
     );
   });
 
@@ -94,7 +94,7 @@ describe('fuzz: config loader', () => {
         writeFileSync(file, parts.join(''));
         outcomeOf(t, () => checked(() => loadConfig(file, {})));
       }),
-      fuzzParams(200),
+      fuzzParams(80),
     );
   });
 });

@@ -52,7 +52,7 @@ describe('fuzz: kubeconfig loader', () => {
             load(b, ctx ?? undefined);
           },
         ),
-        fuzzParams(100),
+        fuzzParams(50),
       );
     });
 
@@ -61,7 +61,7 @@ describe('fuzz: kubeconfig loader', () => {
         fc.property(editedDocument(parse(text)), (doc) => {
           load(stringify(doc ?? null));
         }),
-        fuzzParams(200),
+        fuzzParams(80),
       );
     });
   }
