@@ -81,7 +81,12 @@ for (const name of readdirSync(reportDir).filter((f) => f.endsWith('.json') && !
     `${r.target.padEnd(16)} ${String(r.tried).padStart(6)} ${String(own(crashes)).padStart(8)} ${String(own(hangs)).padStart(5)} ${`${r.slowestCaseMs} ms`.padStart(8)} ${`${(r.elapsedMs / 1000).toFixed(1)} s`.padStart(7)}  ${outcomes}\n`,
   );
 }
-for (const f of failures)
-  process.stdout.write(`\nFAILED ${f.file} > ${f.title}\n${f.message.slice(0, 3000)}\n`);
+for (const f of failures) {
+  // The cause, seed and path first: the counterexample after them can be long.
+  const key = f.message.split('\n').filter((l) => /Caused by|Property failed|seed:/.test(l));
+  process.stdout.write(
+    `\nFAILED ${f.file} > ${f.title}\n${key.slice(0, 6).join('\n')}\n${f.message.slice(0, 2000)}\n`,
+  );
+}
 rmSync(reportDir, { recursive: true, force: true });
 process.exitCode = failures.length > 0 ? 1 : 0;

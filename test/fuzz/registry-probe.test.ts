@@ -243,7 +243,7 @@ function probe(withCredentials: boolean) {
         id: 'p',
         image: { repository: 'shop/web', reference: '1', display: 'shop/web:1' },
         credentials: withCredentials
-          ? [{ origin: 'pull secret shop/regcred', username: 'ci', password: 'pw' }]
+          ? [{ origin: 'pull secret shop/regcred', username: 'ci', password: 'Fuzz-Pa55word-7q' }]
           : [],
       },
     ],
@@ -308,7 +308,7 @@ describe('fuzz: registry challenges and error bodies', () => {
           if (failure.kind === 'unexpected') expect(failure.httpStatus, failure.detail).toBeDefined();
           else expect(knownKinds).toContain(failure.kind);
           expect(failure.detail.trim()).not.toBe('');
-          expect(failure.detail).not.toContain('pw');
+          expect(failure.detail).not.toContain('Fuzz-Pa55word-7q');
           return `probe:${failure.stage}:${failure.kind}`;
         });
       }),

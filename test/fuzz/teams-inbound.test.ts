@@ -14,7 +14,7 @@ import {
   messageActivity,
   personalChat,
 } from '../fakes/teams/index.js';
-import { hostileTeamsActivities } from '../fixtures/hostile/teams-activities.js';
+import { hostileTeamsActivities, hostileTeamsBodies } from '../fixtures/hostile/teams-activities.js';
 import { editedDocument } from './document-edits.js';
 import { asyncOutcomeOf, fuzzParams, mutatedBytes, tally } from './fuzz-run.js';
 
@@ -101,6 +101,19 @@ describe('fuzz: Teams inbound activities', () => {
         ...activity,
       };
       await post(pinned(full));
+    },
+  );
+
+  it.each(hostileTeamsBodies)(
+    'answers the body found by fuzzing with a 400: $name',
+    async ({ body, says }) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: pinned({ channelId: 'msteams', ...body }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(says);
     },
   );
 
