@@ -15,7 +15,7 @@ import { loadClusterConnection, type ClusterConnection } from '../../src/kube/lo
 import { kubeconfigText } from '../../src/simulator/kube-api-server/index.js';
 import { listenOnLoopback } from '../../src/simulator/listen-on-loopback.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
-import { hostileKubeListAnswers } from '../fixtures/hostile/kube-list-answers.js';
+import { hostileKubeListAnswers, hostileKubeListItems } from '../fixtures/hostile/kube-list-answers.js';
 import { editedDocument } from './document-edits.js';
 import { asyncOutcomeOf, fuzzParams, mutatedBytes, tally } from './fuzz-run.js';
 
@@ -170,6 +170,21 @@ async function listFailure(): Promise<KubeAccessError> {
 }
 
 describe('fuzz: Kubernetes list responses', () => {
+  it.each(hostileKubeListItems)('replays the list found by fuzzing: $name', async ({ items, says }) => {
+    script = [
+      {
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify(list(items))),
+        pauseMs: 0,
+      },
+    ];
+    const err = await listFailure();
+    expect(err.code).toBe('kube-bad-response');
+    expect(err.userMessage).toContain(says);
+    expect(err.userMessage).not.toMatch(/Cannot read properties/);
+  });
+
   it.each(hostileKubeListAnswers)('replays the answer found by fuzzing: $name', async (a) => {
     script = [{ status: a.status, contentType: a.contentType, body: Buffer.from(a.body), pauseMs: 0 }];
     const err = await listFailure();

@@ -75,6 +75,11 @@ export function slackPayloadProblem(payload: Readonly<Record<string, unknown>>):
   if (typeof user?.['id'] !== 'string' || !user['id']) return 'a button press must name its user (user.id)';
   if (!originOfPayload(payload).teamId) return 'a button press must name its workspace (team.id)';
   if (!payloadChannel(payload)) return 'a button press must name its channel (channel.id)';
+  // Bolt reads `channel.id` whenever `channel` is not undefined: `channel: null` threw into a 500
+  // (found by test/fuzz/slack-inbound.test.ts) even with the container naming the channel.
+  if (payload['channel'] !== undefined && !objectOrUndefined(payload['channel'])) {
+    return 'the channel of a button press must be an object (channel.id)';
+  }
   const actions = payload['actions'];
   if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => objectOrUndefined(a))) {
     return 'a button press must list its actions';
