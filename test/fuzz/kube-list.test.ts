@@ -15,7 +15,11 @@ import { loadClusterConnection, type ClusterConnection } from '../../src/kube/lo
 import { kubeconfigText } from '../../src/simulator/kube-api-server/index.js';
 import { listenOnLoopback } from '../../src/simulator/listen-on-loopback.js';
 import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
-import { hostileKubeListAnswers, hostileKubeListItems } from '../fixtures/hostile/kube-list-answers.js';
+import {
+  hostileKubeListAnswers,
+  hostileKubeListBodies,
+  hostileKubeListItems,
+} from '../fixtures/hostile/kube-list-answers.js';
 import { editedDocument } from './document-edits.js';
 import { asyncOutcomeOf, fuzzParams, mutatedBytes, tally } from './fuzz-run.js';
 
@@ -183,6 +187,13 @@ describe('fuzz: Kubernetes list responses', () => {
     expect(err.code).toBe('kube-bad-response');
     expect(err.userMessage).toContain(says);
     expect(err.userMessage).not.toMatch(/Cannot read properties/);
+  });
+
+  it.each(hostileKubeListBodies)('replays the body found by fuzzing: $name', async ({ body }) => {
+    script = [{ status: 200, contentType: 'application/json', body: Buffer.from(body), pauseMs: 0 }];
+    const err = await listFailure();
+    expect(err.code).toBe('kube-bad-response');
+    expect(err.userMessage).toContain('JSON that does not have the shape of a Kubernetes object');
   });
 
   it.each(hostileKubeListAnswers)('replays the answer found by fuzzing: $name', async (a) => {
