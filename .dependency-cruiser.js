@@ -39,7 +39,8 @@
  *   to BullMQ, and the other jobs only through jobs/notify's TransitionSink.
  * - Composition roots build the adapters and may import anything of ours: src/app.ts (`vigil serve`),
  *   src/serve/, src/cli/, src/demo/, src/main.ts and bin/.
- * - test/ and bench/ may import anything; nothing under src/, handlers/, jobs/ or bin/ imports them.
+ * - test/ (test/fuzz included) and bench/ may import anything; nothing under src/, handlers/, jobs/
+ *   or bin/ imports them.
  */
 
 /** Every file of ours belongs to exactly one area. */
@@ -77,6 +78,7 @@ const areas = {
   'jobs-housekeeping': '^jobs/housekeeping/',
   jobs: '^jobs/[^/]+$',
   roots: '^(src/(app[.]ts|main[.]ts|serve/|cli/|demo/)|bin/)',
+  /** Every test folder (unit, integration, e2e, contract, fuzz, fakes, support) and the benchmarks. */
   tests: '^(test|bench)/',
 };
 

@@ -125,13 +125,21 @@ function explainVigilSide(
         `API server of ${where} answered${what} with a redirect (HTTP ${e.status}) to ${e.location}; vigil does not follow redirects away from ${e.origin} (another host could read vigil's credentials or forge the answer). Point the server URL in the kubeconfig at kube-apiserver itself`,
       );
     }
-    if (e instanceof KubeResponseError || e instanceof SyntaxError) {
+    // client-node's ObjectSerializer throws TypeErrors ("data is not iterable") on JSON of the wrong
+    // shape, e.g. `items` a number (found by test/fuzz/kube-list.test.ts).
+    const misshapen = e instanceof TypeError && /ObjectSerializer/.test(e.stack ?? '');
+    if (e instanceof KubeResponseError || e instanceof SyntaxError || misshapen) {
       // JSON.parse's SyntaxError quotes the body around the error, which may be Secret data.
-      const answer = e instanceof KubeResponseError ? e.message : 'a body that is not JSON';
+      const answer =
+        e instanceof KubeResponseError
+          ? e.message
+          : misshapen
+            ? 'JSON that does not have the shape of a Kubernetes object'
+            : 'a body that is not JSON';
       return make(
         'kube-bad-response',
         `API server of ${where} answered${what} with ${answer}; kube-apiserver never does this: check that the server URL ${ctx.server} in the kubeconfig reaches kube-apiserver itself, not a login page, proxy or load balancer`,
-        { withoutCause: e instanceof SyntaxError },
+        { withoutCause: e instanceof SyntaxError || misshapen },
       );
     }
     if (e instanceof ListBoundError) {
@@ -278,7 +286,10 @@ function statusMessageOf(body: unknown): string | undefined {
     try {
       parsed = JSON.parse(body);
     } catch {
-      return body.trim().slice(0, 300) || undefined;
+      // Never quoted: whatever answered may have sent Secret data (a list body with an error status,
+      // found by test/fuzz/kube-list.test.ts), and the message reaches chat. Only its size is named.
+      const bytes = Buffer.byteLength(body);
+      return bytes > 0 ? `a body that is not JSON (${bytes} bytes, not shown)` : undefined;
     }
   }
   if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {

@@ -101,6 +101,16 @@ export async function* listInPages<T extends Keyed>(
         `the list did not end after ${items} items (the item cap is ${maxItems}), in ${pages} pages`,
       );
     }
+    // A null or a number among the items would reach every reader as a TypeError ("Cannot read
+    // properties of null") quoted into the finding (found by test/fuzz/kube-list.test.ts).
+    const odd = received.findIndex(
+      (item: unknown) => !item || typeof item !== 'object' || Array.isArray(item),
+    );
+    if (odd >= 0) {
+      throw new KubeResponseError(
+        `a list whose item ${odd + 1} of ${received.length} is ${describeJsonValue(received[odd])}, not an object`,
+      );
+    }
     const fresh: T[] = [];
     for (const item of received as T[]) {
       const key = `${item?.metadata?.namespace ?? ''}/${item?.metadata?.name ?? ''}`;

@@ -54,6 +54,10 @@ export function classifyTransportError(err: unknown): { kind: RegistryFailureKin
   ) {
     return { kind: 'reset', reason: `connection closed by the server (${code || 'socket hang up'})` };
   }
+  // A redirect vigil cannot follow (registry-http.ts): to ftp:, or to a Location that is no URL.
+  if (code === 'BAD_SCHEME' || code === 'BAD_REDIRECT') {
+    return { kind: 'bad-redirect', reason: `${message} (${code})` };
+  }
   const kind = tlsKind(code);
   if (
     kind !== 'tls-error' ||

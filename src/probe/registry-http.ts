@@ -77,7 +77,7 @@ export async function registryRequest(req: RegistryRequest): Promise<RegistryRes
     const res = await once(target, req, authorization);
     const location = res.headers.location;
     if (redirectStatuses.has(res.status) && typeof location === 'string' && hop < maxRedirects) {
-      url = new URL(location, target).toString();
+      url = redirectTarget(location, target);
       redirects.push(`${res.status} → ${url}`);
       continue;
     }
@@ -88,6 +88,27 @@ export async function registryRequest(req: RegistryRequest): Promise<RegistryRes
       ...(withheld ? { authorizationWithheld: withheld } : {}),
     };
   }
+}
+
+/**
+ * Where a redirect points. A Location that is no URL (`//`, `http://[::1`) threw a TypeError and one to
+ * ftp: an unclassified error, both reported as `unexpected` (test/fixtures/hostile/registry-answers.ts).
+ */
+function redirectTarget(location: string, from: URL): string {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    throw new RegistryHttpError('BAD_REDIRECT', from.toString(), 'the redirect Location is not a URL');
+  }
+  if (to.protocol !== 'http:' && to.protocol !== 'https:') {
+    throw new RegistryHttpError(
+      'BAD_REDIRECT',
+      from.toString(),
+      `the redirect goes to ${to.protocol}, not http(s)`,
+    );
+  }
+  return to.toString();
 }
 
 function once(

@@ -22,6 +22,7 @@ export type RegistryFailureKind =
   | 'auth-rejected'
   | 'auth-required'
   | 'insecure-realm'
+  | 'bad-redirect'
   | 'not-found'
   | 'rate-limited'
   | 'unexpected';

@@ -18,7 +18,7 @@ import {
   type SlackInboundHandlers,
 } from './register-slack-listeners.js';
 import type { SlackEnv } from './slack-env.js';
-import { parseSlackBody, slackRequestOrigin } from './slack-inbound-body.js';
+import { parseSlackBody, slackListenerProblem, slackRequestOrigin } from './slack-inbound-body.js';
 import { slackLogger } from './slack-logger.js';
 import { checkRequestTimestamp, timestampToleranceSeconds } from './slack-request-guard.js';
 import { foreignOrigin, loggableSlackId, type SlackWorkspace } from './slack-workspace.js';
@@ -74,6 +74,7 @@ const log = logger.child({ component: 'slack-server' });
 export function createSlackRoute(options: SlackRouteOptions): HttpRoute {
   const bodyLimit = options.bodyLimitBytes ?? defaultBodyLimitBytes;
   const now = options.now ?? Date.now;
+  const commandName = options.commandName ?? '/k8s';
   const receiver = new HTTPReceiver({
     signingSecret: options.env.signingSecret,
     endpoints: slackEventsPath,
@@ -101,7 +102,7 @@ export function createSlackRoute(options: SlackRouteOptions): HttpRoute {
     onCommand: options.onCommand,
     onAction: options.onAction,
     ...(options.resolveUserGroups ? { resolveUserGroups: options.resolveUserGroups } : {}),
-    commandName: options.commandName ?? '/k8s',
+    commandName,
     ackDeadlineMs: options.ackDeadlineMs ?? 2500,
     respond: {
       slackApiUrl: options.env.apiUrl,
@@ -157,6 +158,11 @@ export function createSlackRoute(options: SlackRouteOptions): HttpRoute {
         'rejected a signed Slack request of a shape vigil does not handle',
       );
       return refuse(res, 400, parsed.problem);
+    }
+    const unheard = slackListenerProblem(parsed.body, commandName);
+    if (unheard) {
+      log.warn({ problem: unheard }, 'rejected a signed Slack request that no listener answers');
+      return refuse(res, 400, unheard);
     }
     const origin = slackRequestOrigin(parsed.body);
     if (!origin) return true;

@@ -1,4 +1,5 @@
 import { parse as parseQuery } from 'node:querystring';
+import { alertActionIdPattern } from './slack-action-ids.js';
 
 /**
  * A request body on `/slack/events`, in the shapes vigil accepts: Slack's unsigned `ssl_check`, a
@@ -74,9 +75,43 @@ export function slackPayloadProblem(payload: Readonly<Record<string, unknown>>):
   if (typeof user?.['id'] !== 'string' || !user['id']) return 'a button press must name its user (user.id)';
   if (!originOfPayload(payload).teamId) return 'a button press must name its workspace (team.id)';
   if (!payloadChannel(payload)) return 'a button press must name its channel (channel.id)';
+  // Bolt reads `channel.id` whenever `channel` is not undefined: `channel: null` threw into a 500
+  // (found by test/fuzz/slack-inbound.test.ts) even with the container naming the channel.
+  if (payload['channel'] !== undefined && !objectOrUndefined(payload['channel'])) {
+    return 'the channel of a button press must be an object (channel.id)';
+  }
   const actions = payload['actions'];
   if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => objectOrUndefined(a))) {
     return 'a button press must list its actions';
+  }
+  return undefined;
+}
+
+/**
+ * Why no listener of register-slack-listeners.ts would answer a well-shaped body, or undefined. Bolt
+ * holds such a request until its 3-second unhandled-request timeout and then answers a bare 404, so a
+ * signed command for another slash command, a press of a button that is not vigil's, or an
+ * event_callback without its event held a connection for 3 s each (found by test/fuzz/
+ * slack-inbound.test.ts; the bodies are in test/fixtures/hostile/slack-bodies.ts).
+ */
+export function slackListenerProblem(body: SlackInboundBody, commandName: string): string | undefined {
+  if (body.kind === 'command' && body.fields['command'] !== commandName) {
+    return `vigil answers only the ${commandName} command`;
+  }
+  if (body.kind === 'payload') {
+    // Bolt routes a block_actions payload by its first action (slackPayloadProblem checked the list).
+    const first = (body.payload['actions'] as unknown[])[0] as Record<string, unknown>;
+    const id = first['action_id'];
+    if (typeof id !== 'string' || !alertActionIdPattern.test(id)) {
+      return 'vigil handles only the buttons and menus of its own alert messages';
+    }
+  }
+  // vigil's Slack app subscribes to no Events API events (only the slash command and its buttons),
+  // so of the JSON bodies only url_verification, which Bolt answers itself, is expected. Bolt let an
+  // event_callback whose event had `user: null` throw into a 500, and held app_rate_limited or
+  // JSON-encoded interactivity for 3 s.
+  if (body.kind === 'event' && body.event['type'] !== 'url_verification') {
+    return 'vigil subscribes to no Events API events; of the JSON bodies only url_verification is answered';
   }
   return undefined;
 }

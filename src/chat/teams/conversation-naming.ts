@@ -93,6 +93,8 @@ export function slug(text: string): string {
 
 /** A channel message arrives as `19:…@thread.tacv2;messageid=123` (its thread); the channel is the part before. */
 export function baseConversationId(id: string): string {
+  // An activity without a conversation id (found by test/fuzz/teams-inbound.test.ts) names none.
+  if (typeof id !== 'string') return '';
   const at = id.indexOf(';messageid=');
   return at < 0 ? id : id.slice(0, at);
 }
@@ -127,9 +129,11 @@ function storableReference(
   };
 }
 
-function clean(name: string | undefined): string | undefined {
+/** Names come from the activity as sent; one that is not a string (a number, an object) is no name. */
+function clean(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
   // eslint-disable-next-line no-control-regex
-  const text = name?.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  const text = name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   return text ? text.slice(0, 200) : undefined;
 }
 

@@ -70,6 +70,11 @@ export function createTeamsRoute(options: TeamsRouteOptions): HttpRoute {
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         return answer(res, 400, { error: 'body must be an activity object' });
       }
+      // botbuilder throws on an activity without a string type (validateAndFixActivity), which the
+      // server answered 500 (found by test/fuzz/teams-inbound.test.ts).
+      if (typeof (body as { type?: unknown }).type !== 'string') {
+        return answer(res, 400, { error: 'an activity needs a string "type"' });
+      }
       const shim = responseShim(res);
       const auth: InboundAuthOutcome = {};
       await inboundAuthOutcome.run(auth, () =>

@@ -4,6 +4,7 @@ import {
   type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type InvokeResponse,
 } from 'botbuilder';
 import type { Actor } from '../../domain/alert.js';
 import { logger } from '../../logger.js';
@@ -78,6 +79,21 @@ export class TeamsBot extends TeamsActivityHandler {
         await this.guard('installationUpdate', () => this.handleInstallation(context));
       await next();
     });
+  }
+
+  /**
+   * botbuilder reads `value.action.type` of an `adaptiveCard/action` invoke unchecked: one without an
+   * action object threw a TypeError that the adapter answered 500, which Teams retries (found by
+   * test/fuzz/teams-inbound.test.ts). It is refused here as the bad request it is.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const value: unknown = context.activity.value;
+    const action = value && typeof value === 'object' ? (value as { action?: unknown }).action : undefined;
+    if (context.activity.name === 'adaptiveCard/action' && value && (!action || typeof action !== 'object')) {
+      const body = errorResponse(400, 'BadRequest', 'An Action.Execute invoke must carry its action.');
+      return { status: 400, body };
+    }
+    return super.onInvokeActivity(context);
   }
 
   protected override async onAdaptiveCardInvoke(

@@ -41,6 +41,8 @@ export function headline(f: RegistryFailure, image: string | undefined): string 
       return `refuses anonymous pulls of ${image ?? 'the image'} and no pull secret matches`;
     case 'insecure-realm':
       return 'sends credentials to a plain-HTTP token endpoint';
+    case 'bad-redirect':
+      return `answers a redirect vigil cannot follow at ${stageName[f.stage]}`;
     case 'not-found':
       return `has no manifest for ${image ?? 'the image'}`;
     case 'rate-limited':
@@ -105,6 +107,8 @@ export function nextStepFor(
       return `Create a kubernetes.io/dockerconfigjson pull secret for ${r} and reference it from the workloads' imagePullSecrets or their ServiceAccount.`;
     case 'insecure-realm':
       return `Serve the token endpoint of ${r} over HTTPS; nodes send pull-secret passwords to it in clear text.`;
+    case 'bad-redirect':
+      return `${r} redirects to a Location that is not an http(s) URL: check the registry's (or its proxy's) redirect configuration; nodes cannot follow it either.`;
     case 'not-found':
       return `Push ${ctx.image ?? 'the image'} to ${r} or fix the image reference; the workloads using it fail their next pull.`;
     case 'rate-limited':
