@@ -6,6 +6,8 @@ import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node
 export interface Measured {
   wallMs: number;
   peakRssMb: number;
+  /** User plus system CPU of the process tree (GNU time's %U + %S); NaN without GNU time. */
+  cpuMs: number;
   exitCode: number;
   stderr: string;
 }
@@ -58,7 +60,7 @@ export function measure(cmd: string, argv: string[], stdoutFile: string, cwd: st
   const out = openSync(stdoutFile, 'w');
   const timeFile = `${stdoutFile}.time`;
   const [file, fileArgs] = hasGnuTime
-    ? ['/usr/bin/time', ['-f', '%e %M', '-o', timeFile, cmd, ...argv]]
+    ? ['/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, cmd, ...argv]]
     : [cmd, argv];
   return new Promise((res, rej) => {
     const t0 = performance.now();
@@ -79,11 +81,13 @@ export function measure(cmd: string, argv: string[], stdoutFile: string, cwd: st
       if (poll) clearInterval(poll);
       closeSync(out);
       let peakKb = polledKb;
+      let cpuMs = NaN;
       if (hasGnuTime) {
-        const line = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) ?? '';
-        peakKb = Number(line.split(' ')[1]);
+        const fields = (readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ');
+        peakKb = Number(fields[1]);
+        cpuMs = (Number(fields[2]) + Number(fields[3])) * 1000;
       }
-      res({ wallMs, peakRssMb: peakKb / 1024, exitCode: code ?? -1, stderr });
+      res({ wallMs, peakRssMb: peakKb / 1024, cpuMs, exitCode: code ?? -1, stderr });
     });
   });
 }

@@ -62,9 +62,14 @@ export interface ReaderSource {
  * same kind of function that ignores `kube` and opens its source from what ReaderSource carries: the
  * host-certificates check reads what node agents reported from `nodeReports` (and, for
  * `vigil check --host-root /`, the same check's local reader reads this node's files).
+ * A factory may be async so that it imports its reader's module when a run first needs it: the
+ * registry is loaded by everything that names checks (`vigil --help`, the config, the chat
+ * commands), and a static import of a Kubernetes reader would load all of @kubernetes/client-node
+ * there too (BENCHMARKS.md "CLI start-up"): `reader: async ({ target }) => new (await
+ * import('../../kube/kube-thing-reader.js')).KubeThingReader(target.kube)`.
  * Tests give a check a fake reader through CheckContext.reader.
  */
-export type ReaderFactory<Reader> = (source: ReaderSource) => Reader;
+export type ReaderFactory<Reader> = (source: ReaderSource) => Reader | Promise<Reader>;
 
 export interface CheckContext<Reader = unknown> {
   cluster: ClusterConfig;
