@@ -67,7 +67,7 @@ import { startJobs } from '../jobs/start-jobs.js';
 import { countingCheckDeps } from '../test/support/fake-check-deps.js';
 import { queueClients } from '../test/support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
-import { max, median, min, percentile, seconds, table } from './bench-stats.js';
+import { max, median, min, percentile, processCpuMs, seconds, table } from './bench-stats.js';
 import { exitWithHelpIf, positiveInt } from './bench-cli.js';
 import { channelId, lifecycles } from './delivery-work.js';
 import type { MessageDigest } from './fake-slack-child.js';
@@ -85,6 +85,7 @@ const { values: args } = parseArgs({
     '5xx': { type: 'boolean', default: false },
     fleet: { type: 'boolean', default: false },
     'heap-every-ms': { type: 'string', default: '10000' },
+    'order-wait-ms': { type: 'string' },
     'max-overhead': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -165,6 +166,15 @@ interface RunResult {
   log: { info: number; warn: number; error: number };
   /** Heap used after a full GC (MB), sampled every HEAP_EVERY_MS: [ms since t0, MB]. */
   heap: [number, number][];
+  /** CPU seconds from t0 to the last delivery: this process (outbox, enqueueing), redis-server, the fake. */
+  cpu: { bench: number; redis: number; slack: number };
+}
+
+/** redis-server's own CPU seconds so far (INFO cpu: used_cpu_user + used_cpu_sys). */
+async function redisCpuSeconds(redis: { info(section: string): Promise<string> }): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 // A full GC on demand without --expose-gc on the command line (npm runs this script through tsx).
@@ -184,7 +194,13 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
   try {
     const rawConfig = {
       clusters: [{ name: 'bench', kubeconfig: join(dir, 'unused.kubeconfig') }],
-      outbox: { minIntervalMs: { slack: PACE_MS }, concurrency: CONCURRENCY },
+      outbox: {
+        minIntervalMs: { slack: PACE_MS },
+        concurrency: CONCURRENCY,
+        ...(args['order-wait-ms']
+          ? { orderWaitMs: positiveInt('order-wait-ms', args['order-wait-ms']) }
+          : {}),
+      },
       alerts: {
         resolveAfterOkRuns: 1,
         routes: Array.from({ length: CHANNELS }, (_, c) => ({
@@ -222,6 +238,11 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
     const heap: [number, number][] = [];
 
     // t0: the first transition is handed to the outbox.
+    const cpu0 = {
+      bench: process.cpuUsage(),
+      redis: await redisCpuSeconds(clients.storeConnection.redis),
+      slack: await processCpuMs(slack.pid),
+    };
     const t0 = performance.now();
     platform.t0 = t0;
     if (INJECT) {
@@ -306,6 +327,12 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
     }
     await new Promise((r) => setTimeout(r, 200)); // anything late (a duplicate) would land now
     clearInterval(sampler);
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const cpu = {
+      bench: (benchCpu.user + benchCpu.system) / 1e6,
+      redis: (await redisCpuSeconds(clients.storeConnection.redis)) - cpu0.redis,
+      slack: ((await processCpuMs(slack.pid)) - cpu0.slack) / 1000,
+    };
     heap.push([performance.now() - t0, heapAfterGcMb()]);
 
     const problems: string[] = [];
@@ -418,6 +445,7 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
       historyPerMinute,
       log: log.counts,
       heap,
+      cpu,
     };
   } finally {
     for (const t of timers) clearTimeout(t);
@@ -467,6 +495,12 @@ async function main(): Promise<number> {
       );
       for (const p of r.problems.slice(0, 10)) console.log(`  PROBLEM: ${p}`);
       if (r.problems.length > 0) failed = true;
+      console.log(
+        `  CPU until the last delivery: this process (outbox and enqueueing) ${r.cpu.bench.toFixed(1)} s, ` +
+          `redis-server ${r.cpu.redis.toFixed(1)} s, fake Slack ${r.cpu.slack.toFixed(1)} s: ` +
+          `${((r.cpu.bench * 1000) / TOTAL).toFixed(1)} + ${((r.cpu.redis * 1000) / TOTAL).toFixed(1)} + ` +
+          `${((r.cpu.slack * 1000) / TOTAL).toFixed(1)} ms per transition`,
+      );
       const h = heapVerdict(r.heap);
       console.log(
         `  heap after GC (MB, every ${HEAP_EVERY_MS / 1000} s): ${r.heap.map(([, mb]) => mb.toFixed(1)).join(' ')}; ` +
