@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** What every benchmark script shares: where the repo and its Node 24 are, flags, the compiled build. */
@@ -23,10 +23,13 @@ export function positiveInt(name: string, raw: string): number {
 
 /**
  * vigil compiled with tsconfig.build.json into `dir` (what the container image runs: bin/vigil.js
- * prefers dist/). node_modules is symlinked beside it so that packages resolve as from the repo.
- * Returns the path of the compiled main.js.
+ * prefers dist/). node_modules is symlinked beside it so that packages resolve as from the repo, and
+ * bin/vigil.js and a package.json with vigil's name and version sit beside dist/ as in the image
+ * (Dockerfile), so `build/bin/vigil.js` runs the compiled CLI and `--version` finds its version.
+ * `from` is the source tree to compile (default: this checkout; bench/cli-startup.ts passes an
+ * exported older commit). Returns the path of the compiled main.js.
  */
-export function buildDist(dir: string): string {
+export function buildDist(dir: string, from: string = REPO): string {
   const out = join(dir, 'build');
   const r = spawnSync(
     NODE,
@@ -37,12 +40,21 @@ export function buildDist(dir: string): string {
       '--outDir',
       join(out, 'dist'),
     ],
-    { cwd: REPO, encoding: 'utf8' },
+    { cwd: from, encoding: 'utf8' },
   );
   const main = join(out, 'dist', 'src', 'main.js');
   if (!existsSync(main))
     throw new Error(`tsc -p tsconfig.build.json produced no ${main}:\n${r.stdout}${r.stderr}`);
   symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules'), 'dir');
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  const pkg = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  writeFileSync(
+    join(out, 'package.json'),
+    `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module' })}\n`,
+  );
+  mkdirSync(join(out, 'bin'));
+  copyFileSync(join(from, 'bin', 'vigil.js'), join(out, 'bin', 'vigil.js'));
   return main;
 }

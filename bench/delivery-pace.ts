@@ -4,10 +4,14 @@
  * duplicated, and a total time close to the pace limit.
  *
  *   npm run bench:delivery -- --runs 3
+ *   npm run bench:delivery -- --fleet --runs 1      # 10,000 transitions, 100 channels, 429s and 5xx
  *   npx tsx bench/delivery-pace.ts [--runs 3] [--channels 10] [--alerts 25] [--pace-ms 1000]
- *                                  [--concurrency 16] [--no-429] [--max-overhead 10]
+ *                                  [--concurrency 16] [--no-429] [--5xx] [--max-overhead 10]
+ *                                  [--fleet] [--heap-every-ms 10000]
  *
- * Everything runs on 127.0.0.1, in this process except redis-server. Each run wires the queue the
+ * Everything runs on 127.0.0.1, in this process except redis-server and the fake Slack Web API, which
+ * runs in a child process of its own (bench/fake-slack-child.ts) so that the messages it keeps do not
+ * count in this process's heap. Each run wires the queue the
  * way `vigil serve` does (startJobs, with only the notify worker running: no schedules, no
  * check worker, no watchdog): the Outbox, BullMQ, RedisOutboxState, the Redis alert store and the real
  * SlackPlatform (WebClient with rejectRateLimitedCalls) against the fake Slack Web API
@@ -28,7 +32,17 @@
  * 429s (unless --no-429): the fake answers HTTP 429 with Retry-After at set points of the run, on 5
  * of the 10 channels: conversations.history at the start (3 s), twice 2 s on whatever call comes
  * next, two in a row on chat.update (1 s each), 5 s on a thread reply whose chat.update went through,
- * and one 429 without Retry-After (vigil then waits 1 s).
+ * and one 429 without Retry-After (vigil then waits 1 s). With more than 10 channels the same pattern
+ * repeats on every block of 10. --5xx adds bare 5xx answers on 3 channels of each block of 10 (a 503
+ * on a post, a 500 on an edit, a 502 on whatever comes next); vigil backs off
+ * `outbox.retryInitialMs` (2 s, ±20 %) after each, which the minimum then includes, as it includes
+ * each Retry-After.
+ *
+ * --fleet is issue 12's scale: 100 channels × 25 alerts = 10,000 transitions, with the 429s and the
+ * 5xx, judged within 5 %. The heap is sampled after a full GC every --heap-every-ms during every run;
+ * the last sample must be within 10 % of the first one taken after a fifth of the run (warm-up).
+ * Besides the thread check, each alert's successful calls must be exactly post, then (edit, thread
+ * reply) three times: every edit and reply in the order of the alert's transitions (seq).
  *
  * Checked afterwards, from the fake's messages: each alert has exactly one message in its channel
  * and none elsewhere, each message has exactly three thread replies (escalated, acknowledged,
@@ -42,19 +56,22 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { AlertChanges } from '../src/alerts/alert-store.js';
 import { lifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
 import { createSlackPlatform } from '../src/chat/slack/index.js';
 import { parseConfig } from '../src/config/load-config.js';
 import { createRedisStores } from '../src/redis/redis-stores.js';
 import { startJobs } from '../jobs/start-jobs.js';
-import { FakeSlackWebApi, type FakeSlackMessage } from '../test/fakes/slack/index.js';
 import { countingCheckDeps } from '../test/support/fake-check-deps.js';
 import { queueClients } from '../test/support/queue-harness.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
-import { max, median, min, percentile, seconds, table } from './bench-stats.js';
+import { max, median, min, percentile, processCpuMs, seconds, table } from './bench-stats.js';
 import { exitWithHelpIf, positiveInt } from './bench-cli.js';
 import { channelId, lifecycles } from './delivery-work.js';
+import type { MessageDigest } from './fake-slack-child.js';
+import { RemoteFakeSlack } from './fake-slack-remote.js';
 import { countingLog, TimedPlatform, type Op } from './timed-platform.js';
 
 const { values: args } = parseArgs({
@@ -65,18 +82,27 @@ const { values: args } = parseArgs({
     'pace-ms': { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '16' },
     'no-429': { type: 'boolean', default: false },
-    'max-overhead': { type: 'string', default: '10' },
+    '5xx': { type: 'boolean', default: false },
+    fleet: { type: 'boolean', default: false },
+    'heap-every-ms': { type: 'string', default: '10000' },
+    'order-wait-ms': { type: 'string' },
+    'max-overhead': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 exitWithHelpIf(args.help, import.meta.url);
 const RUNS = positiveInt('runs', args.runs);
-const CHANNELS = positiveInt('channels', args.channels);
+const FLEET = args.fleet;
+const CHANNELS = positiveInt('channels', FLEET && args.channels === '10' ? '100' : args.channels);
 const ALERTS = positiveInt('alerts', args.alerts);
+const SERVER_ERRORS = args['5xx'] || FLEET;
+const HEAP_EVERY_MS = positiveInt('heap-every-ms', args['heap-every-ms']);
+/** How much the heap after GC may grow from warm-up to the end of a run. */
+const HEAP_GROWTH_LIMIT = 0.1;
 const PACE_MS = positiveInt('pace-ms', args['pace-ms']);
 const CONCURRENCY = positiveInt('concurrency', args.concurrency);
-const MAX_OVERHEAD = Number(args['max-overhead']);
+const MAX_OVERHEAD = Number(args['max-overhead'] ?? (FLEET ? '5' : '10'));
 const INJECT = !args['no-429'];
 const TRANSITIONS_PER_ALERT = 4;
 const PER_CHANNEL = ALERTS * TRANSITIONS_PER_ALERT;
@@ -99,6 +125,19 @@ const INJECTIONS: {
   { at: 0.7, channel: 9, times: 1, retryAfterSeconds: null },
 ];
 
+/** Bare 5xx answers (--5xx, --fleet), on other channels of each block of 10 than most 429s. */
+const SERVER_ERROR_INJECTIONS: { at: number; channel: number; method?: string; status: number }[] = [
+  { at: 0.15, channel: 2, method: 'chat.postMessage', status: 503 },
+  { at: 0.5, channel: 5, method: 'chat.update', status: 500 },
+  { at: 0.8, channel: 8, status: 502 },
+];
+
+/** The channels an injection for block channel `c` hits: c, c + 10, c + 20, ... below CHANNELS. */
+const blockChannels = (c: number): number[] =>
+  Array.from({ length: Math.max(1, Math.ceil(CHANNELS / 10)) }, (_, k) => c + 10 * k).filter(
+    (x) => x < CHANNELS || (CHANNELS < 10 && x === c % CHANNELS),
+  );
+
 interface ChannelResult {
   channel: string;
   deliveries: number;
@@ -106,6 +145,7 @@ interface ChannelResult {
   last: number;
   retryAfterMs: number;
   rateLimited: number;
+  serverErrors: number;
   minimum: number;
   minGap: number;
   p1Gap: number;
@@ -124,12 +164,29 @@ interface RunResult {
   /** conversations.history calls (findPosted) in the busiest 60 s. */
   historyPerMinute: number;
   log: { info: number; warn: number; error: number };
+  /** Heap used after a full GC (MB), sampled every HEAP_EVERY_MS: [ms since t0, MB]. */
+  heap: [number, number][];
+  /** CPU seconds from t0 to the last delivery: this process (outbox, enqueueing), redis-server, the fake. */
+  cpu: { bench: number; redis: number; slack: number };
 }
 
-const visible = (m: FakeSlackMessage) => `${m.text ?? ''}\n${JSON.stringify(m.blocks ?? [])}`;
+/** redis-server's own CPU seconds so far (INFO cpu: used_cpu_user + used_cpu_sys). */
+async function redisCpuSeconds(redis: { info(section: string): Promise<string> }): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+// A full GC on demand without --expose-gc on the command line (npm runs this script through tsx).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+function heapAfterGcMb(): number {
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
 
 async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<RunResult> {
-  const slack = await FakeSlackWebApi.start();
+  const slack = await RemoteFakeSlack.start();
   const prefix = `bench-delivery-${runNo}-${randomBytes(3).toString('hex')}`;
   const clients = queueClients(redis, prefix);
   const timers: NodeJS.Timeout[] = [];
@@ -137,7 +194,13 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
   try {
     const rawConfig = {
       clusters: [{ name: 'bench', kubeconfig: join(dir, 'unused.kubeconfig') }],
-      outbox: { minIntervalMs: { slack: PACE_MS }, concurrency: CONCURRENCY },
+      outbox: {
+        minIntervalMs: { slack: PACE_MS },
+        concurrency: CONCURRENCY,
+        ...(args['order-wait-ms']
+          ? { orderWaitMs: positiveInt('order-wait-ms', args['order-wait-ms']) }
+          : {}),
+      },
       alerts: {
         resolveAfterOkRuns: 1,
         routes: Array.from({ length: CHANNELS }, (_, c) => ({
@@ -148,7 +211,10 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
     };
     const config = parseConfig(rawConfig, 'bench-delivery', dir);
     const stores = createRedisStores(clients.storeConnection, config.alerts);
-    const platform = new TimedPlatform(createSlackPlatform({ botToken: slack.token, apiUrl: slack.apiUrl }));
+    const platform = new TimedPlatform(
+      createSlackPlatform({ botToken: slack.token, apiUrl: slack.apiUrl }),
+      Math.ceil(TOTAL * 2.5),
+    );
     const log = countingLog();
     scheduling = await startJobs({
       config,
@@ -167,26 +233,56 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
       alerts: ALERTS,
     });
     const expectedMinMs = (PER_CHANNEL - 1) * PACE_MS;
+    for (let c = 0; c < CHANNELS; c++) platform.intern(channelId(c));
+    for (const ids of alertIds) for (const id of ids) platform.intern(id);
+    const heap: [number, number][] = [];
 
     // t0: the first transition is handed to the outbox.
+    const cpu0 = {
+      bench: process.cpuUsage(),
+      redis: await redisCpuSeconds(clients.storeConnection.redis),
+      slack: await processCpuMs(slack.pid),
+    };
     const t0 = performance.now();
     platform.t0 = t0;
     if (INJECT) {
       for (const inj of INJECTIONS) {
-        timers.push(
-          setTimeout(
-            () =>
-              slack.rateLimit({
-                channel: channelId(inj.channel % CHANNELS),
-                times: inj.times,
-                retryAfterSeconds: inj.retryAfterSeconds,
-                ...(inj.method ? { method: inj.method } : {}),
-              }),
-            inj.at * expectedMinMs,
-          ),
-        );
+        for (const c of blockChannels(inj.channel)) {
+          timers.push(
+            setTimeout(
+              () =>
+                void slack.rateLimit({
+                  channel: channelId(c % CHANNELS),
+                  times: inj.times,
+                  retryAfterSeconds: inj.retryAfterSeconds,
+                  ...(inj.method ? { method: inj.method } : {}),
+                }),
+              inj.at * expectedMinMs,
+            ),
+          );
+        }
       }
     }
+    if (SERVER_ERRORS) {
+      for (const inj of SERVER_ERROR_INJECTIONS) {
+        for (const c of blockChannels(inj.channel)) {
+          timers.push(
+            setTimeout(
+              () =>
+                void slack.failStatus({
+                  channel: channelId(c % CHANNELS),
+                  times: 1,
+                  status: inj.status,
+                  ...(inj.method ? { method: inj.method } : {}),
+                }),
+              inj.at * expectedMinMs,
+            ),
+          );
+        }
+      }
+    }
+    const sampler = setInterval(() => heap.push([performance.now() - t0, heapAfterGcMb()]), HEAP_EVERY_MS);
+    timers.push(sampler);
     const outbox = scheduling.outbox;
     for (const wave of waves) {
       if (wave.batch) {
@@ -230,6 +326,14 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
       await new Promise((r) => setTimeout(r, 50));
     }
     await new Promise((r) => setTimeout(r, 200)); // anything late (a duplicate) would land now
+    clearInterval(sampler);
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const cpu = {
+      bench: (benchCpu.user + benchCpu.system) / 1e6,
+      redis: (await redisCpuSeconds(clients.storeConnection.redis)) - cpu0.redis,
+      slack: ((await processCpuMs(slack.pid)) - cpu0.slack) / 1000,
+    };
+    heap.push([performance.now() - t0, heapAfterGcMb()]);
 
     const problems: string[] = [];
     if ((counts['completed'] ?? 0) !== TOTAL) {
@@ -239,14 +343,11 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
 
     // Nothing lost, nothing duplicated, nothing misrouted, per-alert order: from Slack's side.
     const want = ['escalated', 'acknowledged', 'resolved'];
+    const digest = await slack.digest(Array.from({ length: CHANNELS }, (_, c) => channelId(c)));
     for (let c = 0; c < CHANNELS; c++) {
       const ch = channelId(c);
-      const messages = slack.messages(ch);
-      const byAlert = new Map<string, FakeSlackMessage[]>();
-      for (const m of messages) {
-        const id = String(m.metadata?.event_payload['alert_id'] ?? '');
-        byAlert.set(id, [...(byAlert.get(id) ?? []), m]);
-      }
+      const byAlert = new Map<string, MessageDigest[]>();
+      for (const m of digest[ch] ?? []) byAlert.set(m.alertId, [...(byAlert.get(m.alertId) ?? []), m]);
       for (const id of byAlert.keys()) {
         if (!alertIds[c]!.includes(id))
           problems.push(`${ch}: message for alert ${id}, which is not routed here`);
@@ -260,26 +361,47 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
           continue;
         }
         const m = posted[0]!;
-        const thread = m.replies.map((r) => r.text ?? '');
         const ok =
-          thread.length === want.length &&
-          want.every((w, i) => new RegExp(`\\b${w}\\b`).test(thread[i] ?? ''));
+          m.replies.length === want.length &&
+          want.every((w, i) => new RegExp(`\\b${w}\\b`).test(m.replies[i] ?? ''));
         if (!ok)
-          problems.push(`${ch}: alert ${id} thread is [${thread.join(' | ')}], expected ${want.join(', ')}`);
-        if (!/resolved/i.test(visible(m)))
-          problems.push(`${ch}: alert ${id} message does not show it resolved`);
+          problems.push(
+            `${ch}: alert ${id} thread is [${m.replies.join(' | ')}], expected ${want.join(', ')}`,
+          );
+        if (!m.resolved) problems.push(`${ch}: alert ${id} message does not show it resolved`);
       }
     }
+    // From vigil's side: each alert's successful calls, in the order they finished, are its post and
+    // then one edit and one thread reply per later transition, so no edit overtook an earlier one.
+    const calls = platform.calls;
+    const perAlert = new Map<string, string[]>();
+    for (const x of [...calls].sort((a, b) => a.end - b.end)) {
+      if (!x.ok || x.op === 'findPosted') continue;
+      perAlert.set(x.alertId, [...(perAlert.get(x.alertId) ?? []), x.op]);
+    }
+    const story = ['post', 'update', 'reply', 'update', 'reply', 'update', 'reply'].join(' ');
+    let outOfOrder = 0;
+    for (const ids of alertIds) {
+      for (const id of ids) {
+        const seen = (perAlert.get(id) ?? []).join(' ');
+        if (seen !== story) {
+          outOfOrder++;
+          if (outOfOrder <= 5) problems.push(`alert ${id}: calls ${seen}, expected ${story}`);
+        }
+      }
+    }
+    if (outOfOrder > 5) problems.push(`... ${outOfOrder} alerts in all with calls out of order`);
 
     // Timing, per channel: a delivery ends with its post (opened) or its thread reply (the others).
     const channels: ChannelResult[] = [];
     for (let c = 0; c < CHANNELS; c++) {
       const ch = channelId(c);
-      const mine = platform.calls.filter((x) => x.channel === ch);
+      const mine = calls.filter((x) => x.channel === ch);
       const delivered = mine.filter((x) => x.ok && (x.op === 'post' || x.op === 'reply'));
       const done = delivered.map((x) => x.end).sort((a, b) => a - b);
       const limited = mine.filter((x) => x.code === 'chat-rate-limited');
       const retryAfterMs = limited.reduce((n, x) => n + (x.retryAfterMs ?? 0), 0);
+      const serverErrors = mine.filter((x) => x.code !== undefined && x.code !== 'chat-rate-limited').length;
       // Slack paces chat.postMessage per channel: the gaps between the requests that post (a message
       // or a thread reply), as they leave vigil.
       const sent = delivered.map((x) => x.start).sort((a, b) => a - b);
@@ -291,7 +413,9 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
         last: done[done.length - 1] ?? NaN,
         retryAfterMs,
         rateLimited: limited.length,
-        minimum: (PER_CHANNEL - 1) * PACE_MS + retryAfterMs,
+        serverErrors,
+        // Each 5xx costs vigil's first outage backoff (retryInitialMs), as a 429 costs its Retry-After.
+        minimum: (PER_CHANNEL - 1) * PACE_MS + retryAfterMs + serverErrors * config.outbox.retryInitialMs,
         minGap: min(gaps),
         p1Gap: percentile(gaps, 1),
         shortGaps: gaps.filter((g) => g < 0.9 * PACE_MS).length,
@@ -299,7 +423,7 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
     }
     // findPosted reads conversations.history, which Slack limits per workspace (Tier 3, about 50 a
     // minute), not per channel: the most calls in any 60 s.
-    const history = platform.calls
+    const history = calls
       .filter((x) => x.op === 'findPosted')
       .map((x) => x.start)
       .sort((a, b) => a - b);
@@ -308,18 +432,20 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
       while (history[j]! - history[i]! >= 60_000) i++;
       historyPerMinute = Math.max(historyPerMinute, j - i + 1);
     }
-    const calls = { post: 0, update: 0, reply: 0, findPosted: 0 } as Record<Op, number>;
-    for (const x of platform.calls) calls[x.op] += 1;
+    const opCounts = { post: 0, update: 0, reply: 0, findPosted: 0 } as Record<Op, number>;
+    for (const x of calls) opCounts[x.op] += 1;
     return {
       totalMs: max(channels.map((c) => c.last)),
       minimumMs: max(channels.map((c) => c.minimum)),
       enqueueMs,
       channels,
       problems,
-      calls,
-      rateLimited: platform.calls.filter((x) => x.code === 'chat-rate-limited').length,
+      calls: opCounts,
+      rateLimited: calls.filter((x) => x.code === 'chat-rate-limited').length,
       historyPerMinute,
       log: log.counts,
+      heap,
+      cpu,
     };
   } finally {
     for (const t of timers) clearTimeout(t);
@@ -329,6 +455,14 @@ async function runOnce(redis: RedisServer, dir: string, runNo: number): Promise<
   }
 }
 
+/** The first sample after a fifth of the run (warm-up) against the last, after every job finished. */
+function heapVerdict(heap: readonly [number, number][]): { warm: number; end: number; growth: number } {
+  const end = heap.at(-1)?.[1] ?? NaN;
+  const runMs = heap.at(-1)?.[0] ?? 0;
+  const warm = heap.find(([t]) => t >= runMs / 5)?.[1] ?? end;
+  return { warm, end, growth: end / warm - 1 };
+}
+
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-delivery-'));
   writeFileSync(join(dir, 'unused.kubeconfig'), 'apiVersion: v1\nkind: Config\n');
@@ -336,7 +470,8 @@ async function main(): Promise<number> {
   try {
     console.log(
       `${TOTAL} transitions: ${CHANNELS} channels × ${ALERTS} alerts × ${TRANSITIONS_PER_ALERT} (opened, escalated, acknowledged, resolved); ` +
-        `pace ${PACE_MS} ms per channel, notify concurrency ${CONCURRENCY}, 429s ${INJECT ? 'injected' : 'off'}; ` +
+        `pace ${PACE_MS} ms per channel, notify concurrency ${CONCURRENCY}, 429s ${INJECT ? 'injected' : 'off'}, ` +
+        `5xx ${SERVER_ERRORS ? 'injected' : 'off'}; ` +
         `${cpus().length} CPUs; ${RUNS} runs`,
     );
     console.log(
@@ -344,6 +479,7 @@ async function main(): Promise<number> {
     );
     const results: RunResult[] = [];
     let failed = false;
+    let heapGrew = false;
     for (let run = 1; run <= RUNS; run++) {
       const r = await runOnce(redis, dir, run);
       results.push(r);
@@ -359,6 +495,21 @@ async function main(): Promise<number> {
       );
       for (const p of r.problems.slice(0, 10)) console.log(`  PROBLEM: ${p}`);
       if (r.problems.length > 0) failed = true;
+      console.log(
+        `  CPU until the last delivery: this process (outbox and enqueueing) ${r.cpu.bench.toFixed(1)} s, ` +
+          `redis-server ${r.cpu.redis.toFixed(1)} s, fake Slack ${r.cpu.slack.toFixed(1)} s: ` +
+          `${((r.cpu.bench * 1000) / TOTAL).toFixed(1)} + ${((r.cpu.redis * 1000) / TOTAL).toFixed(1)} + ` +
+          `${((r.cpu.slack * 1000) / TOTAL).toFixed(1)} ms per transition`,
+      );
+      const h = heapVerdict(r.heap);
+      console.log(
+        `  heap after GC (MB, every ${HEAP_EVERY_MS / 1000} s): ${r.heap.map(([, mb]) => mb.toFixed(1)).join(' ')}; ` +
+          `after warm-up ${h.warm.toFixed(1)} MB, at the end ${h.end.toFixed(1)} MB (${h.growth >= 0 ? '+' : ''}${(h.growth * 100).toFixed(1)} %)`,
+      );
+      if (h.growth > HEAP_GROWTH_LIMIT) {
+        heapGrew = true;
+        console.log(`  PROBLEM: the heap grew by more than ${HEAP_GROWTH_LIMIT * 100} % after warm-up`);
+      }
     }
     const last = results[results.length - 1]!;
     console.log(
@@ -374,6 +525,7 @@ async function main(): Promise<number> {
           'last',
           '429s',
           'Retry-After',
+          '5xx',
           'minimum',
           'last/min',
           'min gap',
@@ -387,6 +539,7 @@ async function main(): Promise<number> {
           seconds(c.last),
           String(c.rateLimited),
           seconds(c.retryAfterMs),
+          String(c.serverErrors),
           seconds(c.minimum),
           (c.last / c.minimum).toFixed(3),
           String(Math.round(c.minGap)),
@@ -411,9 +564,12 @@ async function main(): Promise<number> {
         'TARGET MISSED: notifications lost, duplicated, misrouted or out of order (see PROBLEM lines)',
       );
     if (slow) console.log(`TARGET MISSED: more than ${MAX_OVERHEAD} % above the pace limit`);
-    if (!failed && !slow)
-      console.log(`target met: nothing lost or duplicated, within ${MAX_OVERHEAD} % of the pace limit`);
-    return failed || slow ? 1 : 0;
+    if (heapGrew) console.log(`TARGET MISSED: heap after GC grew by more than ${HEAP_GROWTH_LIMIT * 100} %`);
+    if (!failed && !slow && !heapGrew)
+      console.log(
+        `target met: nothing lost, duplicated or out of order, within ${MAX_OVERHEAD} % of the pace limit, heap flat`,
+      );
+    return failed || slow || heapGrew ? 1 : 0;
   } finally {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,36 +1,17 @@
 #!/usr/bin/env node
+// Only what every command needs is imported here: each command imports its own modules when it
+// runs, so `vigil --help` starts without the Kubernetes client, `vigil check` without the chat and
+// queue SDKs (BENCHMARKS.md "CLI start-up"; test/e2e/cli-module-graph.test.ts keeps it so).
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { listedChecks, resolveCheckName } from './checks/check-names.js';
-import { certificatesConfigSchema } from './checks/certificates/certificates-config.js';
-import { hostCertificatesCheckName } from './checks/host-certificates/host-check-name.js';
-import { hostCertificatesConfigSchema } from './checks/host-certificates/host-certificates-config.js';
-import { runCheckCommand, writeChunks, type CheckCommandOptions } from './cli/check-command.js';
-import { runHostCheckCommand } from './cli/host-check-command.js';
-import { defaultConfigPath, loadConfig } from './config/load-config.js';
+import type { CheckCommandOptions } from './cli/check-command.js';
 import { ConfigError } from './domain/config-error.js';
 import { VigilError } from './domain/vigil-error.js';
 
-const usage = `vigil: Kubernetes ${listedChecks('one')} alerts for Slack and Teams
-
-Usage:
-  vigil check [--config FILE] [--cluster NAME]... [--only CHECK]... [--output table|json] [--problems-only]
-  vigil check --host-root DIR [--config FILE] [--cluster NAME] [--output table|json]
-                               this node's certificate files under DIR (/ on the node), listed as
-                               \`kubeadm certs check-expiration\` lists them, plus kubelet, k3s and RKE2:
-                               the host-certificates check only (no API, no kubeconfig needed)
-  vigil demo  [--port PORT]    the whole bot on simulated clusters, with a local web chat, until Ctrl-C
-  vigil demo  --once [--only CHECK]... [--output table|json] [--problems-only]
-                               one \`vigil check\` of the simulated clusters (--output json implies --once)
-  vigil serve [--config FILE]  the bot: scheduled checks, alerts and commands in Slack, Teams or the web chat
-  vigil agent [--once] [--host-root DIR]
-                               on each node: reports its certificate files to the Redis of vigil serve
-                               (VIGIL_CLUSTER, NODE_NAME, REDIS_URL; the host root defaults to
-                               VIGIL_HOST_ROOT, else /host)
-  vigil teams conversations    the Teams conversations vigil knows, with the aliases routes use
-
-Exit status of check: 0 all ok, 1 worst is warning, 2 worst is critical, 3 unknown or error.
-Config: vigil.yaml in the current directory unless --config is given (README.md "Configuration").`;
+/** The usage text, imported on demand: it names the checks, and the registry is not free to load. */
+async function usage(): Promise<string> {
+  return (await import('./cli/usage.js')).usage;
+}
 
 const options = {
   config: { type: 'string', short: 'c' },
@@ -43,6 +24,7 @@ const options = {
   once: { type: 'boolean', default: false },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'V', default: false },
 } as const;
 
 function commandOptions(values: ReturnType<typeof parse>['values']): CheckCommandOptions {
@@ -80,7 +62,8 @@ function parse(argv: string[]) {
  * exception from reading or parsing is still a config problem, and bin/vigil.js would report an
  * escaped one as exit 1, which monitoring reads as "warning".
  */
-function loadConfigFrom(explicit: string | undefined) {
+async function loadConfigFrom(explicit: string | undefined) {
+  const { defaultConfigPath, loadConfig } = await import('./config/load-config.js');
   const path = explicit ?? defaultConfigPath;
   if (explicit === undefined && !existsSync(path)) {
     throw new ConfigError(path, [
@@ -112,12 +95,30 @@ function loadConfigFrom(explicit: string | undefined) {
   }
 }
 
+/** The thresholds `vigil check --host-root` applies when there is no vigil.yaml: the defaults. */
+async function defaultHostCheckConfig() {
+  const { certificatesConfigSchema } = await import('./checks/certificates/certificates-config.js');
+  const { hostCertificatesConfigSchema } =
+    await import('./checks/host-certificates/host-certificates-config.js');
+  return {
+    certificates: certificatesConfigSchema.parse(undefined),
+    hostCertificates: hostCertificatesConfigSchema.parse(undefined),
+  };
+}
+
+/** `vigil --version`: the version of the package this file belongs to. */
+async function version(): Promise<string> {
+  return (await import('./cli/vigil-version.js')).vigilVersion(import.meta.url);
+}
+
 /**
  * `vigil check --host-root DIR`: the host-certificates check on this node's files. vigil.yaml is
  * optional here (a control-plane node rarely has one): when given or present, its `certificates:`
  * thresholds and `hostCertificates:` apply; the API checks need a kubeconfig and do not run.
  */
 async function hostCheck(values: ReturnType<typeof parse>['values']): Promise<number> {
+  const { resolveCheckName } = await import('./checks/check-names.js');
+  const { hostCertificatesCheckName } = await import('./checks/host-certificates/host-check-name.js');
   const hostRoot = values['host-root'] ?? '/';
   const others = (values.only ?? [])
     .flatMap((c) => c.split(','))
@@ -132,14 +133,14 @@ async function hostCheck(values: ReturnType<typeof parse>['values']): Promise<nu
   if (clusters.length > 1) {
     throw new VigilError('cli-host-root-cluster', '--host-root reads one node: pass at most one --cluster');
   }
+  const { defaultConfigPath } = await import('./config/load-config.js');
   const config =
     values.config !== undefined || existsSync(defaultConfigPath)
-      ? loadConfigFrom(values.config)
-      : {
-          certificates: certificatesConfigSchema.parse(undefined),
-          hostCertificates: hostCertificatesConfigSchema.parse(undefined),
-        };
+      ? await loadConfigFrom(values.config)
+      : await defaultHostCheckConfig();
   const { output } = commandOptions(values);
+  const { writeChunks } = await import('./cli/check-command.js');
+  const { runHostCheckCommand } = await import('./cli/host-check-command.js');
   const result = await runHostCheckCommand(config, {
     hostRoot,
     output,
@@ -154,19 +155,24 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (err) {
-    process.stderr.write(`vigil: ${(err as Error).message}\n\n${usage}\n`);
+    process.stderr.write(`vigil: ${(err as Error).message}\n\n${await usage()}\n`);
     return 3;
   }
   const [command] = parsed.positionals;
+  if (parsed.values.version && !parsed.values.help) {
+    process.stdout.write(`vigil ${await version()}\n`);
+    return 0;
+  }
   if (parsed.values.help || !command) {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return command || parsed.values.help ? 0 : 3;
   }
   try {
     switch (command) {
       case 'check': {
         if (parsed.values['host-root'] !== undefined) return await hostCheck(parsed.values);
-        const config = loadConfigFrom(parsed.values.config);
+        const config = await loadConfigFrom(parsed.values.config);
+        const { runCheckCommand, writeChunks } = await import('./cli/check-command.js');
         const result = await runCheckCommand(config, commandOptions(parsed.values));
         await writeChunks(process.stdout, result.output());
         return result.exitCode;
@@ -185,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
         return await runLiveDemo(port === undefined ? {} : { port, portExplicit: true });
       }
       case 'serve': {
-        const config = loadConfigFrom(parsed.values.config);
+        const config = await loadConfigFrom(parsed.values.config);
         // Loaded lazily: `check` and `demo` never need Redis, BullMQ or the Slack SDK.
         const { runServe } = await import('./serve/run-serve.js');
         return await runServe(config);
@@ -218,7 +224,7 @@ export async function main(argv: string[]): Promise<number> {
         return await runTeamsConversations();
       }
       default:
-        process.stderr.write(`vigil: unknown command "${command}"\n\n${usage}\n`);
+        process.stderr.write(`vigil: unknown command "${command}"\n\n${await usage()}\n`);
         return 3;
     }
   } catch (err) {

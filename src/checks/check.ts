@@ -58,13 +58,17 @@ export interface ReaderSource {
  * How a check gets the port it reads through, declared by the check itself so that a new reader
  * edits neither ClusterTarget nor any list: a Kubernetes reader is a class in src/kube (the only
  * importer of @kubernetes/client-node) whose constructor takes `target.kube`, and the check's entry
- * says `reader: ({ target }) => new KubeThingReader(target.kube)`. A reader of anything else is the
+ * says `reader: async ({ target }) => new (await import('../../kube/kube-thing-reader.js'))
+ * .KubeThingReader(target.kube)`. The factory is async so that the reader's module is imported when
+ * a run first needs it: the registry is loaded by everything that names checks (`vigil --help`, the
+ * config, the chat commands), and a static import of a Kubernetes reader would load all of
+ * @kubernetes/client-node there too (BENCHMARKS.md "CLI start-up"). A reader of anything else is the
  * same kind of function that ignores `kube` and opens its source from what ReaderSource carries: the
  * host-certificates check reads what node agents reported from `nodeReports` (and, for
  * `vigil check --host-root /`, the same check's local reader reads this node's files).
  * Tests give a check a fake reader through CheckContext.reader.
  */
-export type ReaderFactory<Reader> = (source: ReaderSource) => Reader;
+export type ReaderFactory<Reader> = (source: ReaderSource) => Reader | Promise<Reader>;
 
 export interface CheckContext<Reader = unknown> {
   cluster: ClusterConfig;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretAccessSchema } from './secret-access.js';
+import { secretAccessSchema } from './secret-access-schema.js';
 
 // host:port, [v6]:port or an https URL; the port is required because the same host often serves
 // several certificates (etcd 2379 and 2380, controller-manager 10257, scheduler 10259).

@@ -102,7 +102,7 @@ export async function runClusterChecks(
   const results = await Promise.all(
     checks.map(async (check): Promise<CheckResult> => {
       try {
-        const reader = check.reader({
+        const reader = await check.reader({
           cluster,
           config,
           target,

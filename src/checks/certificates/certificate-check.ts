@@ -2,7 +2,6 @@ import type { CertificateSource } from './certificates-config.js';
 import type { Finding, Unobserved } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { VigilError } from '../../domain/vigil-error.js';
-import { KubeCertificateReader } from '../../kube/kube-certificate-reader.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import type { CertificateReader } from './certificate-reader.js';
 import { certificateTable } from './certificate-table.js';
@@ -134,7 +133,9 @@ export const certificateCheck: Check<'certificates', CertificateReader> = {
     menu: 'Certificates that need attention, soonest expiry first. Replace prod with your cluster, or leave it out for all.',
   },
   table: certificateTable,
-  reader: ({ target }) => new KubeCertificateReader(target.kube),
+  // Imported on first use: the registry loads without @kubernetes/client-node (check.ts ReaderFactory).
+  reader: async ({ target }) =>
+    new (await import('../../kube/kube-certificate-reader.js')).KubeCertificateReader(target.kube),
   unobserved: unobservedCertificates,
   async run(ctx): Promise<CheckResult> {
     const sources: SourceRun[] = [

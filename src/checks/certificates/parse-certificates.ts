@@ -1,6 +1,19 @@
 import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forgeModule from 'node-forge';
 import { VigilError } from '../../domain/vigil-error.js';
+
+/**
+ * node-forge, required on the first DER input that is not a certificate: PEM and DER certificates,
+ * nearly all of them, never need it, and it costs about 20 ms of start-up to every command that
+ * loads the checks (`vigil --help` included, BENCHMARKS.md "CLI start-up"). It is CommonJS, so a
+ * synchronous require keeps parsing synchronous.
+ */
+let loadedForge: typeof forgeModule | undefined;
+function forgeLib(): typeof forgeModule {
+  loadedForge ??= createRequire(import.meta.url)('node-forge') as typeof forgeModule;
+  return loadedForge;
+}
 
 export type CertificateFormat = 'pem' | 'der' | 'pkcs12';
 
@@ -163,9 +176,9 @@ function readDer(data: Buffer, password: string | undefined): ParsedCertificates
       `truncated DER data (${data.length} of ${declared} bytes); copy the whole certificate file`,
     );
   }
-  let asn1: forge.asn1.Asn1;
+  let asn1: forgeModule.asn1.Asn1;
   try {
-    asn1 = forge.asn1.fromDer(data.toString('binary'), false);
+    asn1 = forgeLib().asn1.fromDer(data.toString('binary'), false);
   } catch {
     return null;
   }
@@ -178,29 +191,38 @@ const PKCS7_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const CERT_BAG = '1.2.840.113549.1.12.10.1.3';
 
 /** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo (data or signedData), macData? }. */
-function looksLikePfx(asn1: forge.asn1.Asn1): boolean {
+function looksLikePfx(asn1: forgeModule.asn1.Asn1): boolean {
   if (!Array.isArray(asn1.value)) return false;
   const [version, authSafe] = asn1.value;
-  if (!version || version.type !== forge.asn1.Type.INTEGER || !authSafe || !Array.isArray(authSafe.value)) {
+  if (
+    !version ||
+    version.type !== forgeLib().asn1.Type.INTEGER ||
+    !authSafe ||
+    !Array.isArray(authSafe.value)
+  ) {
     return false;
   }
   const contentType = authSafe.value[0];
-  if (!contentType || contentType.type !== forge.asn1.Type.OID || typeof contentType.value !== 'string') {
+  if (
+    !contentType ||
+    contentType.type !== forgeLib().asn1.Type.OID ||
+    typeof contentType.value !== 'string'
+  ) {
     return false;
   }
-  const oid = forge.asn1.derToOid(contentType.value);
+  const oid = forgeLib().asn1.derToOid(contentType.value);
   return oid === PKCS7_DATA || oid === PKCS7_SIGNED_DATA;
 }
 
-function readPkcs12(asn1: forge.asn1.Asn1, password: string | undefined): X509Certificate[] {
+function readPkcs12(asn1: forgeModule.asn1.Asn1, password: string | undefined): X509Certificate[] {
   // Many bundles (Java keystores exported for ingress, cert-manager `keystores.pkcs12`) use the empty
   // password, so it is tried after the configured one.
   const passwords = [...new Set([password ?? '', ''])];
   const failures: string[] = [];
   for (const pw of passwords) {
-    let pfx: forge.pkcs12.Pkcs12Pfx;
+    let pfx: forgeModule.pkcs12.Pkcs12Pfx;
     try {
-      pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, pw);
+      pfx = forgeLib().pkcs12.pkcs12FromAsn1(asn1, false, pw);
     } catch (err) {
       failures.push(err instanceof Error ? err.message : String(err));
       continue;
@@ -222,7 +244,7 @@ function readPkcs12(asn1: forge.asn1.Asn1, password: string | undefined): X509Ce
   );
 }
 
-function pkcs12Certificates(pfx: forge.pkcs12.Pkcs12Pfx): X509Certificate[] {
+function pkcs12Certificates(pfx: forgeModule.pkcs12.Pkcs12Pfx): X509Certificate[] {
   const bags = pfx.getBags({ bagType: CERT_BAG })[CERT_BAG] ?? [];
   if (bags.length === 0) {
     throw new CertificateParseError(
@@ -235,9 +257,11 @@ function pkcs12Certificates(pfx: forge.pkcs12.Pkcs12Pfx): X509Certificate[] {
   return ordered.map((bag, i) => {
     // forge keeps parsed RSA certificates as objects (re-encoded from the captured TBS, so the bytes and
     // fingerprint match), and anything it cannot model (EC keys) as raw ASN.1.
-    const node = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag.asn1 as forge.asn1.Asn1 | undefined);
+    const node = bag.cert
+      ? forgeLib().pki.certificateToAsn1(bag.cert)
+      : (bag.asn1 as forgeModule.asn1.Asn1 | undefined);
     if (!node) throw new CertificateParseError(`PKCS#12 certificate ${i + 1} of ${bags.length} is empty`);
-    const der = Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary');
+    const der = Buffer.from(forgeLib().asn1.toDer(node).getBytes(), 'binary');
     try {
       return new X509Certificate(der);
     } catch (err) {
@@ -249,7 +273,7 @@ function pkcs12Certificates(pfx: forge.pkcs12.Pkcs12Pfx): X509Certificate[] {
   });
 }
 
-function hasKeyId(bag: forge.pkcs12.Bag): boolean {
+function hasKeyId(bag: forgeModule.pkcs12.Bag): boolean {
   const attrs = bag.attributes as Record<string, unknown> | undefined;
   return Array.isArray(attrs?.localKeyId) && attrs.localKeyId.length > 0;
 }

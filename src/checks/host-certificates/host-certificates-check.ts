@@ -3,7 +3,6 @@ import { certificateTable } from '../certificates/certificate-table.js';
 import { agentReportReader, noHostReports } from './agent-report-reader.js';
 import { hostCertificatesCheckName } from './host-check-name.js';
 import type { HostReportReader } from './host-report-reader.js';
-import { hostReportsResult } from './host-reports-result.js';
 
 /**
  * The certificates only the nodes hold (kubeadm's client certificates and kubeconfigs, etcd's peer
@@ -33,6 +32,9 @@ export const hostCertificatesCheck: Check<typeof hostCertificatesCheckName, Host
   readsApi: false,
   unobserved: () => [],
   async run(ctx): Promise<CheckResult> {
+    // Imported on first run: it validates agents' reports with zod, which the registry (loaded by
+    // `vigil --help`, the config and the chat commands) does not otherwise need.
+    const { hostReportsResult } = await import('./host-reports-result.js');
     const { findings, unobserved } = hostReportsResult({
       cluster: ctx.cluster.name,
       mode: ctx.reader.mode,

@@ -1,7 +1,6 @@
 import type { Finding, Unobserved } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { VigilError } from '../../domain/vigil-error.js';
-import { KubeRegistryReader } from '../../kube/kube-registry-reader.js';
 import { probeRegistry } from '../../probe/registry-probe.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import { mapLimit } from '../map-limit.js';
@@ -40,7 +39,9 @@ export const registryCheck: Check<'registries', RegistryReader> = {
     menu: 'Container registries that cannot be pulled from.',
   },
   table: summaryTable,
-  reader: ({ target }) => new KubeRegistryReader(target.kube),
+  // Imported on first use: the registry loads without @kubernetes/client-node (check.ts ReaderFactory).
+  reader: async ({ target }) =>
+    new (await import('../../kube/kube-registry-reader.js')).KubeRegistryReader(target.kube),
   unobserved(ctx) {
     const secrets = unreadSecrets(
       secretAccessOf(ctx.cluster),

@@ -1,5 +1,4 @@
 import type { Finding, Unobserved } from '../../domain/finding.js';
-import { KubeStatefulSetReader } from '../../kube/kube-statefulset-reader.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
 import { mapLimit } from '../map-limit.js';
 import { summaryTable } from '../table-section.js';
@@ -53,7 +52,9 @@ export const statefulSetCheck: Check<'statefulsets', StatefulSetReader> = {
     menu: 'StatefulSets that are not ready, and what blocks them.',
   },
   table: summaryTable,
-  reader: ({ target }) => new KubeStatefulSetReader(target.kube),
+  // Imported on first use: the registry loads without @kubernetes/client-node (check.ts ReaderFactory).
+  reader: async ({ target }) =>
+    new (await import('../../kube/kube-statefulset-reader.js')).KubeStatefulSetReader(target.kube),
   unobserved(ctx) {
     if (ctx.apiReachable) return scopeNotes(ctx);
     return [

@@ -171,7 +171,7 @@ describe('hostCertificatesCheck (the registry entry)', () => {
     const target = {} as never;
     const report = await reportOf(cp, 'cp-1');
     const latest: [string, string][] = [];
-    const withAgents = hostCertificatesCheck.reader({
+    const withAgents = await hostCertificatesCheck.reader({
       cluster: config.clusters[0]!,
       config,
       target,
@@ -195,7 +195,7 @@ describe('hostCertificatesCheck (the registry entry)', () => {
     expect(latest).toEqual([['prod', 'host-certificates']]);
     expect(run.findings.some((f) => f.object.endsWith('front-proxy-client.crt'))).toBe(true);
 
-    const without = hostCertificatesCheck.reader({ cluster: config.clusters[0]!, config, target });
+    const without = await hostCertificatesCheck.reader({ cluster: config.clusters[0]!, config, target });
     expect(without.mode).toBe('none');
     const none = await hostCertificatesCheck.run({ ...ctx, reader: without });
     expect(none.findings).toEqual([]);
