@@ -193,7 +193,11 @@ describe('fuzz: Kubernetes list responses', () => {
     script = [{ status: 200, contentType: 'application/json', body: Buffer.from(body), pauseMs: 0 }];
     const err = await listFailure();
     expect(err.code).toBe('kube-bad-response');
-    expect(err.userMessage).toContain('JSON that does not have the shape of a Kubernetes object');
+    // The Secret pages are decoded by src/kube/decode-secret-list.ts, which names the missing list;
+    // other lists go through client-node and are named as JSON of the wrong shape.
+    expect(err.userMessage).toMatch(
+      /JSON that does not have the shape of a Kubernetes object|without an items list instead of a Kubernetes list/,
+    );
   });
 
   it.each(hostileKubeListAnswers)('replays the answer found by fuzzing: $name', async (a) => {

@@ -55,7 +55,8 @@ describe('errorReply: the one answer to a failed chat request', () => {
     expect(textOf(internal)).not.toContain('races');
     expect(t.errors).toHaveLength(1);
 
-    t.deps.snapshots.get = () =>
+    // `certs` reads the stored listings (handlers/listing-page.ts), starting with the run summaries.
+    t.deps.snapshots.summaries = () =>
       Promise.reject(new VigilError('redis-unreachable', 'vigil cannot reach its Redis right now.'));
     const user = await handleCommand(slackCommand('certs prod'), t.deps);
     expect(user).toMatchObject({ private: true, title: 'vigil could not answer' });
