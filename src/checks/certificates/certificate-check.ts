@@ -17,6 +17,7 @@ import {
 } from './sources/endpoints.js';
 import { kubeconfigClientCertFinding } from './sources/kubeconfig-client-cert.js';
 import { tlsSecretFindings } from './sources/tls-secrets.js';
+import { sameCertificateIncidents } from './same-certificate.js';
 import { unobservedCertificates } from './unobserved-certificates.js';
 import { secretAccessOf } from '../secret-access.js';
 
@@ -136,6 +137,7 @@ export const certificateCheck: Check<'certificates', CertificateReader> = {
   table: certificateTable,
   reader: ({ target }) => new KubeCertificateReader(target.kube),
   unobserved: unobservedCertificates,
+  incidents: sameCertificateIncidents,
   async run(ctx): Promise<CheckResult> {
     const sources: SourceRun[] = [
       {
