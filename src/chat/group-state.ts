@@ -42,8 +42,7 @@ export interface GroupState {
   join(
     dest: GroupDestination,
     join: { key: string; labels: Record<string, string>; alertIds: readonly string[]; at: string } & (
-      | { fresh: false; groupId: string }
-      | { fresh: true; replaces: string | undefined }
+      { fresh: false; groupId: string } | { fresh: true; replaces: string | undefined }
     ),
   ): Promise<boolean>;
   /** The group's seq for one member transition: the same on every call, the next one on its first. */
