@@ -30,9 +30,10 @@ const nouns: Record<string, [one: string, many: string]> = {
  * One alert per certificate, wherever it is stored (DOMAIN.md §2: clusters copy one wildcard or CA
  * into dozens of namespaces; one message per copy is the noise that drives teams away). Findings
  * that carry the same certificate (SHA-256) on one cluster become one finding keyed by it, listing
- * every place in `locations`; its severity is the worst place's. Keying on the certificate also for a
- * single place keeps the alert's identity when a copy appears or goes; a renewed certificate is a new
- * one, so the old alert resolves once no place holds it. Findings without parsed certificate facts
+ * every place in `locations`; its severity is the worst place's. The merged alert keeps its identity
+ * while copies come and go; renewed everywhere, it is a new certificate, so the merged alert resolves
+ * once no place holds the old one. A certificate found in one place only keeps its per-place finding
+ * and alert (a second copy appearing resolves that one and opens the merged one). Findings without parsed certificate facts
  * (unreadable data, cert-manager status, source failures) are kept as they are, in their order.
  */
 export function sameCertificateIncidents(findings: readonly Finding[], now: Date): Finding[] {
@@ -67,11 +68,13 @@ function merge(members: Finding[], now: Date): Finding {
     ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
     severity: f.severity,
   }));
+  // One place: the finding as the check made it, keyed by its place as before, so renewing or
+  // re-issuing a certificate in its Secret escalates or resolves the same alert.
+  if (sorted.length === 1) return worst;
   const keyed = {
     fingerprint: fingerprint(worst.cluster, 'certificates', 'certificate', c.fingerprint256),
     locations,
   };
-  if (sorted.length === 1) return { ...worst, ...keyed };
 
   const sources = new Set(sorted.map((f) => f.source));
   const namespaces = new Set(sorted.flatMap((f) => (f.namespace !== undefined ? [f.namespace] : [])));

@@ -70,9 +70,8 @@ describe('sameCertificateIncidents', () => {
     expect(merged.namespace).toBeUndefined();
     expect(merged.fingerprint).toBe(fingerprint('prod', 'certificates', 'certificate', wildcard));
     expect(merged.nextStep).toContain('in 37 places');
-    // A single place keeps its words but is keyed by the certificate, so a second copy changes nothing.
-    expect(out[1]?.summary).toBe(other.summary);
-    expect(out[1]?.fingerprint).toBe(fingerprint('prod', 'certificates', 'certificate', 'FF:FF:00'));
+    // A single place keeps its finding as it was: renewing it in place escalates or resolves the same alert.
+    expect(out[1]).toBe(other);
     expect(out[2]).toBe(unreadable);
   });
 
