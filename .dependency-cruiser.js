@@ -53,9 +53,9 @@ const areas = {
   simulator: '^src/simulator/',
   system: '^src/system/',
   probe: '^src/probe/',
-  checks: '^src/checks/(?!(index|check-names)[.]ts$|[^/]+/[^/]+-check[.]ts$)',
+  checks: '^src/checks/(?!(index|check-names|incidents)[.]ts$|[^/]+/[^/]+-check[.]ts$)',
   /** The registry and each check's entry: they open the check's reader, so they sit above src/kube. */
-  'checks-registry': '^src/checks/(index|check-names|[^/]+/[^/]+-check)[.]ts$',
+  'checks-registry': '^src/checks/(index|check-names|incidents|[^/]+/[^/]+-check)[.]ts$',
   /** What a check hands its reader: the cluster's connection and the errors readers raise. */
   'kube-connection': '^src/kube/(kube-connection|[a-z-]+-error)[.]ts$',
   kube: '^src/kube/(?!(kube-connection|[a-z-]+-error)[.]ts$)',

@@ -22,6 +22,8 @@ import { startHousekeepingWorker } from './housekeeping/housekeeping-worker.js';
 import type { NotifyLog } from './notify/notify.js';
 import type { NotifyObserver } from './notify/notify-observer.js';
 import { promoteJobs, startNotifyWorker } from './notify/notify-worker.js';
+import { groupingPolicy } from '../src/alerts/alert-grouping.js';
+import { RedisGroupState } from '../src/redis/redis-group-state.js';
 import { Outbox } from './notify/outbox.js';
 import { readOutboxStats, type OutboxStats } from './notify/outbox-stats.js';
 import { jobNames } from './queue/queue-names.js';
@@ -143,6 +145,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   const queues = createQueues(connection, prefix);
   const state = new RedisOutboxState(options.redis.store, prefix);
   const failures = new RedisCheckFailures(options.redis.store, prefix);
+  const groups = new RedisGroupState(options.redis.store, prefix);
   const outbox = new Outbox({
     queue: queues.notify,
     state,
@@ -150,6 +153,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     alerts: options.alerts,
     route: (alert) => routeAlert(alert, config.alerts),
     log: options.log,
+    groups: { state: groups, policy: groupingPolicy(config.alerts) },
   });
   const retry = config.schedules.retry;
 
@@ -201,6 +205,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
           platforms: options.platforms,
           alerts: options.alerts,
           state,
+          groups,
           pacing: outboxConfig,
           log: options.log,
           ...(options.epoch ? { epoch: options.epoch.store } : {}),

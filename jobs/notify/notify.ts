@@ -1,8 +1,10 @@
-import { knownPlatform, type PerPlatform } from '../../src/chat/platforms.js';
+import { chatPlatformModule, knownPlatform, type PerPlatform } from '../../src/chat/platforms.js';
+import { buildGroupMessage } from '../../src/chat/build-group-message.js';
+import type { GroupState } from '../../src/chat/group-state.js';
 import type { AlertStore } from '../../src/alerts/alert-store.js';
 import { buildAlertMessage, threadLineFor } from '../../src/chat/build-alert-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
-import type { PostedRef } from '../../src/chat/chat-message.js';
+import type { AlertMessage, PostedRef } from '../../src/chat/chat-message.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
@@ -22,6 +24,11 @@ export interface NotifyJobData {
   outageAttempts?: number;
   /** Attempts so far while the destination was not registered with its platform (held). */
   heldAttempts?: number;
+  /**
+   * Set when this delivery edits a group message (outbox-groups.ts): `transition` then names the
+   * group, `member` is the member alert's own transition.
+   */
+  group?: { id: string; member: Transition };
 }
 
 export interface NotifyPacing {
@@ -43,6 +50,8 @@ export interface NotifyDeps {
   platforms: ReadonlyMap<ChatPlatformName, ChatPlatform>;
   alerts: Pick<AlertStore, 'get'>;
   state: OutboxState;
+  /** Where group messages' members are kept (outbox-groups.ts); needed once grouping is on. */
+  groups?: GroupState;
   pacing: NotifyPacing;
   log: NotifyLog;
   /** Backoff while a destination is held (defaults: 10 s doubling up to 5 min); tests shorten it. */
@@ -123,6 +132,21 @@ export async function deliverNotification(
   if (gate === 'wait')
     return { kind: 'wait', reason: 'order', delayMs: deps.pacing.orderWaitMs, data: keep(data) };
 
+  // A group edit with nothing of its own to say is covered by the later edit already queued, which
+  // renders the same members' current state: 200 alerts joining one run cost two calls, not 200.
+  if (
+    data.group &&
+    !transition.notify &&
+    transition.seq < ((await deps.groups?.latestSeq(data.group.id)) ?? 0)
+  ) {
+    const next = await deps.state.complete(target, transition.seq);
+    return {
+      kind: 'skipped',
+      reason: 'coalesced into a later edit of the group',
+      ...(next !== undefined ? { next } : {}),
+    };
+  }
+
   const slot = await deps.state.reserveSlot(
     target,
     deps.pacing.minIntervalMs[knownPlatform(data.platform)],
@@ -140,9 +164,9 @@ export async function deliverNotification(
     };
   }
 
-  const alert = (await deps.alerts.get(transition.alertId)) ?? data.alert;
   try {
-    const result = await send(platform, target, transition, alert, deliveryIdFor(data), deps);
+    const view = await viewOf(data, deps);
+    const result = await send(platform, target, transition, view, deliveryIdFor(data), deps);
     const next = await deps.state.complete(target, transition.seq);
     if (!result) {
       deps.log.info(fields, 'nothing to edit: the alert was never posted here');
@@ -195,15 +219,65 @@ export async function deliverNotification(
   }
 }
 
+/** What one delivery shows: the message, since when to look for an earlier post, its thread line. */
+interface DeliveryView {
+  message: AlertMessage;
+  since: Date;
+  threadLine: string;
+  /** Whether a delivery may post the message when there is none yet (group messages always may). */
+  mayPost: boolean;
+  /** The alert delivered, or for a group message the member whose transition this is. */
+  alert: Alert;
+  /**
+   * A group message: after a state loss it is not adopted by fingerprint (an old message of one
+   * member is not the group's), only the Teams notice applies.
+   */
+  group: boolean;
+}
+
+async function viewOf(data: NotifyJobData, deps: NotifyDeps): Promise<DeliveryView> {
+  const { transition } = data;
+  if (!data.group) {
+    const alert = (await deps.alerts.get(transition.alertId)) ?? data.alert;
+    return {
+      message: buildAlertMessage(alert),
+      since: new Date(alert.openedAt),
+      threadLine: threadLineFor(transition, alert),
+      mayPost: transition.notify,
+      alert,
+      group: false,
+    };
+  }
+  const group = await deps.groups?.get(data.group.id);
+  if (!group) {
+    throw new ChatDeliveryError(
+      'invalid',
+      `group ${data.group.id} is unknown (no group state configured, or it expired)`,
+    );
+  }
+  const members = (await Promise.all(group.members.map((id) => deps.alerts.get(id)))).filter(
+    (a): a is Alert => a !== null,
+  );
+  const member = members.find((a) => a.id === data.group?.member.alertId) ?? data.alert;
+  return {
+    message: buildGroupMessage(group, members, chatPlatformModule(data.platform).commandPrefix),
+    since: new Date(group.openedAt),
+    threadLine: `${member.id}: ${threadLineFor(data.group.member, member)} (${member.finding.summary})`,
+    mayPost: true,
+    alert: member,
+    group: true,
+  };
+}
+
 async function send(
   platform: ChatPlatform,
   target: OutboxTarget,
   transition: Transition,
-  alert: Alert,
+  view: DeliveryView,
   deliveryId: string,
   deps: NotifyDeps,
 ): Promise<{ action: 'posted' | 'adopted' | 'updated'; ref: PostedRef } | undefined> {
-  const message = buildAlertMessage(alert);
+  const { message } = view;
   const steps = await deps.state.steps(deliveryId);
   let ref = await deps.state.getPosted(target);
   let adopted = false;
@@ -211,20 +285,20 @@ async function send(
   // recorded, so only then is history searched: Slack allows about 50 conversations.history reads a
   // minute per workspace, and a burst of new alerts must not spend them (BENCHMARKS.md, delivery).
   if (!ref && steps.has('posting')) {
-    ref = await findPosted(platform, target, alert, deps);
+    ref = await findPosted(platform, target, view.since, deps);
     if (ref) {
       await deps.state.setPosted(target, ref);
       adopted = true;
     }
   }
   // A silent transition (held, de-escalated) edits an existing message, never posts one.
-  if (!ref && !transition.notify) return undefined;
+  if (!ref && !view.mayPost) return undefined;
   let lost: StateEpoch | undefined;
   if (!ref && !steps.has('posting')) {
-    lost = await recoveringEpoch(alert, deps);
-    if (lost && platform.listPosted) {
+    lost = await recoveringEpoch(view.alert, deps);
+    if (lost && platform.listPosted && !view.group) {
       // The incident was in chat before the state was lost: edit that message, never a second one.
-      ref = await foundBefore(platform, platform.listPosted.bind(platform), target, alert, lost, deps);
+      ref = await foundBefore(platform, platform.listPosted.bind(platform), target, view.alert, lost, deps);
       if (ref) {
         await deps.state.setPosted(target, ref);
         await deps.state.markStep(deliveryId, 'recovered');
@@ -252,10 +326,7 @@ async function send(
   if (transition.notify && !steps.has('posting') && !steps.has('replied')) {
     const recovered = steps.has('recovered') || (adopted && lost !== undefined);
     const epoch = lost ?? (recovered ? await deps.epoch?.current() : undefined);
-    await platform.reply(
-      ref,
-      recovered && epoch ? adoptedAfterLossLine(epoch) : threadLineFor(transition, alert),
-    );
+    await platform.reply(ref, recovered && epoch ? adoptedAfterLossLine(epoch) : view.threadLine);
     await deps.state.markStep(deliveryId, 'replied');
   }
   return { action: adopted ? 'adopted' : 'updated', ref };
@@ -269,11 +340,11 @@ async function send(
 async function findPosted(
   platform: ChatPlatform,
   target: OutboxTarget,
-  alert: Alert,
+  since: Date,
   deps: NotifyDeps,
 ): Promise<PostedRef | null> {
   try {
-    return await platform.findPosted(target.destination, target.alertId, new Date(alert.openedAt));
+    return await platform.findPosted(target.destination, target.alertId, since);
   } catch (err) {
     if (!(err instanceof ChatDeliveryError) || err.retryable) throw err;
     deps.log.warn(

@@ -3,6 +3,9 @@ import type { AlertStore } from '../../src/alerts/alert-store.js';
 import type { Destination } from '../../src/alerts/route-alert.js';
 import type { TransitionRelay } from '../../src/alerts/transition-relay.js';
 import type { OutboxState } from '../../src/chat/outbox-state.js';
+import type { GroupState } from '../../src/chat/group-state.js';
+import type { GroupingPolicy } from '../../src/alerts/alert-grouping.js';
+import { planGroups, groupJobData } from './outbox-groups.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import { jobIdPart, jobNames } from '../queue/queue-names.js';
 import type { NotifyJobData, NotifyLog } from './notify.js';
@@ -17,6 +20,8 @@ export interface OutboxDeps {
   /** Where an alert goes: `(alert) => routeAlert(alert, config.alerts)` (src/alerts/route-alert.ts). */
   route(alert: Alert): readonly Destination[];
   log?: Pick<NotifyLog, 'warn'>;
+  /** Group messages (outbox-groups.ts): absent, every alert gets its own message. */
+  groups?: { state: GroupState; policy: GroupingPolicy };
   /**
    * How long a transition may sit in the relay before `relay()` takes it over from its writer, which
    * normally hands it over within milliseconds. Taking over early only enqueues twice (a no-op).
@@ -100,7 +105,8 @@ export class Outbox implements TransitionSink {
   private async enqueue(transitions: readonly Transition[], alerts: readonly Alert[]): Promise<number> {
     const known = new Map(alerts.map((a) => [a.id, a]));
     const ordered = [...transitions].sort((a, b) => a.alertId.localeCompare(b.alertId) || a.seq - b.seq);
-    let added = 0;
+    const items: { transition: Transition; alert: Alert; platform: ChatPlatformName; destination: string }[] =
+      [];
     for (const transition of ordered) {
       const alert = known.get(transition.alertId) ?? (await this.deps.alerts.get(transition.alertId));
       if (!alert) {
@@ -110,6 +116,7 @@ export class Outbox implements TransitionSink {
         );
         continue;
       }
+      known.set(alert.id, alert);
       const destinations = this.deps.route(alert);
       if (destinations.length === 0) {
         this.deps.log?.warn(
@@ -117,17 +124,37 @@ export class Outbox implements TransitionSink {
           'no route matches this alert; not sent',
         );
       }
-      for (const { platform, destination } of destinations) {
-        const data: NotifyJobData = { transition, alert, platform, destination };
-        await this.deps.queue.add(jobNames.notify, data, {
-          ...notifyJobOptions,
-          jobId: notifyJobId(transition.id, platform, destination),
-        });
-        // After the add: a crash in between leaves a job that is merely not waited for, never a
-        // pending entry without a job that would hold back the alert's later notifications forever.
-        await this.deps.state.enqueued({ alertId: alert.id, platform, destination }, transition.seq);
-        added++;
-      }
+      for (const { platform, destination } of destinations)
+        items.push({ transition, alert, platform, destination });
+    }
+    // Which member transitions go to a group message instead of the alert's own (outbox-groups.ts).
+    const grouped = this.deps.groups
+      ? await planGroups(items, { ...this.deps.groups, alerts: this.deps.alerts })
+      : new Map<number, string>();
+    let added = 0;
+    for (const [i, item] of items.entries()) {
+      const groupId = grouped.get(i);
+      const data: NotifyJobData =
+        groupId !== undefined && this.deps.groups
+          ? await groupJobData(item, groupId, this.deps.groups.state)
+          : {
+              transition: item.transition,
+              alert: item.alert,
+              platform: item.platform,
+              destination: item.destination,
+            };
+      await this.deps.queue.add(jobNames.notify, data, {
+        ...notifyJobOptions,
+        jobId: notifyJobId(data.transition.id, item.platform, item.destination),
+      });
+      // After the add: a crash in between leaves a job that is merely not waited for, never a
+      // pending entry without a job that would hold back the alert's later notifications forever.
+      // A group job's target is the group (its transition carries the group's id and seq).
+      await this.deps.state.enqueued(
+        { alertId: data.transition.alertId, platform: item.platform, destination: item.destination },
+        data.transition.seq,
+      );
+      added++;
     }
     return added;
   }

@@ -2,6 +2,7 @@ import type { AlertStore } from '../../src/alerts/alert-store.js';
 import { applyRun } from '../../src/alerts/apply-run.js';
 import type { LifecyclePolicy } from '../../src/alerts/lifecycle-policy.js';
 import type { SnapshotStore } from '../../src/alerts/snapshot-store.js';
+import { incidentsOf } from '../../src/checks/incidents.js';
 import { runClusterChecks, type RunChecksDeps } from '../../src/checks/run-checks.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import type { ScheduledCheck } from '../../src/config/schedules-config.js';
@@ -84,7 +85,8 @@ export async function runCheckJob(
       check: data.check,
       runId,
       reachable: result.reachable,
-      findings: result.findings,
+      // One alert per cause (the same certificate in many Secrets); the snapshot keeps every place.
+      findings: incidentsOf(result.findings, now),
       now,
       judges: (alert) => alert.source !== 'watchdog',
     },

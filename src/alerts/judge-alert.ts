@@ -76,6 +76,7 @@ export function judgeOpenAlert(alert: Alert, finding: Finding | undefined, run: 
 
 function judgeNotOk(edit: AlertEdit, finding: Finding, run: RunContext): void {
   const before = edit.alert;
+  const moved = locationChange(before.finding, finding);
   edit.update({
     finding,
     source: finding.source,
@@ -116,7 +117,28 @@ function judgeNotOk(edit: AlertEdit, finding: Finding, run: RunContext): void {
         origin: run.origin,
       },
     );
+  } else if (moved) {
+    // A copy of the same certificate appeared or went: the message is edited to list where it lives
+    // now (src/checks/certificates/same-certificate.ts); nobody is paged for it.
+    edit.record('relocated', {}, { reason: moved, notify: false, origin: run.origin });
   }
+}
+
+/** "now in 38 places (added: …; removed: …)", or undefined when the places are the same. */
+export function locationChange(before: Finding, after: Finding): string | undefined {
+  if (!before.locations || !after.locations) return undefined;
+  const was = new Set(before.locations.map((l) => l.object));
+  const now = new Set(after.locations.map((l) => l.object));
+  const added = [...now].filter((o) => !was.has(o));
+  const removed = [...was].filter((o) => !now.has(o));
+  if (added.length === 0 && removed.length === 0) return undefined;
+  const list = (xs: string[]) =>
+    xs.slice(0, 5).join(', ') + (xs.length > 5 ? ` and ${xs.length - 5} more` : '');
+  const parts = [
+    ...(added.length > 0 ? [`added: ${list(added)}`] : []),
+    ...(removed.length > 0 ? [`removed: ${list(removed)}`] : []),
+  ];
+  return `now in ${now.size} place(s), was ${was.size} (${parts.join('; ')})`;
 }
 
 function judgeOk(edit: AlertEdit, finding: Finding | undefined, run: RunContext, released: boolean): void {

@@ -15,7 +15,10 @@ export interface Routing {
   defaultRoute?: RouteDestinations | undefined;
 }
 
-export type RoutableAlert = Pick<Alert, 'cluster' | 'check' | 'severity' | 'namespace'>;
+export type RoutableAlert = Pick<Alert, 'cluster' | 'check' | 'severity' | 'namespace'> & {
+  /** A merged alert's places (one certificate in many namespaces): any of their namespaces matches. */
+  finding?: { locations?: readonly { namespace?: string }[] };
+};
 
 /**
  * Where an alert goes, Alertmanager-style: routes are tried in order, the first match wins unless it
@@ -56,11 +59,12 @@ export function routeMatches(alert: RoutableAlert, match: AlertRoute['match']): 
     return false;
   }
   if (match.severity !== undefined && !severityMatches(match.severity, alert.severity)) return false;
-  if (
-    match.namespace !== undefined &&
-    (alert.namespace === undefined || !anyGlob(match.namespace, alert.namespace))
-  ) {
-    return false;
+  if (match.namespace !== undefined) {
+    const namespaces =
+      alert.namespace !== undefined
+        ? [alert.namespace]
+        : (alert.finding?.locations ?? []).flatMap((l) => (l.namespace !== undefined ? [l.namespace] : []));
+    if (!namespaces.some((ns) => anyGlob(match.namespace as string | readonly string[], ns))) return false;
   }
   return true;
 }

@@ -120,6 +120,8 @@ export function threadLineFor(transition: Transition, alert?: Alert): string {
       return `held: ${alert?.held?.reason ?? transition.reason}; not resolved while vigil cannot see it`;
     case 'released':
       return 'checking again: the hold is released';
+    case 'relocated':
+      return transition.reason;
   }
 }
 

@@ -153,4 +153,12 @@ export interface Check<Name extends string = RunnableCheckName, Reader = unknown
    */
   unobserved(ctx: CheckContext<Reader>): Unobserved[];
   run(ctx: CheckContext<Reader>): Promise<CheckResult>;
+  /**
+   * How its findings become alerts, when findings share a cause: given every finding of one run on
+   * one cluster, returns them with each set of same-cause findings merged into one (its own
+   * fingerprint, `locations` listing the members). Applied before the alert lifecycle only
+   * (src/checks/incidents.ts); `vigil check` and the `/k8s` listings keep one row per place.
+   * Default: one alert per finding.
+   */
+  incidents?(findings: readonly Finding[], now: Date): Finding[];
 }

@@ -57,6 +57,33 @@ const route = z
     path: [chatPlatforms[0].name],
   });
 
+/** What a group message gathers alerts by (src/alerts/alert-grouping.ts). */
+export const groupByKeys = ['cluster', 'check', 'severity'] as const;
+export type GroupByKey = (typeof groupByKeys)[number];
+
+const groupByHint = { error: `must list keys out of ${groupByKeys.join(', ')}, e.g. [cluster, check]` };
+const aboveHint = { error: 'must be a whole number of alerts from 1 to 1000, e.g. 5' };
+
+/**
+ * `alerts.grouping`: when one run opens more than `summaryAbove` alerts for one destination with the
+ * same `groupBy` values, they share one summary message, edited as members join, resolve or escalate.
+ */
+const groupingSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: 'must be true or false' }).default(true),
+    // Cluster and check by default: "12 certificate problems on prod" is one thing to look at, while
+    // adding severity would split one cause (a CA copied everywhere) over two messages.
+    groupBy: z
+      .array(z.enum(groupByKeys, groupByHint), groupByHint)
+      .min(1, { error: 'list at least one key (cluster, check, severity), or set enabled: false' })
+      .refine((keys) => new Set(keys).size === keys.length, { error: 'lists a key twice; name each once' })
+      .default(['cluster', 'check']),
+    // Five: a handful of alerts still reads best one by one; a flood (a first run, a CA everywhere)
+    // becomes one message.
+    summaryAbove: z.number(aboveHint).int(aboveHint).min(1, aboveHint).max(1000, aboveHint).default(5),
+  })
+  .prefault({});
+
 const runsHint = { error: 'must be a whole number of check runs from 1 to 20, e.g. 2' };
 const hoursHint = (example: string) => ({
   error: `must be a number of hours from 0 to 168 (0 turns it off), e.g. ${example}`,
@@ -89,6 +116,7 @@ export const alertsConfigSchema = z
           .default(100_000),
       })
       .prefault({}),
+    grouping: groupingSchema,
     /** Looked at in order; the first match wins unless it says `continue: true` (Alertmanager). */
     routes: z.array(route).default([]),
     /** Where alerts go when no route matches. */

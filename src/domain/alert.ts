@@ -72,7 +72,8 @@ export type TransitionKind =
   | 'snoozed'
   | 'unsnoozed'
   | 'held'
-  | 'released';
+  | 'released'
+  | 'relocated';
 
 /** A named change of one alert; every notification and audit entry carries one. */
 export interface Transition {

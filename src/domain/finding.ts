@@ -87,6 +87,20 @@ export interface Finding {
   notAfter?: string;
   certificate?: CertificateFacts;
   statefulSet?: StatefulSetFacts;
+  /**
+   * Every place the same thing was found, when a check merged findings that share one cause into
+   * one incident (the same certificate, by SHA-256, copied into many Secrets): the alert keys on the
+   * cause, and this list, data on the alert, changes as copies come and go.
+   */
+  locations?: FindingLocation[];
+}
+
+/** One place a merged finding was seen (src/checks/certificates/same-certificate.ts). */
+export interface FindingLocation {
+  source: string;
+  object: string;
+  namespace?: string;
+  severity: Severity;
 }
 
 /** Something vigil cannot see in the current mode, listed so that silence is never read as safety. */

@@ -159,3 +159,18 @@ export function metaKeys(prefix: string) {
       `${base}:found:${epochId}:${platform}:${destination}`,
   };
 }
+
+/**
+ * Group messages (redis-group-state.ts): one hash per destination (`cur:<key>` -> its latest group,
+ * `of:<alertId>` -> the alert's group or `''` for alone) and one per group (`meta`, `m:<alertId>`
+ * -> join order, `seq`, `t:<transitionId>` -> seq). Few keys, so each script names all it touches.
+ */
+export function groupKeys(prefix: string) {
+  const base = `${prefix}:groups`;
+  return {
+    destination: (platform: string, destination: string) => `${base}:dest:${platform}:${destination}`,
+    group: (groupId: string) => `${base}:group:${groupId}`,
+    /** Counter behind the group ids. */
+    idCounter: `${base}:id-counter`,
+  };
+}

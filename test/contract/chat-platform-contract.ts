@@ -8,7 +8,8 @@ import type {
 } from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
-import type { AlertState, ChatPlatformName } from '../../src/domain/alert.js';
+import type { Alert, AlertState, ChatPlatformName } from '../../src/domain/alert.js';
+import { buildGroupMessage } from '../../src/chat/build-group-message.js';
 
 /**
  * What every chat platform must do, asserted the same way for each (ARCHITECTURE.md: "a new chat
@@ -53,6 +54,36 @@ export interface ChatPlatformHarness {
   /** Links and mentions the platform would make live in the rendered alert (its own markup rules). */
   liveMarkup(message: AlertMessage): string[];
   close(): Promise<void>;
+}
+
+/** A member alert of a group message, as the store holds it. */
+function groupMember(id: string, severity: 'warning' | 'critical'): Alert {
+  const at = new Date(Date.now() - 30 * 60_000).toISOString();
+  const object = `statefulset db/${id}`;
+  return {
+    id,
+    fingerprint: `fp-${id}`,
+    cluster: 'prod',
+    check: 'statefulsets',
+    source: 'statefulset',
+    object,
+    state: 'firing',
+    severity,
+    finding: {
+      cluster: 'prod',
+      check: 'statefulsets',
+      severity,
+      source: 'statefulset',
+      object,
+      summary: `StatefulSet ${object} stuck: 1/3 ready`,
+      fingerprint: `fp-${id}`,
+    },
+    openedAt: at,
+    changedAt: at,
+    lastSeenAt: at,
+    okRuns: 0,
+    seq: 1,
+  };
 }
 
 const hostile =
@@ -168,6 +199,43 @@ export function chatPlatformContract(
       expect(seen?.text).toContain('Resolved after 2 hours');
       expect(seen?.actions).toEqual([]);
       expect(await h.messageCount()).toBe(before);
+    });
+
+    it('posts a group summary, with each member by id and no buttons, and edits it in place as members change', async () => {
+      const members = Array.from({ length: 200 }, (_, i) =>
+        groupMember(`m${String(i).padStart(3, '0')}`, i < 2 ? 'critical' : 'warning'),
+      );
+      const group = {
+        id: 'grp77',
+        platform: h.name,
+        destination: h.destination,
+        key: 'cluster=prod,check=statefulsets',
+        labels: { cluster: 'prod', check: 'statefulsets' },
+        openedAt: members[0]!.openedAt,
+        members: members.map((m) => m.id),
+      };
+      const message = buildGroupMessage(group, members, '/k8s');
+      expect(h.alertProblems(message)).toEqual([]);
+      const before = await h.messageCount();
+      const ref = await h.platform.post(h.destination, message);
+      expect(await h.messageCount()).toBe(before + 1);
+      const seen = await h.seen(ref);
+      for (const part of [
+        '200 open alerts on prod (statefulsets): 2 critical, 198 warning',
+        'm000 critical',
+        'and 190 more open',
+        '/k8s alerts prod',
+        'grp77',
+      ]) {
+        expect(seen?.text).toContain(part);
+      }
+      expect(seen?.actions).toEqual([]);
+      const later = members.map((m, i) => (i < 150 ? { ...m, state: 'resolved' as const } : m));
+      await h.platform.update(ref, buildGroupMessage(group, later, '/k8s'));
+      expect((await h.seen(ref))?.text).toContain(
+        '50 open alerts on prod (statefulsets): 50 warning; 150 resolved',
+      );
+      expect(await h.messageCount()).toBe(before + 1);
     });
 
     it('adds a line about the message (its thread, where the platform has threads)', async () => {

@@ -7,6 +7,8 @@ import type { Alert } from '../../src/domain/alert.js';
 import { createQueues, type VigilQueues } from '../../jobs/create-queues.js';
 import { startNotifyWorker } from '../../jobs/notify/notify-worker.js';
 import { notifyJobId, Outbox } from '../../jobs/notify/outbox.js';
+import { groupingPolicy } from '../../src/alerts/alert-grouping.js';
+import { RedisGroupState } from '../../src/redis/redis-group-state.js';
 import { RedisOutboxState } from '../../src/redis/redis-outbox-state.js';
 import { createRedisStores } from '../../src/redis/redis-stores.js';
 import { RedisTransitionRelay } from '../../src/redis/redis-transition-relay.js';
@@ -52,6 +54,8 @@ export function startSlackOutboxRig(
     route?: (alert: Alert) => Destination[];
     pacing?: Partial<NotifyPacing>;
     strandedAfterMs?: number;
+    /** Group messages as `vigil serve` wires them (alerts.grouping of the config). */
+    grouping?: boolean;
   },
 ): SlackOutboxRig {
   const clients = queueClients(redis, uniquePrefix('fault'));
@@ -61,7 +65,9 @@ export function startSlackOutboxRig(
   const state = new RedisOutboxState(clients.store, prefix);
   const relay = new RedisTransitionRelay(clients.store, prefix);
   const log = recordingLog();
+  const groups = options.grouping ? new RedisGroupState(clients.store, prefix) : undefined;
   const outbox = new Outbox({
+    ...(groups ? { groups: { state: groups, policy: groupingPolicy(options.config.alerts) } } : {}),
     queue: queues.notify,
     state,
     relay,
@@ -95,7 +101,14 @@ export function startSlackOutboxRig(
         prefix,
         queue: queues.notify,
         concurrency: 8,
-        deps: { platforms: new Map([['slack', platform]]), alerts: stores.alerts, state, pacing, log },
+        deps: {
+          platforms: new Map([['slack', platform]]),
+          alerts: stores.alerts,
+          state,
+          pacing,
+          log,
+          ...(groups ? { groups } : {}),
+        },
         ...(w.lockDurationMs !== undefined ? { lockDurationMs: w.lockDurationMs } : {}),
         ...(w.stalledIntervalMs !== undefined ? { stalledIntervalMs: w.stalledIntervalMs } : {}),
       });

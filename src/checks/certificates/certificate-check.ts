@@ -16,6 +16,7 @@ import {
 } from './sources/endpoints.js';
 import { kubeconfigClientCertFinding } from './sources/kubeconfig-client-cert.js';
 import { tlsSecretFindings } from './sources/tls-secrets.js';
+import { sameCertificateIncidents } from './same-certificate.js';
 import { unobservedCertificates } from './unobserved-certificates.js';
 import { secretAccessOf } from '../secret-access.js';
 
@@ -137,6 +138,7 @@ export const certificateCheck: Check<'certificates', CertificateReader> = {
   reader: async ({ target }) =>
     new (await import('../../kube/kube-certificate-reader.js')).KubeCertificateReader(target.kube),
   unobserved: unobservedCertificates,
+  incidents: sameCertificateIncidents,
   async run(ctx): Promise<CheckResult> {
     const sources: SourceRun[] = [
       {

@@ -28,7 +28,7 @@ export function thresholdsFor(cfg: CertificatesConfig, source: CertificateSource
   };
 }
 
-const roleText: Record<CertificateFacts['role'], string> = {
+export const roleText: Record<CertificateFacts['role'], string> = {
   leaf: 'certificate',
   intermediate: 'intermediate CA',
   ca: 'CA',

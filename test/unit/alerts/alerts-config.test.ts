@@ -23,6 +23,7 @@ describe('alerts: config', () => {
       repeatIntervalHours: 4,
       reopenWindowHours: 1,
       audit: { retentionDays: 90, maxEntries: 100_000 },
+      grouping: { enabled: true, groupBy: ['cluster', 'check'], summaryAbove: 5 },
       routes: [],
     });
     expect(lifecyclePolicy(cfg.alerts)).toEqual({

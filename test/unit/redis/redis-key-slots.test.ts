@@ -8,6 +8,7 @@ import {
   alertKeys,
   auditKeys,
   checkFailureKeys,
+  groupKeys,
   listingKeys,
   metaKeys,
   nodeReportKeys,
@@ -64,12 +65,15 @@ function everyKey(prefix: string): string[] {
   keys.push(outbox.held, outbox.steps('delivery-1'));
   const meta = metaKeys(prefix);
   keys.push(meta.epoch);
+  const groups = groupKeys(prefix);
+  keys.push(groups.idCounter, groups.group('g1'));
   for (const platform of chatPlatformNames) {
     const conversations = conversationKeys(prefix, platform);
     keys.push(conversations.aliases, conversations.index, conversations.conversation(destinations[1]!));
     keys.push(envelopeKeys(prefix, platform).envelope('Ev0123'));
     for (const destination of destinations) {
       keys.push(meta.notice('e1', platform, destination), meta.found('e1', platform, destination));
+      keys.push(groups.destination(platform, destination));
       for (const kind of ['next-slot', 'blocked', 'last-sent', 'held-jobs'] as const) {
         keys.push(outbox.perDestination(kind, platform, destination));
       }
