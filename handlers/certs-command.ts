@@ -8,7 +8,9 @@ import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
-import { loadSnapshots, snapshotFooter, snapshotNotes, type LoadedSnapshots } from './load-snapshots.js';
+import { certificateSnapshots } from './certificate-snapshots.js';
+import { certsChart } from './certs-chart.js';
+import { snapshotFooter, snapshotNotes } from './load-snapshots.js';
 import { moreLine, pageSuffix, paginate } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
@@ -82,26 +84,9 @@ function countsText(rows: readonly Row[]): string {
 }
 
 /**
- * The certificates check's snapshots plus the host-certificates check's (what node agents reported):
- * one listing of every certificate, so a node's apiserver-etcd-client sits beside the TLS Secrets.
- * "No results yet" is the certificates check's alone: a cluster without agents has no host run worth
- * waiting for.
+ * `/k8s certs [cluster] [--expiring DAYS] [--page N] [--chart]`: from the latest stored run,
+ * soonest first; `--chart` answers with the expiry timeline instead (certs-chart.ts).
  */
-async function certificateSnapshots(
-  store: HandlerDeps['snapshots'],
-  clusters: readonly string[],
-): Promise<LoadedSnapshots> {
-  const [certs, host] = await Promise.all([
-    loadSnapshots(store, clusters, 'certificates'),
-    loadSnapshots(store, clusters, 'host-certificates'),
-  ]);
-  return {
-    present: [...certs.present, ...host.present],
-    missing: certs.missing,
-  };
-}
-
-/** `/k8s certs [cluster] [--expiring DAYS] [--page N]`: from the latest stored run, soonest first. */
 export async function certsCommand(
   cmd: ParsedCommand,
   request: CommandRequest,
@@ -109,6 +94,7 @@ export async function certsCommand(
 ): Promise<ReplyMessage> {
   const selection = await selectClusters('certs', cmd.args[0], request, deps);
   if (!selection.ok) return selection.reply;
+  if (cmd.flags.chart) return certsChart(cmd, request, selection, deps);
   const now = deps.now();
   const loaded = await certificateSnapshots(deps.snapshots, selection.clusters);
   const expiring = cmd.flags.expiring;

@@ -45,6 +45,25 @@ export interface ReplyMessage {
   sections: { heading?: string; lines: string[] }[];
   /** E.g. "data from 3 min ago"; always set when answering from stored results. */
   footer?: string;
+  /**
+   * A picture of the same data (`/k8s certs prod --chart`). Never the only copy: `sections` carry
+   * the same facts as text, for screen readers and clients that show no images. Each platform
+   * decides how it travels (Slack: a file upload to the channel; Teams and web chat: inline).
+   */
+  image?: ReplyImage;
+}
+
+/** A PNG that goes with a reply. */
+export interface ReplyImage {
+  png: Uint8Array;
+  width: number;
+  height: number;
+  /** One sentence for screen readers (alt text). */
+  alt: string;
+  /** Shown above the picture, and the title of Slack's file. */
+  title: string;
+  /** File name where the platform keeps it as a file (Slack), ending in `.png`. */
+  filename: string;
 }
 
 export type ChatMessage = AlertMessage | ReplyMessage;
