@@ -228,6 +228,16 @@ export const pageScript = `
       top.append('Later answer · only you see this');
     }
     box.append(top, el('h2', '', reply.title));
+    if (reply.image && reply.image.src.indexOf('data:image/png;base64,') === 0) {
+      const figure = el('figure', 'chart');
+      const img = document.createElement('img');
+      img.src = reply.image.src;
+      img.alt = reply.image.alt;
+      img.width = reply.image.width;
+      img.height = reply.image.height;
+      figure.append(img, el('figcaption', 'foot', reply.image.title + ' (the same data is listed below)'));
+      box.append(figure);
+    }
     for (const s of reply.sections) {
       if (s.heading) box.append(el('h3', '', s.heading));
       const list = el('ul');
