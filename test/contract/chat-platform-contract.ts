@@ -50,10 +50,18 @@ export interface ChatPlatformHarness {
   replyProblems(reply: ReplyMessage): string[];
   /** All text a reader sees in the rendered reply, every page. */
   replyText(reply: ReplyMessage): string;
+  /**
+   * Answers a command with `reply` (which carries an image) the way the platform delivers it, and
+   * returns the picture a reader then sees where the command was typed, with its alt text; or the
+   * note shown instead when the picture cannot travel.
+   */
+  answerWithImage(reply: ReplyMessage): Promise<SeenImage>;
   /** Links and mentions the platform would make live in the rendered alert (its own markup rules). */
   liveMarkup(message: AlertMessage): string[];
   close(): Promise<void>;
 }
+
+export type SeenImage = { png: Uint8Array; alt: string; title: string } | { note: string };
 
 const hostile =
   '<!channel> <@U0BOSS> <https://evil.example|click> [click](https://evil.example) <at>everyone</at> ${{x}}';
@@ -234,6 +242,20 @@ export function chatPlatformContract(
     });
   });
 
+  describe('pictures', () => {
+    it("a reply's chart reaches the reader as the same PNG with its alt text, and its text is all there", async () => {
+      const png = await chartPng();
+      const reply = chartReply(png);
+      expect(h.replyProblems(reply)).toEqual([]);
+      expect(h.replyText(reply)).toContain('critical · 10 days left (2026-12-01) · secret apps/web-tls');
+      const seen = await h.answerWithImage(reply);
+      if ('note' in seen) throw new Error(`the ${h.name} reader got no picture: ${seen.note}`);
+      expect(Buffer.from(seen.png).equals(Buffer.from(png))).toBe(true);
+      expect(seen.alt).toBe(reply.image!.alt);
+      expect(seen.title).toBe(reply.image!.title);
+    });
+  });
+
   describe('rendering within the platform limits', () => {
     const big = {
       title: 'T'.repeat(3000),
@@ -267,6 +289,14 @@ export function chatPlatformContract(
       expect(h.replyProblems({ kind: 'reply', private: true, title: '', sections: [] })).toEqual([]);
     });
 
+    it('a reply with a picture too large for any chat message stays within the limits, its text whole', () => {
+      const png = new Uint8Array(300 * 1024);
+      png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const reply = chartReply(png);
+      expect(h.replyProblems(reply)).toEqual([]);
+      expect(h.replyText(reply)).toContain('prod · leaf (warning 28 d, critical 14 d): 1 within 90 days');
+    });
+
     it('cluster and user text cannot become a live link or mention', () => {
       const message = alertFixture({
         title: hostile,
@@ -281,4 +311,38 @@ export function chatPlatformContract(
       expect(h.alertProblems(message)).toEqual([]);
     });
   });
+}
+
+/** A real chart of the sample data, rendered through resvg as /k8s certs --chart does. */
+async function chartPng(): Promise<Uint8Array> {
+  const { buildExpiryChart } = await import('../../src/chart/build-expiry-chart.js');
+  const { renderPng } = await import('../../src/chart/render-png.js');
+  const { sampleData } = await import('../unit/chart/chart-fixtures.js');
+  return (await renderPng(buildExpiryChart(sampleData()).svg)).png;
+}
+
+function chartReply(png: Uint8Array): ReplyMessage {
+  return {
+    kind: 'reply',
+    private: false,
+    title: 'Certificate expiries on prod, next 90 days',
+    sections: [
+      {
+        heading: 'The chart as text',
+        lines: [
+          'prod · leaf (warning 28 d, critical 14 d): 1 within 90 days',
+          '  critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web',
+        ],
+      },
+    ],
+    footer: 'data from 2 min ago',
+    image: {
+      png,
+      width: 600,
+      height: 200,
+      alt: 'Timeline of certificate expiries over the next 90 days on prod: 1 certificate expired or expiring',
+      title: 'Certificate expiries on prod, next 90 days',
+      filename: 'vigil-certs-prod-2026-11-21.png',
+    },
+  };
 }

@@ -36,6 +36,7 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
   const fake = await FakeSlackWebApi.start();
   fake.setChannel(GONE, 'not-member');
   const captured = capture();
+  let nextReply: ReplyMessage | undefined;
   const platform = createSlackPlatform({ botToken: fake.token, apiUrl: fake.apiUrl }, { timeoutMs: 1000 });
   // As createSlack does at start-up: auth.test names the workspace the route accepts requests from.
   const workspace = await platform.installedWorkspace();
@@ -45,7 +46,9 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
     replayGuard: new MemoryReplayGuard(),
     onCommand: async (req) => {
       captured.command(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextReply = undefined;
+      return reply;
     },
     onAction: async (req) => {
       captured.action(req);
@@ -134,6 +137,25 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
         .flatMap((p) => texts(p.blocks as unknown as Json[]))
         .map(unescape)
         .join('\n');
+    },
+    async answerWithImage(reply) {
+      nextReply = reply;
+      const before = fake.files().length;
+      await (this as ChatPlatformHarness).typeCommand('certs prod --chart');
+      // The ack goes first; the upload follows it. Bounded wait for the file to be shared.
+      for (let i = 0; i < 100; i++) {
+        const file = fake
+          .files()
+          .slice(before)
+          .find((f) => f.channel !== undefined);
+        if (file?.bytes) {
+          if (file.channel !== CHANNEL) throw new Error(`shared in ${file.channel}, not ${CHANNEL}`);
+          return { png: file.bytes, alt: file.altTxt ?? '', title: file.title ?? '' };
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const last = fake.responses.at(-1)?.body;
+      return { note: `no file shared; last response_url post: ${JSON.stringify(last)}` };
     },
     liveMarkup(m) {
       // In mrkdwn every <…> is a link or mention; escaped text has none.

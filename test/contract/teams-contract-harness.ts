@@ -1,4 +1,4 @@
-import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
 import { createTeams, renderAlertCard, renderReplyCards } from '../../src/chat/teams/index.js';
 import { cardActivity } from '../../src/chat/teams/teams-activities.js';
 import {
@@ -28,13 +28,16 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
   const store = new MemoryConversationStore();
   let onCommand: ((r: CommandRequest) => void) | undefined;
   let onAction: ((r: ActionRequest) => void) | undefined;
+  let nextReply: ReplyMessage | undefined;
   const teams = createTeams({
     env: { authDisabled: true },
     conversations: store,
     adapter: { requestTimeoutMs: 1000 },
     onCommand: async (req) => {
       onCommand?.(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextReply = undefined;
+      return reply;
     },
     onAction: async (req) => {
       onAction?.(req);
@@ -128,6 +131,31 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
     },
     replyText(reply) {
       return renderReplyCards(reply).map(visibleText).join('\n');
+    },
+    async answerWithImage(reply) {
+      nextReply = reply;
+      const before = connector.sentTo(alerts.id).length;
+      await (this as ChatPlatformHarness).typeCommand('certs prod --chart');
+      // The answer is sent to the conversation after the handler returns: a bounded wait for it.
+      for (let i = 0; i < 100; i++) {
+        for (const activity of connector.sentTo(alerts.id).slice(before)) {
+          const body = (cardOf(activity)?.['body'] ?? []) as Record<string, unknown>[];
+          const image = body.find((e) => e['type'] === 'Image');
+          const problem = validateCard(cardOf(activity), activity);
+          if (problem) throw new Error(`Teams would refuse the picture's card: ${problem}`);
+          const url = String(image?.['url'] ?? '');
+          const prefix = 'data:image/png;base64,';
+          if (url.startsWith(prefix)) {
+            return {
+              png: Buffer.from(url.slice(prefix.length), 'base64'),
+              alt: String(image?.['altText'] ?? ''),
+              title: visibleText(cardOf(activity)).split('\n')[0] ?? '',
+            };
+          }
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return { note: 'no card with an Image reached the conversation' };
     },
     liveMarkup(m) {
       // Teams parses Markdown in TextBlocks and facts: links and <at> mentions there would be live.

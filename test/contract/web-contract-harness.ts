@@ -1,4 +1,4 @@
-import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
 import {
   createWebChat,
   pageScript,
@@ -44,6 +44,8 @@ export function visibleReplyText(reply: WebReply): string {
  * Ways a string could become markup in the page: it draws everything with textContent, so the only
  * way is one of these sinks appearing in its script. Found ones are reported as live markup.
  */
+const pngSinkLine = 'img.src = reply.image.src; // a data:image/png URI, checked above';
+
 const htmlSinks = [
   /\.innerHTML\b/,
   /\.outerHTML\b/,
@@ -66,12 +68,15 @@ const htmlSinks = [
 export async function webContractHarness(): Promise<ChatPlatformHarness> {
   let onCommand: ((r: CommandRequest) => void) | undefined;
   let onAction: ((r: ActionRequest) => void) | undefined;
+  let nextReply: ReplyMessage | undefined;
   const web = createWebChat({
     rooms: ['contract'],
     bindHost: '127.0.0.1',
     onCommand: async (req) => {
       onCommand?.(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextReply = undefined;
+      return reply;
     },
     onAction: async (req) => {
       onAction?.(req);
@@ -183,8 +188,27 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
     replyText(reply) {
       return visibleReplyText(renderWebReply(reply));
     },
+    async answerWithImage(reply) {
+      nextReply = reply;
+      const res = await fetch(`${base}/api/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ text: 'certs prod --chart', name: 'Contract Tester', client }),
+      });
+      const answer = (await res.json()) as { reply?: WebReply };
+      const image = answer.reply?.image;
+      const prefix = 'data:image/png;base64,';
+      if (!image?.src.startsWith(prefix)) return { note: `no image in the answer (HTTP ${res.status})` };
+      return {
+        png: Buffer.from(image.src.slice(prefix.length), 'base64'),
+        alt: image.alt,
+        title: image.title,
+      };
+    },
     liveMarkup() {
-      return htmlSinks.flatMap((sink) => pageScript.match(sink)?.[0] ?? []);
+      // The chart's <img> is the one reviewed `src =`: the page sets it only to a data:image/png URI.
+      const script = pageScript.replace(pngSinkLine, '');
+      return htmlSinks.flatMap((sink) => script.match(sink)?.[0] ?? []);
     },
     async close() {
       stream.close();

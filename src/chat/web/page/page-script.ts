@@ -231,7 +231,7 @@ export const pageScript = `
     if (reply.image && reply.image.src.indexOf('data:image/png;base64,') === 0) {
       const figure = el('figure', 'chart');
       const img = document.createElement('img');
-      img.src = reply.image.src;
+      img.src = reply.image.src; // a data:image/png URI, checked above
       img.alt = reply.image.alt;
       img.width = reply.image.width;
       img.height = reply.image.height;
