@@ -42,7 +42,7 @@ function chartCertificatesOf(snapshot: CheckSnapshot): ChartCertificate[] {
  */
 export async function certsChart(
   cmd: ParsedCommand,
-  request: CommandRequest,
+  request: Pick<CommandRequest, 'platform'>,
   selection: Extract<ClusterSelection, { ok: true }>,
   deps: HandlerDeps,
 ): Promise<ReplyMessage> {

@@ -34,7 +34,9 @@ export interface AlertMessage {
 
 export type AlertAction =
   | { kind: 'ack'; alertId: string }
-  | { kind: 'snooze'; alertId: string; durations: string[] /* e.g. ['1h','4h','24h'] */ };
+  | { kind: 'snooze'; alertId: string; durations: string[] /* e.g. ['1h','4h','24h'] */ }
+  /** The certificate expiry timeline of the alert's cluster (`/k8s certs CLUSTER --chart`): a read. */
+  | { kind: 'chart'; alertId: string };
 
 /** An answer to a command: a title, sections of lines, optional pagination hint. */
 export interface ReplyMessage {
@@ -108,7 +110,10 @@ export interface CommandRequest {
 /** A button press on an alert message. */
 export interface ActionRequest {
   platform: ChatPlatformName;
-  action: { kind: 'ack'; alertId: string } | { kind: 'snooze'; alertId: string; duration: string };
+  action:
+    | { kind: 'ack'; alertId: string }
+    | { kind: 'snooze'; alertId: string; duration: string }
+    | { kind: 'chart'; alertId: string };
   user: Actor;
   userGroups?: string[];
   userPrincipalName?: string;

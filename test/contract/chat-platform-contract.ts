@@ -43,8 +43,13 @@ export interface ChatPlatformHarness {
   /** Presses a button on the rendered message; returns what the adapter handed the handler. */
   press(
     ref: PostedRef,
-    action: { kind: 'ack' } | { kind: 'snooze'; duration: string },
+    action: { kind: 'ack' } | { kind: 'snooze'; duration: string } | { kind: 'chart' },
   ): Promise<ActionRequest>;
+  /**
+   * Presses the message's Chart button, the handler answering with `reply` (which carries an
+   * image); returns what the adapter handed the handler and the picture a reader then sees.
+   */
+  pressChart(ref: PostedRef, reply: ReplyMessage): Promise<{ request: ActionRequest; seen: SeenImage }>;
   /** Problems the platform would have with these rendered messages (size, schema); empty when fine. */
   alertProblems(message: AlertMessage): string[];
   replyProblems(reply: ReplyMessage): string[];
@@ -85,6 +90,7 @@ export function alertFixture(overrides: Partial<AlertMessage> = {}): AlertMessag
     actions: [
       { kind: 'ack', alertId },
       { kind: 'snooze', alertId, durations: ['1h', '4h', '24h'] },
+      { kind: 'chart', alertId },
     ],
     ...overrides,
   };
@@ -239,6 +245,8 @@ export function chatPlatformContract(
       });
       const snooze = await h.press(ref, { kind: 'snooze', duration: '4h' });
       expect(snooze.action).toEqual({ kind: 'snooze', alertId: 'btn1', duration: '4h' });
+      const chart = await h.press(ref, { kind: 'chart' });
+      expect(chart.action).toEqual({ kind: 'chart', alertId: 'btn1' });
     });
   });
 
@@ -253,6 +261,36 @@ export function chatPlatformContract(
       expect(Buffer.from(seen.png).equals(Buffer.from(png))).toBe(true);
       expect(seen.alt).toBe(reply.image!.alt);
       expect(seen.title).toBe(reply.image!.title);
+    });
+  });
+
+  describe('the Chart button', () => {
+    it('a certificate alert offers it; pressing it reaches the handler and its chart reaches the reader', async () => {
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'chart1' }));
+      expect((await h.seen(ref))?.actions).toContain('Chart');
+      const png = await chartPng();
+      const reply = chartReply(png);
+      const { request, seen } = await h.pressChart(ref, reply);
+      expect(request).toMatchObject({
+        platform: h.name,
+        action: { kind: 'chart', alertId: 'chart1' },
+        user: { kind: h.name },
+      });
+      if ('note' in seen) throw new Error(`the ${h.name} reader got no picture: ${seen.note}`);
+      expect(Buffer.from(seen.png).equals(Buffer.from(png))).toBe(true);
+      expect(seen.alt).toBe(reply.image!.alt);
+    });
+
+    it('a message without it offers no Chart button', async () => {
+      const ref = await h.platform.post(
+        h.destination,
+        alertFixture({
+          alertId: 'nochart1',
+          check: 'statefulsets',
+          actions: [{ kind: 'ack', alertId: 'nochart1' }],
+        }),
+      );
+      expect((await h.seen(ref))?.actions).not.toContain('Chart');
     });
   });
 

@@ -16,7 +16,7 @@ import {
   validateCard,
   visibleText,
 } from '../fakes/teams/index.js';
-import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
+import { withTimeout, type ChatPlatformHarness, type SeenImage } from './chat-platform-contract.js';
 
 /**
  * Teams' side of the contract: TeamsPlatform and the /api/messages route through botbuilder's real
@@ -29,6 +29,7 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
   let onCommand: ((r: CommandRequest) => void) | undefined;
   let onAction: ((r: ActionRequest) => void) | undefined;
   let nextReply: ReplyMessage | undefined;
+  let nextActionReply: ReplyMessage | undefined;
   const teams = createTeams({
     env: { authDisabled: true },
     conversations: store,
@@ -41,6 +42,9 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
     },
     onAction: async (req) => {
       onAction?.(req);
+      const reply = nextActionReply;
+      nextActionReply = undefined;
+      return reply;
     },
   });
   const served = await serveRoute(teams.route);
@@ -59,6 +63,28 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
   // The welcome messages are not what the contract counts.
   const welcomes = connector.messages(alerts.id).length;
   const card = (ref: PostedRef) => cardOf(connector.activity(ref.messageId));
+  /** The answer is sent to the conversation after the handler returns: a bounded wait for it. */
+  const imageSince = async (before: number): Promise<SeenImage> => {
+    for (let i = 0; i < 100; i++) {
+      for (const activity of connector.sentTo(alerts.id).slice(before)) {
+        const body = (cardOf(activity)?.['body'] ?? []) as Record<string, unknown>[];
+        const image = body.find((e) => e['type'] === 'Image');
+        const problem = validateCard(cardOf(activity), activity);
+        if (problem) throw new Error(`Teams would refuse the picture's card: ${problem}`);
+        const url = String(image?.['url'] ?? '');
+        const prefix = 'data:image/png;base64,';
+        if (url.startsWith(prefix)) {
+          return {
+            png: Buffer.from(url.slice(prefix.length), 'base64'),
+            alt: String(image?.['altText'] ?? ''),
+            title: visibleText(cardOf(activity)).split('\n')[0] ?? '',
+          };
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { note: 'no card with an Image reached the conversation' };
+  };
 
   return {
     name: 'teams',
@@ -99,9 +125,9 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
     },
     async press(ref, action) {
       const button = executeActions(card(ref)).find((a) =>
-        action.kind === 'ack'
-          ? a.verb === 'vigil.ack'
-          : a.verb === 'vigil.snooze' && a.data['duration'] === action.duration,
+        action.kind === 'snooze'
+          ? a.verb === 'vigil.snooze' && a.data['duration'] === action.duration
+          : a.verb === `vigil.${action.kind}`,
       );
       if (!button) throw new Error(`no ${action.kind} button on the card`);
       const next = withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action');
@@ -136,26 +162,13 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
       nextReply = reply;
       const before = connector.sentTo(alerts.id).length;
       await (this as ChatPlatformHarness).typeCommand('certs prod --chart');
-      // The answer is sent to the conversation after the handler returns: a bounded wait for it.
-      for (let i = 0; i < 100; i++) {
-        for (const activity of connector.sentTo(alerts.id).slice(before)) {
-          const body = (cardOf(activity)?.['body'] ?? []) as Record<string, unknown>[];
-          const image = body.find((e) => e['type'] === 'Image');
-          const problem = validateCard(cardOf(activity), activity);
-          if (problem) throw new Error(`Teams would refuse the picture's card: ${problem}`);
-          const url = String(image?.['url'] ?? '');
-          const prefix = 'data:image/png;base64,';
-          if (url.startsWith(prefix)) {
-            return {
-              png: Buffer.from(url.slice(prefix.length), 'base64'),
-              alt: String(image?.['altText'] ?? ''),
-              title: visibleText(cardOf(activity)).split('\n')[0] ?? '',
-            };
-          }
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return { note: 'no card with an Image reached the conversation' };
+      return imageSince(before);
+    },
+    async pressChart(ref, reply) {
+      nextActionReply = reply;
+      const before = connector.sentTo(alerts.id).length;
+      const request = await (this as ChatPlatformHarness).press(ref, { kind: 'chart' });
+      return { request, seen: await imageSince(before) };
     },
     liveMarkup(m) {
       // Teams parses Markdown in TextBlocks and facts: links and <at> mentions there would be live.

@@ -69,6 +69,7 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
   let onCommand: ((r: CommandRequest) => void) | undefined;
   let onAction: ((r: ActionRequest) => void) | undefined;
   let nextReply: ReplyMessage | undefined;
+  let nextActionReply: ReplyMessage | undefined;
   const web = createWebChat({
     rooms: ['contract'],
     bindHost: '127.0.0.1',
@@ -80,7 +81,9 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
     },
     onAction: async (req) => {
       onAction?.(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextActionReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextActionReply = undefined;
+      return reply;
     },
   });
   const server = createHttpServer({ routes: web.routes, readiness: () => true });
@@ -139,7 +142,9 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
     async press(ref, action) {
       const card = await onPage(ref);
       const button = card?.actions.find((a) =>
-        action.kind === 'ack' ? a.kind === 'ack' : a.kind === 'snooze' && a.duration === action.duration,
+        action.kind === 'snooze'
+          ? a.kind === 'snooze' && a.duration === action.duration
+          : a.kind === action.kind,
       );
       if (!button) throw new Error(`no ${action.kind} button on the card`);
       const next = withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action');
@@ -203,6 +208,32 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
         png: Buffer.from(image.src.slice(prefix.length), 'base64'),
         alt: image.alt,
         title: image.title,
+      };
+    },
+    async pressChart(ref, reply) {
+      const card = await onPage(ref);
+      if (!card?.actions.some((a) => a.kind === 'chart')) throw new Error('no chart button on the card');
+      nextActionReply = reply;
+      const next = withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action');
+      // As the page posts a press; the answer (with its picture) comes back in the response.
+      const res = await fetch(`${base}/api/action`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ messageId: ref.messageId, action: 'chart', name: 'Contract Tester' }),
+      });
+      const answer = (await res.json()) as { reply?: WebReply };
+      const request = await next;
+      const image = answer.reply?.image;
+      const prefix = 'data:image/png;base64,';
+      if (!image?.src.startsWith(prefix))
+        return { request, seen: { note: `no image in the answer (HTTP ${res.status})` } };
+      return {
+        request,
+        seen: {
+          png: Buffer.from(image.src.slice(prefix.length), 'base64'),
+          alt: image.alt,
+          title: image.title,
+        },
       };
     },
     liveMarkup() {

@@ -51,7 +51,7 @@ const log = logger.child({ component: 'teams-inbound' });
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The inbound side: @mention commands in channels and chats, Acknowledge / Snooze Universal Actions,
+ * The inbound side: @mention commands in channels and chats, Acknowledge / Snooze / Chart Universal Actions,
  * and installation events, which are the only way vigil learns a conversation it may later post to.
  * Handlers are platform-neutral; this class only translates (ARCHITECTURE.md house rule 2). Errors are caught here:
  * a failing turn would make botbuilder answer 500 and Teams retry the same activity.
@@ -106,6 +106,7 @@ export class TeamsBot extends TeamsActivityHandler {
         return messageResponse('Working on it: the card updates for everyone when it is done.');
       }
       const reply = answer.reply;
+      if (action.kind === 'chart') return await this.answerChart(context, reply);
       const alert = await this.options.loadAlert?.(action.alertId).catch((error: unknown) => {
         log.warn({ err: error, alertId: action.alertId }, 'could not load the alert for the invoke response');
         return null;
@@ -117,6 +118,21 @@ export class TeamsBot extends TeamsActivityHandler {
     } catch (error) {
       return messageResponse(textOf(errorReply(error, log, { what: 'action', platform: 'teams' })));
     }
+  }
+
+  /**
+   * The Chart button's answer is a reply like `@vigil certs prod --chart`: a public one goes into
+   * the conversation (an invoke response reaches only the presser and would replace the alert card
+   * for them), a private one (a refusal) is shown to the presser only.
+   */
+  private async answerChart(
+    context: TurnContext,
+    reply: ReplyMessage | void,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    if (!reply) return messageResponse('Done.');
+    if (reply.private) return messageResponse(textOf(reply));
+    await this.replyInTurn(context, reply);
+    return messageResponse('The chart is posted in the conversation.');
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

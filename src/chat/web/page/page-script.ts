@@ -289,8 +289,10 @@ export const pageScript = `
     for (const b of buttons) b.disabled = true;
     try {
       const data = await post('/api/action', { messageId: id, action: action.kind, duration: action.duration, name: who });
-      // No answer: the outcome is the card's edit, which arrives on the stream.
-      if (data.reply) {
+      // No answer: the outcome is the card's edit, which arrives on the stream. A chart is an
+      // answer to read, not a toast: it goes under the card, as the typed command's would.
+      if (data.reply && data.reply.image) addReply(data.reply, action.label, card);
+      else if (data.reply) {
         const first = data.reply.sections[0] && data.reply.sections[0].lines[0];
         say(data.reply.title + (first ? ': ' + first : ''));
       }
