@@ -82,7 +82,7 @@ export async function certsChart(
   const text = expiryChartText(data);
   const chart = buildExpiryChart(data);
   const png = await renderPng(chart.svg);
-  const sections: ReplySection[] = [{ heading: 'The chart as text', lines: text.lines }];
+  const sections: ReplySection[] = text.lanes.map((lane) => ({ heading: lane.heading, lines: lane.lines }));
   if (data.clusters.length > maxChartClusters) {
     sections.push({
       lines: [

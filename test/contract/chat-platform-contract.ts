@@ -255,7 +255,7 @@ export function chatPlatformContract(
       const png = await chartPng();
       const reply = chartReply(png);
       expect(h.replyProblems(reply)).toEqual([]);
-      expect(h.replyText(reply)).toContain('critical · 10 days left (2026-12-01) · secret apps/web-tls');
+      expect(h.replyText(reply)).toContain('• critical · 10 days left (2026-12-01) · secret apps/web-tls');
       const seen = await h.answerWithImage(reply);
       if ('note' in seen) throw new Error(`the ${h.name} reader got no picture: ${seen.note}`);
       expect(Buffer.from(seen.png).equals(Buffer.from(png))).toBe(true);
@@ -332,7 +332,7 @@ export function chatPlatformContract(
       png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       const reply = chartReply(png);
       expect(h.replyProblems(reply)).toEqual([]);
-      expect(h.replyText(reply)).toContain('prod · leaf (warning 28 d, critical 14 d): 1 within 90 days');
+      expect(h.replyText(reply)).toContain('warning 28 d, critical 14 d: 1 within 90 days');
     });
 
     it('cluster and user text cannot become a live link or mention', () => {
@@ -366,10 +366,10 @@ function chartReply(png: Uint8Array): ReplyMessage {
     title: 'Certificate expiries on prod, next 90 days',
     sections: [
       {
-        heading: 'The chart as text',
+        heading: 'prod · leaf',
         lines: [
-          'prod · leaf (warning 28 d, critical 14 d): 1 within 90 days',
-          '  critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web',
+          'warning 28 d, critical 14 d: 1 within 90 days',
+          '• critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web',
         ],
       },
     ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildExpiryChart, maxChartClusters } from '../../../src/chart/build-expiry-chart.js';
-import { expiryChartText } from '../../../src/chart/expiry-chart-text.js';
+import { expiryChartText, maxChartTextLines } from '../../../src/chart/expiry-chart-text.js';
 import { inDays, sampleData } from './chart-fixtures.js';
 
 /** Elements of a class, with their attributes, read from the SVG text. */
@@ -69,16 +69,60 @@ describe('buildExpiryChart', () => {
 describe('expiryChartText', () => {
   it('says the same as the picture, lane by lane, with thresholds, dates and what comes later', () => {
     const text = expiryChartText(sampleData());
-    expect(text.lines).toEqual([
-      'prod · CA (warning 60 d, critical 30 d): 1 within 90 days',
-      '  warning · 45 days left (2027-01-05) · configmap kube-system/kube-root-ca.crt · CN=kubernetes',
-      'prod · leaf (warning 28 d, critical 14 d): 2 within 90 days, 1 later',
-      '  critical · expired 3 days ago (2026-11-18) · secret apps/old-tls · CN=old',
-      '  critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web <&>',
-      'staging · CA (warning 60 d, critical 30 d): 0 within 90 days',
-      'staging · leaf (warning 28 d, critical 14 d): 0 within 90 days',
+    expect(text.lanes).toEqual([
+      {
+        heading: 'prod · CA',
+        lines: [
+          'warning 60 d, critical 30 d: 1 within 90 days',
+          '• warning · 45 days left (2027-01-05) · configmap kube-system/kube-root-ca.crt · CN=kubernetes',
+        ],
+      },
+      {
+        heading: 'prod · leaf',
+        lines: [
+          'warning 28 d, critical 14 d: 2 within 90 days, 1 later',
+          '• critical · expired 3 days ago (2026-11-18) · secret apps/old-tls · CN=old',
+          '• critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web <&>',
+        ],
+      },
+      { heading: 'staging · CA', lines: ['warning 60 d, critical 30 d: 0 within 90 days'] },
+      { heading: 'staging · leaf', lines: ['warning 28 d, critical 14 d: 0 within 90 days'] },
     ]);
     expect(text.alt).toContain('3 certificates expired or expiring');
     expect(text.alt).toContain('prod, staging');
+  });
+
+  it('keeps its item marks through buildReply, which collapses leading spaces', async () => {
+    const { buildReply } = await import('../../../handlers/build-reply.js');
+    const reply = buildReply({ title: 't', sections: expiryChartText(sampleData()).lanes });
+    expect(reply.sections[1]).toEqual({
+      heading: 'prod · leaf',
+      lines: [
+        'warning 28 d, critical 14 d: 2 within 90 days, 1 later',
+        '• critical · expired 3 days ago (2026-11-18) · secret apps/old-tls · CN=old',
+        '• critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web <&>',
+      ],
+    });
+  });
+
+  it('stops at maxChartTextLines lines and counts the rest', () => {
+    const many = sampleData();
+    many.clusters[0]!.certificates = Array.from({ length: 100 }, (_, i) => ({
+      label: `secret apps/t-${i}`,
+      notAfter: inDays(1 + (i % 80)),
+      isCa: false,
+      severity: 'warning' as const,
+    }));
+    const { lanes } = expiryChartText(many);
+    const lines = lanes.reduce((n, l) => n + 1 + l.lines.length, 0);
+    // 60 lines of lanes plus the one that says how many more there are.
+    expect(lines).toBe(maxChartTextLines + 1);
+    expect(lanes.at(-1)?.lines.at(-1)).toMatch(/^…\d+ more lines not shown$/);
+    const shown = lanes.flatMap((l) => l.lines).filter((l) => l.startsWith('• ')).length;
+    const hidden = Number(/…(\d+)/.exec(lanes.at(-1)!.lines.at(-1)!)![1]);
+    // prod's CA and leaf lanes take 2 lines each, then 56 certificates fit; the other 44 are counted,
+    // and so is each staging lane that no longer fits (one line each: it has no certificates).
+    expect(shown).toBe(56);
+    expect(hidden).toBe(44 + 2);
   });
 });

@@ -302,9 +302,12 @@ describe('/k8s certs --chart', () => {
     expect(reply.private).toBe(false);
     expect(reply.title).toBe('Certificate expiries on prod, next 90 days');
     const text = textOf(reply);
-    expect(text).toContain('prod · leaf (warning 21 d, critical 7 d): 1 within 90 days, 1 later');
-    expect(text).toContain('prod · CA (warning 90 d, critical 30 d): 1 within 90 days');
-    expect(text).toContain('5 days left (2026-11-26) · secret prod/web-tls tls.crt · CN=web-tls');
+    expect(reply.sections.map((s) => s.heading)).toEqual(['prod · CA', 'prod · leaf']);
+    expect(reply.sections[1]?.lines).toEqual([
+      'warning 21 d, critical 7 d: 1 within 90 days, 1 later',
+      '• critical · 5 days left (2026-11-26) · secret prod/web-tls tls.crt · CN=web-tls tls.crt',
+    ]);
+    expect(text).toContain('warning 90 d, critical 30 d: 1 within 90 days');
     expect(reply.footer).toMatch(/data from 3 min ago/);
     const image = reply.image!;
     expect(Buffer.from(image.png).subarray(1, 4).toString('ascii')).toBe('PNG');
