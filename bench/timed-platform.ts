@@ -1,5 +1,5 @@
 import { ChatDeliveryError } from '../src/chat/chat-delivery-error.js';
-import type { AlertMessage, PostedRef } from '../src/chat/chat-message.js';
+import type { AlertMessage, DigestMessage, PostedRef } from '../src/chat/chat-message.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
 
 export type Op = 'post' | 'update' | 'reply' | 'findPosted';
@@ -33,6 +33,13 @@ export class TimedPlatform implements ChatPlatform {
   }
   findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
     return this.timed('findPosted', destination, () => this.inner.findPosted(destination, alertId, since));
+  }
+
+  postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
+    return this.timed('post', destination, () => this.inner.postDigest(destination, digest));
+  }
+  updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
+    return this.timed('update', ref.destination, () => this.inner.updateDigest(ref, digest));
   }
 
   private async timed<T>(op: Op, channel: string, call: () => Promise<T>): Promise<T> {

@@ -68,7 +68,34 @@ export interface ReplyImage {
   filename: string;
 }
 
-export type ChatMessage = AlertMessage | ReplyMessage;
+/**
+ * The daily digest of one channel (jobs/digest/): what expires soon, the open, acknowledged and
+ * snoozed incidents, clusters not checked lately. Posted once a day and edited in place as the day
+ * goes on, so it is a whole message each time, never a patch.
+ */
+export interface DigestMessage {
+  kind: 'digest';
+  /** The day it covers, `YYYY-MM-DD` in the digest's time zone. */
+  day: string;
+  title: string;
+  /** Every section is there even when empty (a "none" line): silence must not read as safety. */
+  sections: { heading: string; lines: string[] }[];
+  /** When it was last refreshed, and how often it is. */
+  footer: string;
+}
+
+export type ChatMessage = AlertMessage | ReplyMessage | DigestMessage;
+
+/** The digest as a public reply, for platforms that draw it with their reply renderer. */
+export function digestAsReply(digest: DigestMessage): ReplyMessage {
+  return {
+    kind: 'reply',
+    private: false,
+    title: digest.title,
+    sections: digest.sections,
+    footer: digest.footer,
+  };
+}
 
 /** Where a message went, enough to edit it or reply in its thread later. */
 export interface PostedRef {

@@ -1,5 +1,5 @@
 import type { ChatPlatformName } from '../domain/alert.js';
-import type { AlertMessage, PostedRef } from './chat-message.js';
+import type { AlertMessage, DigestMessage, PostedRef } from './chat-message.js';
 
 /**
  * The port the outbox delivers through (Alertmanager's Notifier). Each platform folder implements
@@ -18,4 +18,8 @@ export interface ChatPlatform {
    * posting and recording avoids posting the same incident twice.
    */
   findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null>;
+  /** Posts a channel's daily digest (jobs/digest/). */
+  postDigest(destination: string, digest: DigestMessage): Promise<PostedRef>;
+  /** Replaces a posted digest with its refreshed version, for everyone. */
+  updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { answerWithin, workingOnItReply } from '../answer-within.js';
 import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-message.js';
 import type { ErrorLog } from '../error-reply.js';
 import type { EventStreams } from './event-stream.js';
+import type { DigestBoard } from './digest-board.js';
 import type { MessageBoard } from './message-board.js';
 import { BodyError, readJsonBody } from './read-json-body.js';
 import { renderWebReply } from './render-web-reply.js';
@@ -14,6 +15,7 @@ import { actionRequestFrom, commandRequestFrom } from './web-requests.js';
 
 export interface WebRouteDeps {
   board: MessageBoard;
+  digests: DigestBoard;
   streams: EventStreams;
   access: WebAccess;
   page: WebPage;
@@ -89,13 +91,16 @@ export function webRoutes(deps: WebRouteDeps): HttpRoute[] {
         streams.open(req, res, (id) => [
           ['hello', { client: id, rooms: deps.rooms, maxMessages: webLimits.maxMessages }],
           ['snapshot', { messages: board.list() }],
+          ['digests', { digests: deps.digests.list() }],
         ]);
       }),
     },
     {
       method: 'GET',
       path: '/api/feed',
-      handler: guarded((_req, res) => sendJson(res, 200, { rooms: deps.rooms, messages: board.list() })),
+      handler: guarded((_req, res) =>
+        sendJson(res, 200, { rooms: deps.rooms, messages: board.list(), digests: deps.digests.list() }),
+      ),
     },
     {
       method: 'POST',

@@ -249,6 +249,34 @@ export const pageScript = `
     return box;
   }
 
+  // ---- digests (jobs/digest/): one box per digest, replaced in place when it is refreshed --------
+  const digestNodes = new Map();
+  function renderDigest(d) {
+    const box = el('article', 'reply digest');
+    box.dataset.digest = d.id;
+    const top = el('div', 'asked', 'Daily digest' + (rooms.length > 1 ? ' · #' + d.room : '') + ' · everyone sees this');
+    box.append(top, el('h2', '', d.title));
+    for (const s of d.sections) {
+      if (s.heading) box.append(el('h3', '', s.heading));
+      const list = el('ul');
+      for (const line of s.lines) list.append(el('li', '', line));
+      box.append(list);
+    }
+    if (d.notShown) box.append(el('p', 'foot', d.notShown));
+    if (d.footer) box.append(el('p', 'foot', d.footer));
+    return box;
+  }
+  function upsertDigest(d) {
+    const wasAtBottom = atBottom();
+    const node = renderDigest(d);
+    const old = digestNodes.get(d.id);
+    digestNodes.set(d.id, node);
+    if (old && old.isConnected) old.replaceWith(node);
+    else column.append(node);
+    refresh();
+    keepBottom(wasAtBottom);
+  }
+
   function addReply(reply, question, after) {
     const wasAtBottom = atBottom();
     const node = renderReply(reply, question);
@@ -354,6 +382,14 @@ export const pageScript = `
   source.addEventListener('message', (event) => {
     const data = parse(event);
     if (data) upsert(data, true);
+  });
+  source.addEventListener('digests', (event) => {
+    const data = parse(event);
+    if (data) for (const d of data.digests) upsertDigest(d);
+  });
+  source.addEventListener('digest', (event) => {
+    const data = parse(event);
+    if (data) upsertDigest(data);
   });
   source.addEventListener('reply', (event) => {
     const data = parse(event);
