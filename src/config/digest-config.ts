@@ -11,6 +11,23 @@ const refreshLimits = { minMs: 15 * MINUTE_MS, maxMs: 24 * HOUR_MS };
 const staleLimits = { minMs: 5 * MINUTE_MS, maxMs: 7 * 24 * HOUR_MS };
 
 /**
+ * A duration as people write it ("1h", "90m"), checked field by field so that every problem of the
+ * section is reported in one pass (zod skips an object's refinements once one of its fields failed).
+ */
+function durationText(limits: { minMs: number; maxMs: number }, example: string) {
+  return z.string().superRefine((text, ctx) => {
+    try {
+      parseDuration(text, limits);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not usable: ${err instanceof Error ? err.message : String(err)} (e.g. ${example})`,
+      });
+    }
+  });
+}
+
+/**
  * `digest:` in vigil.yaml: one message a day per channel (jobs/digest/) saying what expires soon,
  * which incidents are open, acknowledged or snoozed (with their age and who), and which clusters
  * vigil has not checked lately. Absent: no digest.
@@ -20,7 +37,14 @@ export const digestConfigSchema = z
     /** When the day's digest is posted, on the wall clock of `timezone`. */
     at: z.string(atHint).regex(/^([01]\d|2[0-3]):[0-5]\d$/, atHint),
     /** IANA zone `at` is read in, and the digest's day; `schedules.timezone` when absent. */
-    timezone: z.string().min(1).optional(),
+    timezone: z
+      .string()
+      .min(1)
+      .refine(isValidTimezone, {
+        error: (issue) =>
+          `unknown time zone "${String(issue.input)}"; use an IANA name such as "UTC" or "Europe/Berlin", or leave it out to use schedules.timezone`,
+      })
+      .optional(),
     /**
      * Where it goes, one list per platform (as in alerts.routes); absent: every destination of
      * alerts.routes and alerts.defaultRoute, each with what its routes send it.
@@ -29,7 +53,7 @@ export const digestConfigSchema = z
     /** Edit the day's message on each refresh (true), or post a new one each time (false). */
     editInPlace: z.boolean().default(true),
     /** How often the day's digest is brought up to date after `at`, e.g. "1h". */
-    refreshEvery: z.string().min(1).default('1h'),
+    refreshEvery: durationText(refreshLimits, '"1h"').default('1h'),
     /** Certificates that expire within this many days are listed (expired ones too). */
     expiringDays: z
       .number()
@@ -38,29 +62,7 @@ export const digestConfigSchema = z
       .max(365, { error: 'must be a whole number of days from 1 to 365, e.g. 30' })
       .default(30),
     /** A cluster none of whose scheduled checks completed within this long is listed as not checked. */
-    staleAfter: z.string().min(1).default('2h'),
-  })
-  .superRefine((d, ctx) => {
-    if (d.timezone !== undefined && !isValidTimezone(d.timezone)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['timezone'],
-        message: `unknown time zone "${d.timezone}"; use an IANA name such as "UTC" or "Europe/Berlin", or leave it out to use schedules.timezone`,
-      });
-    }
-    const duration = (key: 'refreshEvery' | 'staleAfter', limits: typeof refreshLimits, example: string) => {
-      try {
-        parseDuration(d[key], limits);
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `"${d[key]}" is not usable: ${err instanceof Error ? err.message : String(err)} (e.g. ${example})`,
-        });
-      }
-    };
-    duration('refreshEvery', refreshLimits, '"1h"');
-    duration('staleAfter', staleLimits, '"2h"');
+    staleAfter: durationText(staleLimits, '"2h"').default('2h'),
   })
   .optional();
 
