@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  ActionRequest,
-  AlertMessage,
-  CommandRequest,
-  PostedRef,
-  ReplyMessage,
+import {
+  digestAsReply,
+  type ActionRequest,
+  type AlertMessage,
+  type CommandRequest,
+  type DigestMessage,
+  type PostedRef,
+  type ReplyMessage,
 } from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
@@ -27,6 +29,8 @@ export interface ChatPlatformHarness {
   readonly canFindPosted: boolean;
   /** What a reader sees of the posted message now, and the labels of its buttons; undefined if absent. */
   seen(ref: PostedRef): Promise<{ text: string; actions: string[] } | undefined>;
+  /** What a reader sees of a posted digest now (all its text); undefined if absent. */
+  seenDigest(ref: PostedRef): Promise<string | undefined>;
   /** How many top-level messages the destination holds. */
   messageCount(): Promise<number>;
   /** Lines posted about the message after it: its thread, or the chat for platforms without threads. */
@@ -294,6 +298,39 @@ export function chatPlatformContract(
     });
   });
 
+  describe('the daily digest', () => {
+    it('is posted as one message showing every section, and edited in place', async () => {
+      const ref = await h.platform.postDigest(h.destination, digestFixture('post'));
+      expect(ref.platform).toBe(h.name);
+      const count = await h.messageCount();
+      const seen = await h.seenDigest(ref);
+      for (const part of [
+        'vigil daily digest · 2026-11-21',
+        'Expiring within 30 days (1)',
+        '• prod · 3 days left (2026-11-24) · secret shop/web-tls tls.crt',
+        'Acknowledged (1)',
+        'acknowledged by Maria 20 min ago: on it <b>&',
+        'As of 09:00 Europe/Berlin (post)',
+      ]) {
+        expect(seen).toContain(part);
+      }
+      await h.platform.updateDigest(ref, digestFixture('refresh'));
+      const edited = await h.seenDigest(ref);
+      expect(edited).toContain('As of 09:00 Europe/Berlin (refresh)');
+      expect(edited).not.toContain('(post)');
+      expect(await h.messageCount()).toBe(count);
+    });
+
+    it('a digest at its largest stays within the platform limits', () => {
+      const lines = Array.from({ length: 16 }, (_, i) => `• prod · ${'x'.repeat(280)} ${i}`);
+      const big: DigestMessage = {
+        ...digestFixture('big'),
+        sections: Array.from({ length: 5 }, (_, i) => ({ heading: `Section ${i} (16)`, lines })),
+      };
+      expect(h.replyProblems(digestAsReply(big))).toEqual([]);
+    });
+  });
+
   describe('rendering within the platform limits', () => {
     const big = {
       title: 'T'.repeat(3000),
@@ -349,6 +386,30 @@ export function chatPlatformContract(
       expect(h.alertProblems(message)).toEqual([]);
     });
   });
+}
+
+function digestFixture(tag: string): DigestMessage {
+  return {
+    kind: 'digest',
+    day: '2026-11-21',
+    title: 'vigil daily digest · 2026-11-21',
+    sections: [
+      {
+        heading: 'Expiring within 30 days (1)',
+        lines: ['• prod · 3 days left (2026-11-24) · secret shop/web-tls tls.crt · CN=shop.example.com'],
+      },
+      { heading: 'Open (0)', lines: ['No open incident.'] },
+      {
+        heading: 'Acknowledged (1)',
+        lines: [
+          '• warning · prod · StatefulSet db/mongo stuck · a7k2q · open 2 h · acknowledged by Maria 20 min ago: on it <b>&',
+        ],
+      },
+      { heading: 'Snoozed (0)', lines: ['None snoozed.'] },
+      { heading: 'Not checked within 2 h (0)', lines: ['Every cluster was checked within 2 h.'] },
+    ],
+    footer: `As of 09:00 Europe/Berlin (${tag})`,
+  };
 }
 
 /** A real chart of the sample data, rendered through resvg as /k8s certs --chart does. */

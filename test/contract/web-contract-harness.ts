@@ -8,6 +8,7 @@ import {
   type WebCard,
   type WebReply,
 } from '../../src/chat/web/index.js';
+import type { WebDigest } from '../../src/chat/web/digest-board.js';
 import { createHttpServer } from '../../src/http/create-http-server.js';
 import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
 import { readEvents, type EventReader } from './web-event-reader.js';
@@ -127,6 +128,20 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
     async seen(ref) {
       const card = await onPage(ref);
       return card && { text: visibleCardText(card), actions: card.actions.map((a) => a.label) };
+    },
+    async seenDigest(ref) {
+      // As the open page has it: the stream's copy once it caught up with the feed.
+      const res = await fetch(`${base}/api/feed`);
+      const listed = ((await res.json()) as { digests: WebDigest[] }).digests.find(
+        (d) => d.id === ref.messageId,
+      );
+      if (!listed) return undefined;
+      const onStream = await stream.next(`digest ${ref.messageId} revision ${listed.revision}`, (e) => {
+        if (e.event !== 'digest') return undefined;
+        const d = e.data as WebDigest;
+        return d.id === ref.messageId && d.revision >= listed.revision ? d : undefined;
+      });
+      return visibleReplyText(onStream);
     },
     async messageCount() {
       return (await feed()).filter((c) => c.room === 'contract').length;
