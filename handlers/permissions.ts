@@ -1,9 +1,5 @@
 import { chatPlatformModule, knownPlatform } from '../src/chat/platforms.js';
-import {
-  channelMayShow,
-  type Principals,
-  type PermissionsConfig,
-} from '../src/config/permissions-config.js';
+import { channelMayShow, type Principals, type PermissionsConfig } from '../src/config/permissions-config.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
 /**
