@@ -10,6 +10,27 @@ import { notAfterMs } from './expiring-certificates.js';
 
 /** Items per section; a channel with more is told how to list them all. */
 export const maxDigestItems = 15;
+/** One item line at most, in characters; cluster data (summaries, subjects) can be any length. */
+export const maxDigestLineChars = 240;
+/**
+ * Characters of item text per section, counted as Slack counts them once `<`, `>` and `&` are
+ * escaped: five sections of this stay well inside one Slack message (10,000 characters of text,
+ * src/chat/slack/block-kit-limits.ts) and one Teams card (24 KB as UTF-16,
+ * src/chat/teams/teams-card-limits.ts), so the digest is always one message that can be edited.
+ */
+export const digestSectionBudget = 1400;
+
+function escapedWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch === '<' || ch === '>' ? 4 : ch === '&' ? 5 : 1;
+  return width;
+}
+
+function clipped(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  return chars.length <= maxDigestLineChars ? flat : `${chars.slice(0, maxDigestLineChars - 1).join('')}…`;
+}
 
 /** A cluster whose newest completed check run is older than `staleAfter` (or that never ran one). */
 export interface StaleCluster {
@@ -48,7 +69,14 @@ function section(
   empty: string,
   more: string,
 ): DigestMessage['sections'][number] {
-  const shown = items.slice(0, maxDigestItems).map((i) => `• ${i}`);
+  const shown: string[] = [];
+  let used = 0;
+  for (const item of items.slice(0, maxDigestItems)) {
+    const line = `• ${clipped(item)}`;
+    if (used + escapedWidth(line) > digestSectionBudget) break;
+    shown.push(line);
+    used += escapedWidth(line) + 1;
+  }
   const rest = items.length - shown.length;
   return {
     heading: `${heading} (${items.length})`,

@@ -321,13 +321,16 @@ export function chatPlatformContract(
       expect(await h.messageCount()).toBe(count);
     });
 
-    it('a digest at its largest stays within the platform limits', () => {
-      const lines = Array.from({ length: 16 }, (_, i) => `• prod · ${'x'.repeat(280)} ${i}`);
-      const big: DigestMessage = {
-        ...digestFixture('big'),
-        sections: Array.from({ length: 5 }, (_, i) => ({ heading: `Section ${i} (16)`, lines })),
-      };
+    it('a digest at its largest is still one message with every section, within the limits', async () => {
+      const big = await largestDigest();
       expect(h.replyProblems(digestAsReply(big))).toEqual([]);
+      const ref = await h.platform.postDigest(h.destination, big);
+      const seen = (await h.seenDigest(ref)) ?? '';
+      for (const s of big.sections) {
+        expect(seen).toContain(s.heading);
+        expect(seen).toContain(s.lines.at(-1)!);
+      }
+      expect(seen).not.toMatch(/not shown/);
     });
   });
 
@@ -386,6 +389,52 @@ export function chatPlatformContract(
       expect(h.alertProblems(message)).toEqual([]);
     });
   });
+}
+
+/** Every section full of long, escaping-heavy lines: the most a digest ever holds (build-digest.ts). */
+async function largestDigest(): Promise<DigestMessage> {
+  const { buildDigest } = await import('../../jobs/digest/build-digest.js');
+  const { zonedClock } = await import('../../src/time/zoned-clock.js');
+  const { findingFor, opened } = await import('../support/alert-fixtures.js');
+  const now = new Date('2026-11-21T08:00:00Z');
+  const long = `<&>`.repeat(60) + 'x'.repeat(200);
+  const alerts = Array.from({ length: 40 }, (_, i) => {
+    const a = opened(`a${i}`, { ...findingFor('prod', `o${i}`), summary: long }, now).alert;
+    const by = { kind: 'slack' as const, id: 'U0X', name: long };
+    if (i % 3 === 1)
+      return {
+        ...a,
+        state: 'acknowledged' as const,
+        acknowledged: { by, at: now.toISOString(), note: long },
+      };
+    if (i % 3 === 2)
+      return {
+        ...a,
+        state: 'snoozed' as const,
+        snoozed: { by, at: now.toISOString(), until: now.toISOString() },
+      };
+    return a;
+  });
+  const expiring = Array.from({ length: 40 }, (_, i) => ({
+    ...findingFor('prod', `secret ${long} ${i}`),
+    check: 'certificates' as const,
+    notAfter: new Date(now.getTime() + i * 86_400_000).toISOString(),
+  }));
+  const stale = Array.from({ length: 40 }, (_, i) => ({ cluster: `${long}-${i}` }));
+  return buildDigest(
+    { expiring, open: alerts, stale },
+    {
+      now,
+      clock: zonedClock(now, 'UTC'),
+      timezone: 'UTC',
+      expiringDays: 30,
+      staleAfter: '2h',
+      refreshEvery: '1h',
+      editInPlace: true,
+      commandPrefix: '/k8s',
+      platform: 'slack',
+    },
+  );
 }
 
 function digestFixture(tag: string): DigestMessage {

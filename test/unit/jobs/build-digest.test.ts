@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildDigest, maxDigestItems, type DigestLook } from '../../../jobs/digest/build-digest.js';
+import {
+  buildDigest,
+  maxDigestItems,
+  maxDigestLineChars,
+  type DigestLook,
+} from '../../../jobs/digest/build-digest.js';
 import { digestChannels, showsIn } from '../../../jobs/digest/digest-channels.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { zonedClock } from '../../../src/time/zoned-clock.js';
@@ -139,6 +144,20 @@ describe('buildDigest', () => {
       { ...look, commandPrefix: '@vigil', platform: 'teams' },
     );
     expect(teams.sections[0]!.lines.at(-1)).toBe('…and 25 more: @vigil certs --expiring 30');
+  });
+});
+
+describe('buildDigest bounds', () => {
+  it('clips long lines and stops a section at its character budget, counting what it left out', () => {
+    const long = Array.from({ length: 10 }, (_, i) =>
+      certFinding('prod', `secret prod/${'&'.repeat(400)}-${i}`, 3),
+    );
+    const lines = buildDigest({ expiring: long, open: [], stale: [] }, look).sections[0]!.lines;
+    expect(Array.from(lines[0]!).length).toBe(2 + maxDigestLineChars);
+    expect(lines[0]!.endsWith('…')).toBe(true);
+    const shown = lines.filter((l) => l.startsWith('• ')).length;
+    expect(shown).toBeLessThan(10);
+    expect(lines.at(-1)).toBe(`…and ${10 - shown} more: /k8s certs --expiring 30`);
   });
 });
 
