@@ -96,14 +96,38 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     try {
       const request: ActionRequest = { platform: 'teams', action, ...(await this.requester(context)) };
-      // A late action's outcome reaches everyone as the outbox's edit of the card; a late failure is logged.
-      const answer = await answerWithin(
+      // A late action's outcome reaches everyone as the outbox's edit of the card; a late failure is
+      // logged. A late chart (rendering a big cluster's picture) follows as a proactive message.
+      // Read now: the turn context is revoked once the invoke has been answered.
+      const reference = TurnContext.getConversationReference(context.activity);
+      const conversationName = baseConversationId(context.activity.conversation.id);
+      const answer = await answerWithin<ReplyMessage | void>(
         this.options.onAction(request),
         this.options.actionDeadlineMs ?? 4000,
-        { log, context: { what: 'action', platform: 'teams' } },
+        {
+          log,
+          context: { what: 'action', platform: 'teams' },
+          ...(action.kind === 'chart'
+            ? {
+                late: async (reply: ReplyMessage | void) => {
+                  if (!reply || reply.private) return;
+                  await sendProactive(
+                    this.options.teams,
+                    { reference, name: conversationName },
+                    renderReplyCards(reply).map(cardActivity),
+                    'respond',
+                  );
+                },
+              }
+            : {}),
+        },
       );
       if (!answer.onTime) {
-        return messageResponse('Working on it: the card updates for everyone when it is done.');
+        return messageResponse(
+          action.kind === 'chart'
+            ? 'Drawing the chart: it follows in the conversation.'
+            : 'Working on it: the card updates for everyone when it is done.',
+        );
       }
       const reply = answer.reply;
       if (action.kind === 'chart') return await this.answerChart(context, reply);

@@ -33,6 +33,12 @@ const pressTakesLonger: ReplyMessage = {
   sections: [{ lines: ['The card changes for everyone when it is done.'] }],
 };
 
+/** A chart takes a moment to draw: past the deadline the page is told it follows on its stream. */
+const chartTakesLonger: ReplyMessage = {
+  ...workingOnItReply,
+  sections: [{ lines: ['The chart follows below when it is drawn.'] }],
+};
+
 const refPattern = /^[A-Za-z0-9_-]{1,40}$/;
 
 /**
@@ -136,12 +142,27 @@ export function webRoutes(deps: WebRouteDeps): HttpRoute[] {
       handler: guarded(async (req, res) => {
         const body = await readJsonBody(req, webLimits.bodyBytes);
         const request = actionRequestFrom(body, (id) => board.get(id));
-        // A late press's outcome reaches every page as the card's edit; a late failure is logged.
-        const answer = await answerWithin(deps.onAction(request), deps.answerWithinMs.action, {
-          log: deps.log,
-          context: { platform: 'web', what: 'action' },
-          interim: async () => sendJson(res, 200, { reply: renderWebReply(pressTakesLonger) }),
-        });
+        const client = typeof body['client'] === 'string' ? body['client'] : undefined;
+        const chart = request.action.kind === 'chart';
+        // A late press's outcome reaches every page as the card's edit; a late failure is logged. A
+        // late chart is an answer, not an edit: it goes to the page that pressed, on its stream.
+        const answer = await answerWithin<ReplyMessage | void>(
+          deps.onAction(request),
+          deps.answerWithinMs.action,
+          {
+            log: deps.log,
+            context: { platform: 'web', what: 'action' },
+            interim: async () =>
+              sendJson(res, 200, { reply: renderWebReply(chart ? chartTakesLonger : pressTakesLonger) }),
+            ...(chart && client
+              ? {
+                  late: async (reply: ReplyMessage | void) => {
+                    if (reply) streams.send(client, 'reply', { reply: renderWebReply(reply) });
+                  },
+                }
+              : {}),
+          },
+        );
         if (!answer.onTime) return;
         sendJson(res, 200, { reply: answer.reply ? renderWebReply(answer.reply) : null });
       }),

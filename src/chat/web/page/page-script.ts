@@ -316,7 +316,7 @@ export const pageScript = `
     const buttons = card.querySelectorAll('.actions button');
     for (const b of buttons) b.disabled = true;
     try {
-      const data = await post('/api/action', { messageId: id, action: action.kind, duration: action.duration, name: who });
+      const data = await post('/api/action', { messageId: id, action: action.kind, duration: action.duration, name: who, client });
       // No answer: the outcome is the card's edit, which arrives on the stream. A chart is an
       // answer to read, not a toast: it goes under the card, as the typed command's would.
       if (data.reply && data.reply.image) addReply(data.reply, action.label, card);
