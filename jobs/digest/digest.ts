@@ -68,7 +68,7 @@ async function readFacts(deps: DigestDeps, now: Date, days: number, staleMs: num
  * it was; at `at` each channel's digest of the day is posted, and every `refreshEvery` after that it
  * is edited in place (or, with `editInPlace: false`, posted anew). Each channel, day and slot is
  * claimed in Redis first, so a slot is delivered once even when two ticks or replicas overlap; a
- * failed delivery gives its claim back and the next tick tries again.
+ * delivery that failed for an outage gives its claim back and the next tick tries again.
  */
 export async function runDigest(deps: DigestDeps): Promise<DigestResult> {
   const digest = deps.config.digest;
@@ -135,10 +135,15 @@ export async function runDigest(deps: DigestDeps): Promise<DigestResult> {
       await deps.state.record(channel, clock.day, { ref, slot, at: now.toISOString() }, RECORD_TTL_MS);
     } catch (error) {
       result.failed += 1;
-      await deps.state.release(channel, clock.day, slot).catch(() => undefined);
+      // An outage is retried on the next tick; a refusal that retrying cannot fix (bot not in the
+      // channel, a Teams alias nobody added vigil to) waits for the next slot, not every minute.
+      const permanent = error instanceof ChatDeliveryError && !error.retryable;
+      if (!permanent) await deps.state.release(channel, clock.day, slot).catch(() => undefined);
       deps.log.warn(
         { ...channel, day: clock.day, slot, err: error instanceof Error ? error.message : String(error) },
-        'could not deliver the daily digest; the next tick tries again',
+        permanent
+          ? 'the daily digest was refused; tried again at the next refresh'
+          : 'could not deliver the daily digest; the next tick tries again',
       );
     }
   }

@@ -261,6 +261,19 @@ describe('daily digest processor (redis-server)', () => {
     expect(slack.digests.get(PROD)).toHaveLength(1);
   });
 
+  it('a refusal retrying cannot fix waits for the next slot instead of every tick', async () => {
+    const slack = new RecordingChatPlatform('slack');
+    slack.fault = ({ kind, destination }) =>
+      kind === 'post' && destination === OPS
+        ? new ChatDeliveryError('forbidden', 'not in channel')
+        : undefined;
+    expect(await runDigest(deps(slack, '2026-12-05T08:00:00.000Z'))).toMatchObject({ posted: 1, failed: 1 });
+    expect(await runDigest(deps(slack, '2026-12-05T08:01:00.000Z'))).toMatchObject({ posted: 0, failed: 0 });
+    slack.fault = undefined;
+    expect(await runDigest(deps(slack, '2026-12-05T09:00:00.000Z'))).toMatchObject({ posted: 1, edited: 1 });
+    expect(slack.digests.get(OPS)).toHaveLength(1);
+  });
+
   it('with editInPlace false, each refresh is a new message', async () => {
     const slack = new RecordingChatPlatform('slack');
     await runDigest(deps(slack, '2026-12-03T08:00:00.000Z', { editInPlace: false }));
