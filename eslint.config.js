@@ -14,6 +14,7 @@ const sdkHomes = [
   { name: 'bullmq', home: 'jobs/' },
   { name: 'ioredis', home: 'src/redis/' },
   { name: 'prom-client', home: 'src/metrics/' },
+  { name: '@resvg/resvg-js', home: 'src/chart/' },
 ];
 
 export default tseslint.config(

@@ -1,5 +1,5 @@
 import { ChatDeliveryError } from '../src/chat/chat-delivery-error.js';
-import type { AlertMessage, PostedRef } from '../src/chat/chat-message.js';
+import type { AlertMessage, DigestMessage, PostedRef } from '../src/chat/chat-message.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
 
 export type Op = 'post' | 'update' | 'reply' | 'findPosted';
@@ -101,6 +101,13 @@ export class TimedPlatform implements ChatPlatform {
     return this.timed('findPosted', destination, alertId, () =>
       this.inner.findPosted(destination, alertId, since),
     );
+  }
+
+  postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
+    return this.timed('post', destination, '', () => this.inner.postDigest(destination, digest));
+  }
+  updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
+    return this.timed('update', ref.destination, '', () => this.inner.updateDigest(ref, digest));
   }
 
   private async timed<T>(op: Op, channel: string, alertId: string, call: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import type { ReplyMessage } from '../src/chat/chat-message.js';
+import type { ReplyImage, ReplyMessage } from '../src/chat/chat-message.js';
 import { cleanText } from '../src/chat/clean-text.js';
 
 /** Longest line kept: cluster data (subjects, object names) can be arbitrarily long. */
@@ -22,6 +22,8 @@ export interface ReplyOptions {
   footer?: string;
   /** Defaults to true: only answers meant for the whole channel say otherwise. */
   private?: boolean;
+  /** A picture of the same data; the sections must say it all as text too. */
+  image?: ReplyImage;
 }
 
 function escapedWidth(text: string): number {
@@ -57,5 +59,6 @@ export function buildReply(options: ReplyOptions): ReplyMessage {
     title: cleanText(options.title, MAX_TITLE_CHARS),
     sections: (options.sections ?? []).flatMap(splitSection),
     ...(options.footer ? { footer: cleanText(options.footer, MAX_LINE_CHARS) } : {}),
+    ...(options.image ? { image: { ...options.image, alt: cleanText(options.image.alt, 1000) } } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import { notAfterOf, soonestFirst } from '../src/alerts/index-snapshot.js';
-import type { ListedFinding, ListingRange, RunSummary, SnapshotIndex } from '../src/alerts/snapshot-index.js';
+import type { ListedFinding, ListingRange, RunSummary } from '../src/alerts/snapshot-index.js';
 import { compactDuration } from '../src/time/compact-duration.js';
 import { DAY_MS } from '../src/time/time-units.js';
 import { utcMinute } from '../src/time/utc-minute.js';
@@ -8,8 +8,10 @@ import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
 import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
+import { certificateSnapshots } from './certificate-snapshots.js';
+import { certsChart } from './certs-chart.js';
 import { listingPage } from './listing-page.js';
-import { loadSnapshots, snapshotFooter, snapshotNotes, type LoadedSnapshots } from './load-snapshots.js';
+import { snapshotFooter, snapshotNotes } from './load-snapshots.js';
 import { moreLine, pageSuffix } from './paginate.js';
 import type { ParsedCommand } from './parse-command.js';
 import { selectClusters } from './select-clusters.js';
@@ -67,26 +69,9 @@ function countsText(runs: readonly RunSummary[]): string {
 }
 
 /**
- * The certificates check's snapshots plus the host-certificates check's (what node agents reported):
- * one listing of every certificate, so a node's apiserver-etcd-client sits beside the TLS Secrets.
- * "No results yet" is the certificates check's alone: a cluster without agents has no host run worth
- * waiting for.
+ * `/k8s certs [cluster] [--expiring DAYS] [--page N] [--chart]`: from the latest stored run,
+ * soonest first; `--chart` answers with the expiry timeline instead (certs-chart.ts).
  */
-async function certificateSnapshots(
-  store: Pick<SnapshotIndex, 'summaries'>,
-  clusters: readonly string[],
-): Promise<LoadedSnapshots> {
-  const [certs, host] = await Promise.all([
-    loadSnapshots(store, clusters, 'certificates'),
-    loadSnapshots(store, clusters, 'host-certificates'),
-  ]);
-  return {
-    present: [...certs.present, ...host.present],
-    missing: certs.missing,
-  };
-}
-
-/** `/k8s certs [cluster] [--expiring DAYS] [--page N]`: from the latest stored run, soonest first. */
 export async function certsCommand(
   cmd: ParsedCommand,
   request: CommandRequest,
@@ -94,6 +79,7 @@ export async function certsCommand(
 ): Promise<ReplyMessage> {
   const selection = await selectClusters('certs', cmd.args[0], request, deps);
   if (!selection.ok) return selection.reply;
+  if (cmd.flags.chart) return certsChart(cmd, request, selection, deps);
   const now = deps.now();
   const loaded = await certificateSnapshots(deps.snapshots, selection.clusters);
   const expiring = cmd.flags.expiring;

@@ -6,7 +6,7 @@ export interface ParsedCommand {
   verb: Verb;
   /** Positional words after the verb, as typed (handlers lower-case cluster names and ids). */
   args: string[];
-  flags: { expiring?: number; page?: number };
+  flags: { expiring?: number; page?: number; chart?: true };
   /** `ack ID note`: the rest of the text, verbatim (apostrophes and `--` are part of a note). */
   note?: string;
 }
@@ -19,7 +19,10 @@ export type ParseResult =
 /** Commands longer than this are refused before parsing: nobody types a page into a slash command. */
 export const MAX_COMMAND_CHARS = 1_000;
 
-const flagRules: Record<FlagName, { min: number; max: number; hint: string }> = {
+/** Flags that take no value: present or not. */
+const switches: ReadonlySet<FlagName> = new Set<FlagName>(['chart']);
+
+const flagRules: Record<Exclude<FlagName, 'chart'>, { min: number; max: number; hint: string }> = {
   expiring: {
     min: 0,
     max: 3650,
@@ -31,7 +34,7 @@ const flagRules: Record<FlagName, { min: number; max: number; hint: string }> = 
 // Chat clients on macOS and iOS turn `--` into an em or en dash as people type.
 const flagPrefix = /^(--|—|–)/;
 
-function parseFlagValue(name: FlagName, raw: string | undefined): number | string {
+function parseFlagValue(name: Exclude<FlagName, 'chart'>, raw: string | undefined): number | string {
   const rule = flagRules[name];
   if (raw === undefined || !/^\d{1,5}$/.test(raw)) return rule.hint;
   const n = Number(raw);
@@ -97,9 +100,15 @@ function parseWords(verb: Verb, words: { value: string; quoted: boolean }[]): Pa
       return { ok: false, problem: `${spec.words[0]} has no option ${echo(word.value)}${allowed}`, verb };
     }
     if (flags[name] !== undefined) return { ok: false, problem: `--${name} is given twice`, verb };
-    const value = parseFlagValue(name, inlineValue ?? words[++i]?.value);
+    if (switches.has(name)) {
+      if (inlineValue !== undefined) return { ok: false, problem: `--${name} takes no value`, verb };
+      flags.chart = true;
+      continue;
+    }
+    const numeric = name as Exclude<FlagName, 'chart'>;
+    const value = parseFlagValue(numeric, inlineValue ?? words[++i]?.value);
     if (typeof value === 'string') return { ok: false, problem: value, verb };
-    flags[name] = value;
+    flags[numeric] = value;
   }
   if (args.length < spec.minArgs)
     return { ok: false, problem: `${spec.words[0]} needs more: ${spec.usage}`, verb };

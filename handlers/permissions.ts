@@ -1,5 +1,5 @@
 import { chatPlatformModule, knownPlatform } from '../src/chat/platforms.js';
-import type { Principals, PermissionsConfig } from '../src/config/permissions-config.js';
+import { channelMayShow, type Principals, type PermissionsConfig } from '../src/config/permissions-config.js';
 import type { Actor, ChatPlatformName } from '../src/domain/alert.js';
 
 /**
@@ -35,10 +35,7 @@ export function isRestricted(perms: PermissionsConfig, cluster: string): boolean
 
 /** Whether this channel may see the cluster's state. Unrestricted clusters answer everywhere. */
 export function mayQuery(perms: PermissionsConfig, cluster: string, who: Requester): Decision {
-  const channels = perms.clusters[cluster]?.channels;
-  if (!channels) return allowed;
-  const list = channels[knownPlatform(who.platform)];
-  if (list.some((c) => c.toLowerCase() === who.channel.toLowerCase())) return allowed;
+  if (channelMayShow(perms, cluster, knownPlatform(who.platform), who.channel)) return allowed;
   if (!verifiesUsers(who)) {
     return {
       allowed: false,

@@ -1,9 +1,8 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
-import type { CommandRequest } from '../src/chat/chat-message.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { buildReply } from './build-reply.js';
 import { echo } from '../src/chat/clean-text.js';
-import { mayQuery } from './permissions.js';
+import { mayQuery, type Requester } from './permissions.js';
 import { refuse } from './refuse.js';
 
 export type ClusterSelection =
@@ -33,7 +32,7 @@ export function unknownClusterReply(word: string, deps: HandlerDeps): ReplyMessa
 export async function selectClusters(
   action: string,
   word: string | undefined,
-  request: CommandRequest,
+  request: Requester,
   deps: HandlerDeps,
 ): Promise<ClusterSelection> {
   const perms = deps.config.permissions;

@@ -11,10 +11,14 @@ import type { VigilConfig } from '../src/config/config-schema.js';
 import type { OutboxConfig, ScheduledCheck } from '../src/config/schedules-config.js';
 import type { ChatPlatformName } from '../src/domain/alert.js';
 import { RedisCheckFailures } from '../src/redis/redis-check-failures.js';
+import { RedisDigestState } from '../src/redis/redis-digest-state.js';
 import type { RedisClient } from '../src/redis/redis-connection.js';
 import { RedisOutboxState } from '../src/redis/redis-outbox-state.js';
 import { RedisTransitionRelay } from '../src/redis/redis-transition-relay.js';
 import { createQueues, type VigilQueues } from './create-queues.js';
+import type { DigestResult } from './digest/digest.js';
+import { removeDigestScheduler, syncDigestScheduler } from './digest/digest-scheduler.js';
+import { startDigestWorker } from './digest/digest-worker.js';
 import { createHeartbeat } from './housekeeping/heartbeat.js';
 import type { HousekeepingObserver } from './housekeeping/housekeeping.js';
 import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler.js';
@@ -59,16 +63,22 @@ export interface JobsOptions {
   now(): Date;
   /**
    * Which parts this process runs; all by default. `housekeeping`: its worker, and (with
-   * `schedulers`) its cluster-wide scheduler.
+   * `schedulers`) its cluster-wide scheduler; `digest` the same for the daily digest (which also
+   * needs `digest:` in the config).
    */
   run?: Partial<
     Record<
-      'schedulers' | 'startupRuns' | 'checkWorker' | 'notifyWorker' | 'watchdog' | 'housekeeping',
+      'schedulers' | 'startupRuns' | 'checkWorker' | 'notifyWorker' | 'watchdog' | 'housekeeping' | 'digest',
       boolean
     >
   >;
   /** Told about every run, notification attempt and housekeeping cycle (src/metrics). */
-  observe?: { runs?: RunObserver; notifications?: NotifyObserver; housekeeping?: HousekeepingObserver };
+  observe?: {
+    runs?: RunObserver;
+    notifications?: NotifyObserver;
+    housekeeping?: HousekeepingObserver;
+    digest?: (result: DigestResult) => void;
+  };
   /** Pinged after every healthy housekeeping cycle (VIGIL_HEARTBEAT_URL). */
   heartbeat?: { url: string; method: 'GET' | 'POST' };
   /** Lifecycle policy; from `config.alerts` by default. */
@@ -136,6 +146,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     notifyWorker: true,
     watchdog: true,
     housekeeping: true,
+    digest: true,
     ...options.run,
   };
   const plan = planSchedules(config);
@@ -165,6 +176,14 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
       config.schedules.housekeeping,
       config.schedules.timezone,
     );
+  }
+  if (run.schedulers && run.digest) {
+    // The digest ticks with housekeeping; its processor decides from the clock what is due.
+    if (config.digest) {
+      await syncDigestScheduler(queues.digest, config.schedules.housekeeping, config.schedules.timezone);
+    } else {
+      await removeDigestScheduler(queues.digest);
+    }
   }
   if (run.startupRuns && config.schedules.runOnStart) {
     await enqueueStartupRuns(queues.checks, plan, {
@@ -280,6 +299,26 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     }
     return 'lost';
   };
+  if (run.digest && config.digest) {
+    workers.push(
+      startDigestWorker({
+        connection,
+        prefix,
+        deps: {
+          config,
+          alerts: options.alerts,
+          snapshots: options.snapshots,
+          state: new RedisDigestState(options.redis.store, prefix),
+          platforms: options.platforms,
+          now: options.now,
+          log: options.log,
+        },
+        ...(options.observe?.digest ? { onResult: options.observe.digest } : {}),
+        log: options.log,
+        ...options.timings,
+      }),
+    );
+  }
   let status: WatchdogStatus = { stale: [] };
   const watchdogDeps = {
     plan,

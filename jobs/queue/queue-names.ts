@@ -1,7 +1,8 @@
 /**
  * BullMQ queue and job names. Keys live under the connection's prefix (src/redis/redis-connection.ts), as
- * `<prefix>:checks:*`, `<prefix>:notify:*` and `<prefix>:housekeeping:*`; the outbox keeps its own under
- * `<prefix>:outbox:*`.
+ * `<prefix>:checks:*`, `<prefix>:notify:*`, `<prefix>:housekeeping:*` and `<prefix>:digest:*`; the outbox
+ * keeps its own under `<prefix>:outbox:*`, the digest its records under `<prefix>:digest:latest:*` and
+ * `<prefix>:digest:claim:*` (src/redis/redis-keys.ts).
  */
 export const queueNames = {
   /** run-check jobs: scheduled ticks, start-up runs and `/k8s check` requests. */
@@ -10,12 +11,15 @@ export const queueNames = {
   notify: 'notify',
   /** housekeeping jobs: one per tick of `schedules.housekeeping`, whatever the replica count. */
   housekeeping: 'housekeeping',
+  /** digest jobs: one per tick of `schedules.housekeeping` while `digest:` is configured. */
+  digest: 'digest',
 } as const;
 
 export const jobNames = {
   runCheck: 'run-check',
   notify: 'notify',
   housekeeping: 'housekeeping',
+  digest: 'digest',
 } as const;
 
 /**

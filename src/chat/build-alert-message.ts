@@ -12,6 +12,9 @@ export const blastRadiusPrefix = 'blast radius: ';
 /** Snooze choices offered on every open alert. */
 export const snoozeDurations = ['1h', '4h', '24h'];
 
+/** Checks whose alerts offer the Chart button: the ones `/k8s certs --chart` draws (handlers/certificate-snapshots.ts). */
+const chartedChecks: ReadonlySet<string> = new Set(['certificates', 'host-certificates']);
+
 /**
  * The platform-neutral message for an alert in its current state (ARCHITECTURE.md house rule 4). Every copy of the
  * message is re-rendered from the alert, never patched, so an edit always shows the whole truth.
@@ -47,6 +50,7 @@ export function buildAlertMessage(alert: Alert): AlertMessage {
         : [
             { kind: 'ack', alertId: alert.id },
             { kind: 'snooze', alertId: alert.id, durations: [...snoozeDurations] },
+            ...(chartedChecks.has(alert.check) ? [{ kind: 'chart' as const, alertId: alert.id }] : []),
           ],
   };
   if (alert.finding.nextStep) message.nextStep = alert.finding.nextStep;

@@ -39,7 +39,9 @@ export interface AlertMessage {
 
 export type AlertAction =
   | { kind: 'ack'; alertId: string }
-  | { kind: 'snooze'; alertId: string; durations: string[] /* e.g. ['1h','4h','24h'] */ };
+  | { kind: 'snooze'; alertId: string; durations: string[] /* e.g. ['1h','4h','24h'] */ }
+  /** The certificate expiry timeline of the alert's cluster (`/k8s certs CLUSTER --chart`): a read. */
+  | { kind: 'chart'; alertId: string };
 
 /** An answer to a command: a title, sections of lines, optional pagination hint. */
 export interface ReplyMessage {
@@ -50,9 +52,55 @@ export interface ReplyMessage {
   sections: { heading?: string; lines: string[] }[];
   /** E.g. "data from 3 min ago"; always set when answering from stored results. */
   footer?: string;
+  /**
+   * A picture of the same data (`/k8s certs prod --chart`). Never the only copy: `sections` carry
+   * the same facts as text, for screen readers and clients that show no images. Each platform
+   * decides how it travels (Slack: a file upload to the channel; Teams and web chat: inline).
+   */
+  image?: ReplyImage;
 }
 
-export type ChatMessage = AlertMessage | ReplyMessage;
+/** A PNG that goes with a reply. */
+export interface ReplyImage {
+  png: Uint8Array;
+  width: number;
+  height: number;
+  /** One sentence for screen readers (alt text). */
+  alt: string;
+  /** Shown above the picture, and the title of Slack's file. */
+  title: string;
+  /** File name where the platform keeps it as a file (Slack), ending in `.png`. */
+  filename: string;
+}
+
+/**
+ * The daily digest of one channel (jobs/digest/): what expires soon, the open, acknowledged and
+ * snoozed incidents, clusters not checked lately. Posted once a day and edited in place as the day
+ * goes on, so it is a whole message each time, never a patch.
+ */
+export interface DigestMessage {
+  kind: 'digest';
+  /** The day it covers, `YYYY-MM-DD` in the digest's time zone. */
+  day: string;
+  title: string;
+  /** Every section is there even when empty (a "none" line): silence must not read as safety. */
+  sections: { heading: string; lines: string[] }[];
+  /** When it was last refreshed, and how often it is. */
+  footer: string;
+}
+
+export type ChatMessage = AlertMessage | ReplyMessage | DigestMessage;
+
+/** The digest as a public reply, for platforms that draw it with their reply renderer. */
+export function digestAsReply(digest: DigestMessage): ReplyMessage {
+  return {
+    kind: 'reply',
+    private: false,
+    title: digest.title,
+    sections: digest.sections,
+    footer: digest.footer,
+  };
+}
 
 /** Where a message went, enough to edit it or reply in its thread later. */
 export interface PostedRef {
@@ -94,7 +142,10 @@ export interface CommandRequest {
 /** A button press on an alert message. */
 export interface ActionRequest {
   platform: ChatPlatformName;
-  action: { kind: 'ack'; alertId: string } | { kind: 'snooze'; alertId: string; duration: string };
+  action:
+    | { kind: 'ack'; alertId: string }
+    | { kind: 'snooze'; alertId: string; duration: string }
+    | { kind: 'chart'; alertId: string };
   user: Actor;
   userGroups?: string[];
   userPrincipalName?: string;

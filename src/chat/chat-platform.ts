@@ -1,5 +1,5 @@
 import type { ChatPlatformName } from '../domain/alert.js';
-import type { AlertMessage, PostedRef } from './chat-message.js';
+import type { AlertMessage, DigestMessage, PostedRef } from './chat-message.js';
 
 /** One of vigil's alert messages as listPosted finds it in a destination. */
 export interface FoundPost {
@@ -38,4 +38,8 @@ export interface ChatPlatform {
    * before the alerts it re-posts there, saying that they may repeat (jobs/notify/notify.ts).
    */
   notice?(destination: string, text: string): Promise<void>;
+  /** Posts a channel's daily digest (jobs/digest/). */
+  postDigest(destination: string, digest: DigestMessage): Promise<PostedRef>;
+  /** Replaces a posted digest with its refreshed version, for everyone. */
+  updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void>;
 }

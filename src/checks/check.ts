@@ -87,8 +87,11 @@ export interface CheckResult {
   unobserved: Unobserved[];
 }
 
-/** Options a check's chat command may take besides `--page` (handlers/parse-command.ts reads them). */
-export type CommandFlag = 'expiring';
+/**
+ * Options a check's chat command may take besides `--page` (handlers/parse-command.ts reads them):
+ * `--expiring DAYS` takes a number, `--chart` none (a picture of the answer, with its text).
+ */
+export type CommandFlag = 'expiring' | 'chart';
 
 /** A check's `/k8s` command: `/k8s sts prod` lists what the latest run found wrong. */
 export interface CheckCommand {

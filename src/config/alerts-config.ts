@@ -34,7 +34,7 @@ const severityMatch = z.union([z.enum(routableSeverities), z.array(z.enum(routab
 });
 
 /** `slack: [C0123ABCD]`, `teams: [oncall]`: one list per chat platform, each checked by its module. */
-const destinations = perPlatform((p) => z.array(p.yaml.destination).default([]));
+export const destinations = perPlatform((p) => z.array(p.yaml.destination).default([]));
 
 const route = z
   .strictObject({

@@ -5,6 +5,7 @@ import { hostCertificatesConfigSchema } from '../checks/host-certificates/host-c
 import { registriesConfigSchema } from '../checks/registries/registries-config.js';
 import { statefulSetsConfigSchema } from '../checks/statefulsets/statefulsets-config.js';
 import { alertsConfigSchema } from './alerts-config.js';
+import { digestConfigSchema } from './digest-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
 import { permissionsConfigSchema } from './permissions-config.js';
 import { outboxConfigSchema, schedulesConfigSchema } from './schedules-config.js';
@@ -22,6 +23,7 @@ export const configSchema = z.strictObject({
   alerts: alertsConfigSchema,
   permissions: permissionsConfigSchema,
   metrics: metricsConfigSchema,
+  digest: digestConfigSchema,
 });
 
 export type VigilConfig = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 import { configSchema, type VigilConfig } from './config-schema.js';
+import { digestProblems } from './digest-config.js';
 import { describeConfigValue, wrongTypeMessage } from './describe-config-value.js';
 import { permissionsProblems } from './permissions-config.js';
 import { applyRbacEnv, readRbacEnv } from './rbac-env.js';
@@ -124,7 +125,7 @@ function crossReferenceProblems(cfg: VigilConfig): ConfigProblem[] {
       key: `schedules.clusters.${name}`,
       message: `names no cluster in clusters[]; use one of ${known.map((n) => `"${n}"`).join(', ')}`,
     }));
-  return [...permissionsProblems(cfg), ...schedules];
+  return [...permissionsProblems(cfg), ...schedules, ...digestProblems(cfg)];
 }
 
 /** Larger than any real vigil.yaml by orders of magnitude; a file this big is the wrong file. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { perPlatform } from '../chat/platforms.js';
+import { perPlatform, type ChatPlatformName } from '../chat/platforms.js';
 import type { ConfigProblem } from '../domain/config-error.js';
 
 /**
@@ -66,4 +66,20 @@ export function permissionsProblems(config: {
       key: `permissions.clusters.${name}`,
       message: `names no cluster in clusters[]; use one of ${names}`,
     }));
+}
+
+/**
+ * Whether a channel may show a cluster's state: always for an unrestricted cluster, else only the
+ * channels `permissions.clusters.NAME.channels` lists for that platform. `/k8s` queries
+ * (handlers/permissions.ts `mayQuery`) and the daily digest (jobs/digest/) both decide with it.
+ */
+export function channelMayShow(
+  perms: PermissionsConfig,
+  cluster: string,
+  platform: ChatPlatformName,
+  channel: string,
+): boolean {
+  const channels = perms.clusters[cluster]?.channels;
+  if (!channels) return true;
+  return channels[platform].some((c) => c.toLowerCase() === channel.toLowerCase());
 }

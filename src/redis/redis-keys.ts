@@ -174,3 +174,21 @@ export function groupKeys(prefix: string) {
     idCounter: `${base}:id-counter`,
   };
 }
+
+/**
+ * The daily digest (jobs/digest/, redis-digest-state.ts), per channel and day. The destination is
+ * URI-encoded: Teams aliases and web rooms are the operator's text and may hold the `:` separator.
+ */
+export function digestKeys(prefix: string) {
+  const base = `${prefix}:digest`;
+  const channel = (platform: string, destination: string, day: string) =>
+    `${platform}:${encodeURIComponent(destination)}:${day}`;
+  return {
+    /** Plain JSON DigestRecord of the day's message (expires a few days later). */
+    latest: (platform: string, destination: string, day: string) =>
+      `${base}:latest:${channel(platform, destination, day)}`,
+    /** Exists (SET NX, with a TTL) while one replica does that slot's post or edit, and after. */
+    claim: (platform: string, destination: string, day: string, slot: number) =>
+      `${base}:claim:${channel(platform, destination, day)}:${slot}`,
+  };
+}

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  ActionRequest,
-  AlertMessage,
-  CommandRequest,
-  PostedRef,
-  ReplyMessage,
+import {
+  digestAsReply,
+  type ActionRequest,
+  type AlertMessage,
+  type CommandRequest,
+  type DigestMessage,
+  type PostedRef,
+  type ReplyMessage,
 } from '../../src/chat/chat-message.js';
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
@@ -28,6 +30,8 @@ export interface ChatPlatformHarness {
   readonly canFindPosted: boolean;
   /** What a reader sees of the posted message now, and the labels of its buttons; undefined if absent. */
   seen(ref: PostedRef): Promise<{ text: string; actions: string[] } | undefined>;
+  /** What a reader sees of a posted digest now (all its text); undefined if absent. */
+  seenDigest(ref: PostedRef): Promise<string | undefined>;
   /** How many top-level messages the destination holds. */
   messageCount(): Promise<number>;
   /** Lines posted about the message after it: its thread, or the chat for platforms without threads. */
@@ -44,13 +48,24 @@ export interface ChatPlatformHarness {
   /** Presses a button on the rendered message; returns what the adapter handed the handler. */
   press(
     ref: PostedRef,
-    action: { kind: 'ack' } | { kind: 'snooze'; duration: string },
+    action: { kind: 'ack' } | { kind: 'snooze'; duration: string } | { kind: 'chart' },
   ): Promise<ActionRequest>;
+  /**
+   * Presses the message's Chart button, the handler answering with `reply` (which carries an
+   * image); returns what the adapter handed the handler and the picture a reader then sees.
+   */
+  pressChart(ref: PostedRef, reply: ReplyMessage): Promise<{ request: ActionRequest; seen: SeenImage }>;
   /** Problems the platform would have with these rendered messages (size, schema); empty when fine. */
   alertProblems(message: AlertMessage): string[];
   replyProblems(reply: ReplyMessage): string[];
   /** All text a reader sees in the rendered reply, every page. */
   replyText(reply: ReplyMessage): string;
+  /**
+   * Answers a command with `reply` (which carries an image) the way the platform delivers it, and
+   * returns the picture a reader then sees where the command was typed, with its alt text; or the
+   * note shown instead when the picture cannot travel.
+   */
+  answerWithImage(reply: ReplyMessage): Promise<SeenImage>;
   /** Links and mentions the platform would make live in the rendered alert (its own markup rules). */
   liveMarkup(message: AlertMessage): string[];
   close(): Promise<void>;
@@ -86,6 +101,8 @@ function groupMember(id: string, severity: 'warning' | 'critical'): Alert {
   };
 }
 
+export type SeenImage = { png: Uint8Array; alt: string; title: string } | { note: string };
+
 const hostile =
   '<!channel> <@U0BOSS> <https://evil.example|click> [click](https://evil.example) <at>everyone</at> ${{x}}';
 
@@ -108,6 +125,7 @@ export function alertFixture(overrides: Partial<AlertMessage> = {}): AlertMessag
     actions: [
       { kind: 'ack', alertId },
       { kind: 'snooze', alertId, durations: ['1h', '4h', '24h'] },
+      { kind: 'chart', alertId },
     ],
     ...overrides,
   };
@@ -299,6 +317,88 @@ export function chatPlatformContract(
       });
       const snooze = await h.press(ref, { kind: 'snooze', duration: '4h' });
       expect(snooze.action).toEqual({ kind: 'snooze', alertId: 'btn1', duration: '4h' });
+      const chart = await h.press(ref, { kind: 'chart' });
+      expect(chart.action).toEqual({ kind: 'chart', alertId: 'btn1' });
+    });
+  });
+
+  describe('pictures', () => {
+    it("a reply's chart reaches the reader as the same PNG with its alt text, and its text is all there", async () => {
+      const png = await chartPng();
+      const reply = chartReply(png);
+      expect(h.replyProblems(reply)).toEqual([]);
+      expect(h.replyText(reply)).toContain('• critical · 10 days left (2026-12-01) · secret apps/web-tls');
+      const seen = await h.answerWithImage(reply);
+      if ('note' in seen) throw new Error(`the ${h.name} reader got no picture: ${seen.note}`);
+      expect(Buffer.from(seen.png).equals(Buffer.from(png))).toBe(true);
+      expect(seen.alt).toBe(reply.image!.alt);
+      expect(seen.title).toBe(reply.image!.title);
+    });
+  });
+
+  describe('the Chart button', () => {
+    it('a certificate alert offers it; pressing it reaches the handler and its chart reaches the reader', async () => {
+      const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'chart1' }));
+      expect((await h.seen(ref))?.actions).toContain('Chart');
+      const png = await chartPng();
+      const reply = chartReply(png);
+      const { request, seen } = await h.pressChart(ref, reply);
+      expect(request).toMatchObject({
+        platform: h.name,
+        action: { kind: 'chart', alertId: 'chart1' },
+        user: { kind: h.name },
+      });
+      if ('note' in seen) throw new Error(`the ${h.name} reader got no picture: ${seen.note}`);
+      expect(Buffer.from(seen.png).equals(Buffer.from(png))).toBe(true);
+      expect(seen.alt).toBe(reply.image!.alt);
+    });
+
+    it('a message without it offers no Chart button', async () => {
+      const ref = await h.platform.post(
+        h.destination,
+        alertFixture({
+          alertId: 'nochart1',
+          check: 'statefulsets',
+          actions: [{ kind: 'ack', alertId: 'nochart1' }],
+        }),
+      );
+      expect((await h.seen(ref))?.actions).not.toContain('Chart');
+    });
+  });
+
+  describe('the daily digest', () => {
+    it('is posted as one message showing every section, and edited in place', async () => {
+      const ref = await h.platform.postDigest(h.destination, digestFixture('post'));
+      expect(ref.platform).toBe(h.name);
+      const count = await h.messageCount();
+      const seen = await h.seenDigest(ref);
+      for (const part of [
+        'vigil daily digest · 2026-11-21',
+        'Expiring within 30 days (1)',
+        '• prod · 3 days left (2026-11-24) · secret shop/web-tls tls.crt',
+        'Acknowledged (1)',
+        'acknowledged by Maria 20 min ago: on it <b>&',
+        'As of 09:00 Europe/Berlin (post)',
+      ]) {
+        expect(seen).toContain(part);
+      }
+      await h.platform.updateDigest(ref, digestFixture('refresh'));
+      const edited = await h.seenDigest(ref);
+      expect(edited).toContain('As of 09:00 Europe/Berlin (refresh)');
+      expect(edited).not.toContain('(post)');
+      expect(await h.messageCount()).toBe(count);
+    });
+
+    it('a digest at its largest is still one message with every section, within the limits', async () => {
+      const big = await largestDigest();
+      expect(h.replyProblems(digestAsReply(big))).toEqual([]);
+      const ref = await h.platform.postDigest(h.destination, big);
+      const seen = (await h.seenDigest(ref)) ?? '';
+      for (const s of big.sections) {
+        expect(seen).toContain(s.heading);
+        expect(seen).toContain(s.lines.at(-1)!);
+      }
+      expect(seen).not.toMatch(/not shown/);
     });
   });
 
@@ -335,6 +435,14 @@ export function chatPlatformContract(
       expect(h.replyProblems({ kind: 'reply', private: true, title: '', sections: [] })).toEqual([]);
     });
 
+    it('a reply with a picture too large for any chat message stays within the limits, its text whole', () => {
+      const png = new Uint8Array(300 * 1024);
+      png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const reply = chartReply(png);
+      expect(h.replyProblems(reply)).toEqual([]);
+      expect(h.replyText(reply)).toContain('warning 28 d, critical 14 d: 1 within 90 days');
+    });
+
     it('cluster and user text cannot become a live link or mention', () => {
       const message = alertFixture({
         title: hostile,
@@ -349,4 +457,108 @@ export function chatPlatformContract(
       expect(h.alertProblems(message)).toEqual([]);
     });
   });
+}
+
+/** Every section full of long, escaping-heavy lines: the most a digest ever holds (build-digest.ts). */
+async function largestDigest(): Promise<DigestMessage> {
+  const { buildDigest } = await import('../../jobs/digest/build-digest.js');
+  const { zonedClock } = await import('../../src/time/zoned-clock.js');
+  const { findingFor, opened } = await import('../support/alert-fixtures.js');
+  const now = new Date('2026-11-21T08:00:00Z');
+  const long = `<&>`.repeat(60) + 'x'.repeat(200);
+  const alerts = Array.from({ length: 40 }, (_, i) => {
+    const a = opened(`a${i}`, { ...findingFor('prod', `o${i}`), summary: long }, now).alert;
+    const by = { kind: 'slack' as const, id: 'U0X', name: long };
+    if (i % 3 === 1)
+      return {
+        ...a,
+        state: 'acknowledged' as const,
+        acknowledged: { by, at: now.toISOString(), note: long },
+      };
+    if (i % 3 === 2)
+      return {
+        ...a,
+        state: 'snoozed' as const,
+        snoozed: { by, at: now.toISOString(), until: now.toISOString() },
+      };
+    return a;
+  });
+  const expiring = Array.from({ length: 40 }, (_, i) => ({
+    ...findingFor('prod', `secret ${long} ${i}`),
+    check: 'certificates' as const,
+    notAfter: new Date(now.getTime() + i * 86_400_000).toISOString(),
+  }));
+  const stale = Array.from({ length: 40 }, (_, i) => ({ cluster: `${long}-${i}` }));
+  return buildDigest(
+    { expiring, open: alerts, stale },
+    {
+      now,
+      clock: zonedClock(now, 'UTC'),
+      timezone: 'UTC',
+      expiringDays: 30,
+      staleAfter: '2h',
+      refreshEvery: '1h',
+      editInPlace: true,
+      commandPrefix: '/k8s',
+      platform: 'slack',
+    },
+  );
+}
+
+function digestFixture(tag: string): DigestMessage {
+  return {
+    kind: 'digest',
+    day: '2026-11-21',
+    title: 'vigil daily digest · 2026-11-21',
+    sections: [
+      {
+        heading: 'Expiring within 30 days (1)',
+        lines: ['• prod · 3 days left (2026-11-24) · secret shop/web-tls tls.crt · CN=shop.example.com'],
+      },
+      { heading: 'Open (0)', lines: ['No open incident.'] },
+      {
+        heading: 'Acknowledged (1)',
+        lines: [
+          '• warning · prod · StatefulSet db/mongo stuck · a7k2q · open 2 h · acknowledged by Maria 20 min ago: on it <b>&',
+        ],
+      },
+      { heading: 'Snoozed (0)', lines: ['None snoozed.'] },
+      { heading: 'Not checked within 2 h (0)', lines: ['Every cluster was checked within 2 h.'] },
+    ],
+    footer: `As of 09:00 Europe/Berlin (${tag})`,
+  };
+}
+
+/** A real chart of the sample data, rendered through resvg as /k8s certs --chart does. */
+async function chartPng(): Promise<Uint8Array> {
+  const { buildExpiryChart } = await import('../../src/chart/build-expiry-chart.js');
+  const { renderPng } = await import('../../src/chart/render-png.js');
+  const { sampleData } = await import('../unit/chart/chart-fixtures.js');
+  return (await renderPng(buildExpiryChart(sampleData()).svg)).png;
+}
+
+function chartReply(png: Uint8Array): ReplyMessage {
+  return {
+    kind: 'reply',
+    private: false,
+    title: 'Certificate expiries on prod, next 90 days',
+    sections: [
+      {
+        heading: 'prod · leaf',
+        lines: [
+          'warning 28 d, critical 14 d: 1 within 90 days',
+          '• critical · 10 days left (2026-12-01) · secret apps/web-tls · CN=web',
+        ],
+      },
+    ],
+    footer: 'data from 2 min ago',
+    image: {
+      png,
+      width: 600,
+      height: 200,
+      alt: 'Timeline of certificate expiries over the next 90 days on prod: 1 certificate expired or expiring',
+      title: 'Certificate expiries on prod, next 90 days',
+      filename: 'vigil-certs-prod-2026-11-21.png',
+    },
+  };
 }

@@ -20,7 +20,7 @@ import {
 } from '../fakes/slack/index.js';
 import { validateBlocks } from '../fakes/slack/validate-blocks.js';
 import { MemoryReplayGuard } from '../support/memory-replay-guard.js';
-import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
+import { withTimeout, type ChatPlatformHarness, type SeenImage } from './chat-platform-contract.js';
 
 const SECRET = 'contract-signing-secret';
 const CHANNEL = 'C0CONTRACT';
@@ -36,6 +36,8 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
   const fake = await FakeSlackWebApi.start();
   fake.setChannel(GONE, 'not-member');
   const captured = capture();
+  let nextReply: ReplyMessage | undefined;
+  let nextActionReply: ReplyMessage | undefined;
   const platform = createSlackPlatform({ botToken: fake.token, apiUrl: fake.apiUrl }, { timeoutMs: 1000 });
   // As createSlack does at start-up: auth.test names the workspace the route accepts requests from.
   const workspace = await platform.installedWorkspace();
@@ -45,15 +47,36 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
     replayGuard: new MemoryReplayGuard(),
     onCommand: async (req) => {
       captured.command(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextReply = undefined;
+      return reply;
     },
     onAction: async (req) => {
       captured.action(req);
+      const reply = nextActionReply;
+      nextActionReply = undefined;
+      return reply;
     },
   });
   const server = createHttpServer({ routes: [route], readiness: () => true });
   const { port } = await server.start(0, '127.0.0.1');
   const events = `http://127.0.0.1:${port}/slack/events`;
+  /** The ack (or press) goes first; the upload follows it. Bounded wait for the file to be shared. */
+  const sharedSince = async (before: number): Promise<SeenImage> => {
+    for (let i = 0; i < 100; i++) {
+      const file = fake
+        .files()
+        .slice(before)
+        .find((f) => f.channel !== undefined);
+      if (file?.bytes) {
+        if (file.channel !== CHANNEL) throw new Error(`shared in ${file.channel}, not ${CHANNEL}`);
+        return { png: file.bytes, alt: file.altTxt ?? '', title: file.title ?? '' };
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const last = fake.responses.at(-1)?.body;
+    return { note: `no file shared; last response_url post: ${JSON.stringify(last)}` };
+  };
   const message = (ref: PostedRef) => fake.messages(ref.destination).find((m) => m.ts === ref.messageId);
 
   return {
@@ -70,6 +93,10 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
         text: [m.text ?? '', ...texts(blocks)].map(unescape).join('\n'),
         actions: actionLabels(blocks),
       };
+    },
+    async seenDigest(ref) {
+      const m = message(ref);
+      return m && [m.text ?? '', ...texts((m.blocks ?? []) as Json[])].map(unescape).join('\n');
     },
     async messageCount() {
       return fake.messages(CHANNEL).length;
@@ -98,9 +125,8 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
     async press(ref, action) {
       const blocks = (message(ref)?.blocks ?? []) as Json[];
       const elements = blocks.flatMap((b) => (b['type'] === 'actions' ? (b['elements'] as Json[]) : []));
-      const element = elements.find((e) =>
-        action.kind === 'ack' ? e['type'] === 'button' : e['type'] === 'static_select',
-      );
+      const prefix = { ack: 'vigil_ack:', snooze: 'vigil_snooze:', chart: 'vigil_chart:' }[action.kind];
+      const element = elements.find((e) => String(e['action_id']).startsWith(prefix));
       if (!element) throw new Error(`no ${action.kind} control on the message`);
       let clicked: Json = { type: 'button', action_id: element['action_id'], value: element['value'] };
       if (action.kind === 'snooze') {
@@ -134,6 +160,18 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
         .flatMap((p) => texts(p.blocks as unknown as Json[]))
         .map(unescape)
         .join('\n');
+    },
+    async answerWithImage(reply) {
+      nextReply = reply;
+      const before = fake.files().length;
+      await (this as ChatPlatformHarness).typeCommand('certs prod --chart');
+      return sharedSince(before);
+    },
+    async pressChart(ref, reply) {
+      nextActionReply = reply;
+      const before = fake.files().length;
+      const request = await (this as ChatPlatformHarness).press(ref, { kind: 'chart' });
+      return { request, seen: await sharedSince(before) };
     },
     liveMarkup(m) {
       // In mrkdwn every <…> is a link or mention; escaped text has none.

@@ -1,4 +1,4 @@
-import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
 import { createTeams, renderAlertCard, renderReplyCards } from '../../src/chat/teams/index.js';
 import { cardActivity } from '../../src/chat/teams/teams-activities.js';
 import {
@@ -16,7 +16,7 @@ import {
   validateCard,
   visibleText,
 } from '../fakes/teams/index.js';
-import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
+import { withTimeout, type ChatPlatformHarness, type SeenImage } from './chat-platform-contract.js';
 
 /**
  * Teams' side of the contract: TeamsPlatform and the /api/messages route through botbuilder's real
@@ -28,16 +28,23 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
   const store = new MemoryConversationStore();
   let onCommand: ((r: CommandRequest) => void) | undefined;
   let onAction: ((r: ActionRequest) => void) | undefined;
+  let nextReply: ReplyMessage | undefined;
+  let nextActionReply: ReplyMessage | undefined;
   const teams = createTeams({
     env: { authDisabled: true },
     conversations: store,
     adapter: { requestTimeoutMs: 1000 },
     onCommand: async (req) => {
       onCommand?.(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextReply = undefined;
+      return reply;
     },
     onAction: async (req) => {
       onAction?.(req);
+      const reply = nextActionReply;
+      nextActionReply = undefined;
+      return reply;
     },
   });
   const served = await serveRoute(teams.route);
@@ -56,6 +63,28 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
   // The welcome messages are not what the contract counts.
   const welcomes = connector.messages(alerts.id).length;
   const card = (ref: PostedRef) => cardOf(connector.activity(ref.messageId));
+  /** The answer is sent to the conversation after the handler returns: a bounded wait for it. */
+  const imageSince = async (before: number): Promise<SeenImage> => {
+    for (let i = 0; i < 100; i++) {
+      for (const activity of connector.sentTo(alerts.id).slice(before)) {
+        const body = (cardOf(activity)?.['body'] ?? []) as Record<string, unknown>[];
+        const image = body.find((e) => e['type'] === 'Image');
+        const problem = validateCard(cardOf(activity), activity);
+        if (problem) throw new Error(`Teams would refuse the picture's card: ${problem}`);
+        const url = String(image?.['url'] ?? '');
+        const prefix = 'data:image/png;base64,';
+        if (url.startsWith(prefix)) {
+          return {
+            png: Buffer.from(url.slice(prefix.length), 'base64'),
+            alt: String(image?.['altText'] ?? ''),
+            title: visibleText(cardOf(activity)).split('\n')[0] ?? '',
+          };
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { note: 'no card with an Image reached the conversation' };
+  };
 
   return {
     name: 'teams',
@@ -70,6 +99,10 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
         text: visibleText(cardOf(activity)),
         actions: executeActions(cardOf(activity)).map((a) => a.title),
       };
+    },
+    async seenDigest(ref) {
+      const activity = connector.activity(ref.messageId);
+      return activity && visibleText(cardOf(activity));
     },
     async messageCount() {
       return connector.messages(alerts.id).length - welcomes;
@@ -96,9 +129,9 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
     },
     async press(ref, action) {
       const button = executeActions(card(ref)).find((a) =>
-        action.kind === 'ack'
-          ? a.verb === 'vigil.ack'
-          : a.verb === 'vigil.snooze' && a.data['duration'] === action.duration,
+        action.kind === 'snooze'
+          ? a.verb === 'vigil.snooze' && a.data['duration'] === action.duration
+          : a.verb === `vigil.${action.kind}`,
       );
       if (!button) throw new Error(`no ${action.kind} button on the card`);
       const next = withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action');
@@ -128,6 +161,18 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
     },
     replyText(reply) {
       return renderReplyCards(reply).map(visibleText).join('\n');
+    },
+    async answerWithImage(reply) {
+      nextReply = reply;
+      const before = connector.sentTo(alerts.id).length;
+      await (this as ChatPlatformHarness).typeCommand('certs prod --chart');
+      return imageSince(before);
+    },
+    async pressChart(ref, reply) {
+      nextActionReply = reply;
+      const before = connector.sentTo(alerts.id).length;
+      const request = await (this as ChatPlatformHarness).press(ref, { kind: 'chart' });
+      return { request, seen: await imageSince(before) };
     },
     liveMarkup(m) {
       // Teams parses Markdown in TextBlocks and facts: links and <at> mentions there would be live.

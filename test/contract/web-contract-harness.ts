@@ -1,4 +1,4 @@
-import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
+import type { ActionRequest, CommandRequest, PostedRef, ReplyMessage } from '../../src/chat/chat-message.js';
 import {
   createWebChat,
   pageScript,
@@ -8,6 +8,7 @@ import {
   type WebCard,
   type WebReply,
 } from '../../src/chat/web/index.js';
+import type { WebDigest } from '../../src/chat/web/digest-board.js';
 import { createHttpServer } from '../../src/http/create-http-server.js';
 import { withTimeout, type ChatPlatformHarness } from './chat-platform-contract.js';
 import { readEvents, type EventReader } from './web-event-reader.js';
@@ -44,6 +45,8 @@ export function visibleReplyText(reply: WebReply): string {
  * Ways a string could become markup in the page: it draws everything with textContent, so the only
  * way is one of these sinks appearing in its script. Found ones are reported as live markup.
  */
+const pngSinkLine = 'img.src = reply.image.src; // a data:image/png URI, checked above';
+
 const htmlSinks = [
   /\.innerHTML\b/,
   /\.outerHTML\b/,
@@ -66,16 +69,22 @@ const htmlSinks = [
 export async function webContractHarness(): Promise<ChatPlatformHarness> {
   let onCommand: ((r: CommandRequest) => void) | undefined;
   let onAction: ((r: ActionRequest) => void) | undefined;
+  let nextReply: ReplyMessage | undefined;
+  let nextActionReply: ReplyMessage | undefined;
   const web = createWebChat({
     rooms: ['contract'],
     bindHost: '127.0.0.1',
     onCommand: async (req) => {
       onCommand?.(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextReply = undefined;
+      return reply;
     },
     onAction: async (req) => {
       onAction?.(req);
-      return { kind: 'reply', private: true, title: 'ok', sections: [] };
+      const reply = nextActionReply ?? { kind: 'reply', private: true, title: 'ok', sections: [] };
+      nextActionReply = undefined;
+      return reply;
     },
   });
   const server = createHttpServer({ routes: web.routes, readiness: () => true });
@@ -120,6 +129,20 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
       const card = await onPage(ref);
       return card && { text: visibleCardText(card), actions: card.actions.map((a) => a.label) };
     },
+    async seenDigest(ref) {
+      // As the open page has it: the stream's copy once it caught up with the feed.
+      const res = await fetch(`${base}/api/feed`);
+      const listed = ((await res.json()) as { digests: WebDigest[] }).digests.find(
+        (d) => d.id === ref.messageId,
+      );
+      if (!listed) return undefined;
+      const onStream = await stream.next(`digest ${ref.messageId} revision ${listed.revision}`, (e) => {
+        if (e.event !== 'digest') return undefined;
+        const d = e.data as WebDigest;
+        return d.id === ref.messageId && d.revision >= listed.revision ? d : undefined;
+      });
+      return visibleReplyText(onStream);
+    },
     async messageCount() {
       return (await feed()).filter((c) => c.room === 'contract').length;
     },
@@ -134,7 +157,9 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
     async press(ref, action) {
       const card = await onPage(ref);
       const button = card?.actions.find((a) =>
-        action.kind === 'ack' ? a.kind === 'ack' : a.kind === 'snooze' && a.duration === action.duration,
+        action.kind === 'snooze'
+          ? a.kind === 'snooze' && a.duration === action.duration
+          : a.kind === action.kind,
       );
       if (!button) throw new Error(`no ${action.kind} button on the card`);
       const next = withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action');
@@ -183,8 +208,53 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
     replyText(reply) {
       return visibleReplyText(renderWebReply(reply));
     },
+    async answerWithImage(reply) {
+      nextReply = reply;
+      const res = await fetch(`${base}/api/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ text: 'certs prod --chart', name: 'Contract Tester', client }),
+      });
+      const answer = (await res.json()) as { reply?: WebReply };
+      const image = answer.reply?.image;
+      const prefix = 'data:image/png;base64,';
+      if (!image?.src.startsWith(prefix)) return { note: `no image in the answer (HTTP ${res.status})` };
+      return {
+        png: Buffer.from(image.src.slice(prefix.length), 'base64'),
+        alt: image.alt,
+        title: image.title,
+      };
+    },
+    async pressChart(ref, reply) {
+      const card = await onPage(ref);
+      if (!card?.actions.some((a) => a.kind === 'chart')) throw new Error('no chart button on the card');
+      nextActionReply = reply;
+      const next = withTimeout(new Promise<ActionRequest>((resolve) => (onAction = resolve)), 'action');
+      // As the page posts a press; the answer (with its picture) comes back in the response.
+      const res = await fetch(`${base}/api/action`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ messageId: ref.messageId, action: 'chart', name: 'Contract Tester' }),
+      });
+      const answer = (await res.json()) as { reply?: WebReply };
+      const request = await next;
+      const image = answer.reply?.image;
+      const prefix = 'data:image/png;base64,';
+      if (!image?.src.startsWith(prefix))
+        return { request, seen: { note: `no image in the answer (HTTP ${res.status})` } };
+      return {
+        request,
+        seen: {
+          png: Buffer.from(image.src.slice(prefix.length), 'base64'),
+          alt: image.alt,
+          title: image.title,
+        },
+      };
+    },
     liveMarkup() {
-      return htmlSinks.flatMap((sink) => pageScript.match(sink)?.[0] ?? []);
+      // The chart's <img> is the one reviewed `src =`: the page sets it only to a data:image/png URI.
+      const script = pageScript.replace(pngSinkLine, '');
+      return htmlSinks.flatMap((sink) => script.match(sink)?.[0] ?? []);
     },
     async close() {
       stream.close();

@@ -67,7 +67,8 @@ describe('Slack alert story (vigil serve end to end)', () => {
     expect((await s.waitForRun(id, 20_000)).state).toBe('completed');
   };
 
-  const topLevel = () => slack.messages(CHANNEL);
+  /** The channel's messages apart from shared files (the Chart button's picture is one). */
+  const topLevel = () => slack.messages(CHANNEL).filter((m) => !slack.files().some((f) => f.ts === m.ts));
 
   beforeAll(async () => {
     const api = issueLeaf('kube-apiserver', now, 300, { issuer: ca, sans: ['127.0.0.1', 'localhost'] });
@@ -212,6 +213,38 @@ describe('Slack alert story (vigil serve end to end)', () => {
     await waitFor('the thread line', () =>
       edited.replies.some((r) => /acknowledged/i.test(r.text ?? '')) ? true : undefined,
     );
+  });
+
+  it('the Chart button shares prod’s certificate timeline in the channel', async () => {
+    const msg = topLevel()[0]!;
+    expect(JSON.stringify(msg.blocks)).toContain(`vigil_chart:${alertId}`);
+    const before = slack.files().length;
+    const res = await postToSlackEvents(
+      `${base}/slack/events`,
+      blockActionsBody({
+        responseUrl: slack.responseUrl('chart'),
+        action: { type: 'button', action_id: `vigil_chart:${alertId}`, value: alertId },
+        messageTs: msg.ts,
+        channelId: CHANNEL,
+      }),
+      SIGNING_SECRET,
+    );
+    expect(res.status).toBe(200);
+    const file = await waitFor('the shared chart', () =>
+      slack
+        .files()
+        .slice(before)
+        .find((f) => f.channel === CHANNEL && f.bytes),
+    );
+    expect(Buffer.from(file.bytes!).subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(file.title).toBe('Certificate expiries on prod, next 90 days');
+    const answer = await waitFor('the chart as text', () =>
+      slack.responses.find((r) => r.path.includes('chart')),
+    );
+    expect(JSON.stringify(answer.body)).toContain('secret shop/web-tls tls.crt');
+    // One more message in the channel: the picture; the alert is still the one message.
+    expect(slack.messages(CHANNEL).map((m) => m.ts)).toEqual([msg.ts, file.ts]);
+    expect(topLevel()).toHaveLength(1);
   });
 
   it('the certificate becoming critical escalates the same message', async () => {

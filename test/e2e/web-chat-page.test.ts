@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRequest, CommandRequest, PostedRef } from '../../src/chat/chat-message.js';
+import type {
+  ActionRequest,
+  CommandRequest,
+  DigestMessage,
+  PostedRef,
+  ReplyMessage,
+} from '../../src/chat/chat-message.js';
+import { buildExpiryChart } from '../../src/chart/build-expiry-chart.js';
+import { renderPng } from '../../src/chart/render-png.js';
+import { sampleData } from '../unit/chart/chart-fixtures.js';
 import { createWebChat, type WebChat } from '../../src/chat/web/index.js';
 import { createHttpServer, type HttpServer } from '../../src/http/create-http-server.js';
 import { alertFixture } from '../contract/chat-platform-contract.js';
@@ -7,6 +16,37 @@ import { launchChromium, type Chromium } from '../support/chromium.js';
 
 const hostile =
   '<img src=x onerror="window.pwned=1"> <script>window.pwned=2</script> <a href="https://evil.example">click</a> <!channel> <@U0BOSS> [click](https://evil.example)';
+
+let png: Uint8Array | undefined;
+
+function chartReply(): ReplyMessage {
+  return {
+    kind: 'reply',
+    private: false,
+    title: 'Certificate expiries on prod, next 90 days',
+    sections: [
+      { heading: 'prod · leaf', lines: ['• critical · 10 days left (2026-12-01) · secret apps/web-tls'] },
+    ],
+    image: {
+      png: png!,
+      width: 600,
+      height: 200,
+      alt: 'Timeline of expiries',
+      title: 'Expiries',
+      filename: 'x.png',
+    },
+  };
+}
+
+function digest(tag: string): DigestMessage {
+  return {
+    kind: 'digest',
+    day: '2026-11-21',
+    title: 'vigil daily digest · 2026-11-21',
+    sections: [{ heading: 'Open (1)', lines: [`• critical · prod · ${hostile}`] }],
+    footer: `As of ${tag}`,
+  };
+}
 
 /** Serves one web chat on loopback; handlers record what reached them. */
 async function serveChat(options: { bindHost?: string; token?: string } = {}) {
@@ -22,6 +62,7 @@ async function serveChat(options: { bindHost?: string; token?: string } = {}) {
     },
     onAction: async (r) => {
       actions.push(r);
+      if (r.action.kind === 'chart') return chartReply();
       return { kind: 'reply', private: true, title: 'Acknowledged', sections: [] };
     },
   });
@@ -42,6 +83,7 @@ describe('web chat page (Chromium)', () => {
 
   beforeAll(async () => {
     [chromium, chat] = await Promise.all([launchChromium(), serveChat()]);
+    png = (await renderPng(buildExpiryChart(sampleData()).svg)).png;
     ref = await chat.web.platform.post(
       'alerts',
       alertFixture({
@@ -96,6 +138,30 @@ describe('web chat page (Chromium)', () => {
     await reply.waitFor();
     expect(await reply.locator('li').innerText()).toBe(hostile);
     expect(chat.commands.at(-1)?.text).toBe('certs prod');
+    await page.close();
+  });
+
+  it('draws the Chart button’s picture under its card, and the day’s digest edited in place', async () => {
+    const page = await chromium.context.newPage();
+    await page.goto(chat.url);
+    await page.fill('#name', 'Jo Müller');
+    const card = page.locator('article.card[data-alert="h0st1"]');
+    await card.getByRole('button', { name: 'Chart' }).click();
+    const answer = page.locator('article.reply', { hasText: 'Certificate expiries on prod' });
+    await answer.locator('figure.chart img').waitFor();
+    expect(await answer.locator('img').getAttribute('alt')).toBe('Timeline of expiries');
+    expect(await answer.innerText()).toContain('• critical · 10 days left');
+    expect(chat.actions.at(-1)?.action).toEqual({ kind: 'chart', alertId: 'h0st1' });
+
+    const ref = await chat.web.platform.postDigest('alerts', digest('09:00'));
+    const box = page.locator('article.digest');
+    await box.locator('.foot', { hasText: 'As of 09:00' }).waitFor();
+    expect(await box.locator('li').innerText()).toBe(`• critical · prod · ${hostile}`.replace(/\s+/g, ' '));
+    await chat.web.platform.updateDigest(ref, digest('10:00'));
+    await box.locator('.foot', { hasText: 'As of 10:00' }).waitFor();
+    expect(await page.locator('article.digest').count()).toBe(1);
+    expect(await page.locator('#feed a, #feed script, #feed iframe').count()).toBe(0);
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
     await page.close();
   });
 

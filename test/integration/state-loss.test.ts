@@ -8,6 +8,7 @@ import { perPlatform } from '../../src/chat/platforms.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { AlertMessage } from '../../src/chat/chat-message.js';
+import { DigestBoard } from '../../src/chat/web/digest-board.js';
 import { MessageBoard } from '../../src/chat/web/message-board.js';
 import { WebPlatform } from '../../src/chat/web/web-platform.js';
 import { createRedisConnection, type RedisConnection } from '../../src/redis/redis-connection.js';
@@ -263,7 +264,7 @@ describe('state loss: Redis restarted empty (no AOF) under and before vigil serv
 describe('WebPlatform.listPosted', () => {
   it("lists the board's cards of a room by fingerprint, newest first, without telling the pages", async () => {
     const board = new MessageBoard();
-    const web = new WebPlatform(board, new Set(['ops', 'dev']));
+    const web = new WebPlatform(board, new Set(['ops', 'dev']), new DigestBoard());
     const message = (alertId: string, fingerprint: string): AlertMessage => ({
       kind: 'alert',
       alertId,

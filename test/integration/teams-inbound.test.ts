@@ -404,6 +404,66 @@ describe('Action.Execute buttons (adaptiveCard/action invoke)', () => {
     expect(onAction.mock.calls[0]![0].action).toEqual({ kind: 'snooze', alertId: 'a7k2q', duration: '4h' });
   });
 
+  it('Chart posts its answer in the conversation, and a refusal only to the presser', async () => {
+    onAction.mockResolvedValueOnce(reply({ title: 'Certificate expiries on prod, next 90 days' }));
+    const before = connector.sentTo(alerts.id).length;
+    const res = await post(
+      invokeActivity({
+        serviceUrl: connector.serviceUrl,
+        conversation: alerts,
+        verb: 'vigil.chart',
+        data: { alertId: 'a7k2q' },
+        replyToId: '1',
+        id: id(),
+      }),
+    );
+    expect(await res.json()).toMatchObject({ value: 'The chart is posted in the conversation.' });
+    expect(onAction.mock.calls[0]![0].action).toEqual({ kind: 'chart', alertId: 'a7k2q' });
+    const sent = connector.sentTo(alerts.id).slice(before);
+    expect(sent.map((a) => visibleText(cardOf(a)))).toEqual([
+      expect.stringContaining('Certificate expiries on prod'),
+    ]);
+
+    onAction.mockResolvedValueOnce(
+      reply({ private: true, title: 'Not allowed: chart for prod in this channel' }),
+    );
+    const refused = await post(
+      invokeActivity({
+        serviceUrl: connector.serviceUrl,
+        conversation: alerts,
+        verb: 'vigil.chart',
+        data: { alertId: 'a7k2q' },
+        replyToId: '1',
+        id: id(),
+      }),
+    );
+    expect(await refused.json()).toMatchObject({
+      value: expect.stringContaining('Not allowed: chart for prod'),
+    });
+    expect(connector.sentTo(alerts.id).slice(before)).toHaveLength(1);
+  });
+
+  it('a Chart slower than the invoke deadline follows in the conversation', async () => {
+    onAction.mockImplementationOnce(async () => {
+      await sleep(600);
+      return reply({ title: 'Slow chart' });
+    });
+    const before = connector.sentTo(alerts.id).length;
+    const res = await post(
+      invokeActivity({
+        serviceUrl: connector.serviceUrl,
+        conversation: alerts,
+        verb: 'vigil.chart',
+        data: { alertId: 'a7k2q' },
+        replyToId: '1',
+        id: id(),
+      }),
+    );
+    expect(await res.json()).toMatchObject({ value: 'Drawing the chart: it follows in the conversation.' });
+    await until(() => connector.sentTo(alerts.id).length > before);
+    expect(visibleText(cardOf(connector.sentTo(alerts.id).at(-1)))).toContain('Slow chart');
+  });
+
   it('without a card to show, the handler answer comes back as a message', async () => {
     onAction.mockResolvedValue(reply({ title: 'No alert zzz' }));
     const res = await post(

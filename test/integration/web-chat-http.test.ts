@@ -262,6 +262,42 @@ describe('web chat answers', () => {
     }
   });
 
+  it('past its deadline a Chart press says the chart follows, and it arrives on the presser’s stream', async () => {
+    let finish: (() => void) | undefined;
+    const s = await serve({
+      answerWithinMs: { action: 50 },
+      onAction: () =>
+        new Promise<ReplyMessage>((resolve) => {
+          finish = () => resolve({ ...ok, private: false, title: 'Certificate expiries on prod' });
+        }),
+    });
+    const page = await readEvents(`${s.base}/events`);
+    try {
+      const client = await page.next('hello', (e) =>
+        e.event === 'hello' ? (e.data as { client: string }).client : undefined,
+      );
+      const posted = await s.web.platform.post('alerts', alertFixture({ alertId: 'ch4rt' }));
+      const res = await fetch(
+        `${s.base}/api/action`,
+        json({ messageId: posted.messageId, action: 'chart', name: 'Maria', client }),
+      );
+      expect(await res.json()).toMatchObject({
+        reply: {
+          title: 'Working on it…',
+          sections: [{ lines: ['The chart follows below when it is drawn.'] }],
+        },
+      });
+      finish?.();
+      const later = await page.next('reply', (e) =>
+        e.event === 'reply' ? (e.data as { reply: { title: string } }) : undefined,
+      );
+      expect(later.reply.title).toBe('Certificate expiries on prod');
+    } finally {
+      page.close();
+      await s.server.stop();
+    }
+  });
+
   it('a failing handler gets the one error reply: a VigilError says why, anything else only that it was logged', async () => {
     const logged: string[] = [];
     const s = await serve({

@@ -1,5 +1,5 @@
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
-import type { AlertMessage, PostedRef } from '../../src/chat/chat-message.js';
+import type { AlertMessage, DigestMessage, PostedRef } from '../../src/chat/chat-message.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { ChatPlatformName } from '../../src/domain/alert.js';
 
@@ -85,6 +85,35 @@ export class RecordingChatPlatform implements ChatPlatform {
       .at(-1);
     this.record('findPosted', destination, alertId, found ? { messageId: found.messageId } : {});
     return found ? { platform: this.name, destination, messageId: found.messageId } : null;
+  }
+
+  /** Digests per destination, each with how often it was edited (kept apart from the alerts). */
+  readonly digests = new Map<string, { messageId: string; digest: DigestMessage; edits: number }[]>();
+
+  async postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
+    await Promise.resolve();
+    this.check('post', destination, `digest:${digest.day}`);
+    this.counter++;
+    const messageId = `${Date.now()}.${String(this.counter).padStart(6, '0')}`;
+    this.digests.set(destination, [
+      ...(this.digests.get(destination) ?? []),
+      { messageId, digest, edits: 0 },
+    ]);
+    this.record('post', destination, `digest:${digest.day}`, { messageId, text: digest.title });
+    return { platform: this.name, destination, messageId };
+  }
+
+  async updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
+    await Promise.resolve();
+    this.check('update', ref.destination, `digest:${digest.day}`);
+    const posted = (this.digests.get(ref.destination) ?? []).find((d) => d.messageId === ref.messageId);
+    if (!posted) throw new ChatDeliveryError('not-found', `no digest ${ref.messageId} in ${ref.destination}`);
+    posted.digest = digest;
+    posted.edits += 1;
+    this.record('update', ref.destination, `digest:${digest.day}`, {
+      messageId: ref.messageId,
+      text: digest.title,
+    });
   }
 
   /** Calls of one kind (optionally to one destination), in order. */

@@ -1,4 +1,6 @@
 import type { App, BlockAction, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { VigilError } from '../../domain/vigil-error.js';
 import type { Actor } from '../../domain/alert.js';
 import { logger } from '../../logger.js';
 import { answerWithin, workingOnItReply } from '../answer-within.js';
@@ -9,6 +11,7 @@ import { renderReplyMessage, type SlackReplyPage } from './render-reply-message.
 import { postPages, type RespondLaterOptions } from './respond-later.js';
 import { alertActionIdPattern, decodeAlertAction } from './slack-action-ids.js';
 import { payloadChannel, slackPayloadProblem } from './slack-inbound-body.js';
+import { uploadReplyImage } from './upload-reply-image.js';
 
 export interface SlackInboundHandlers {
   onCommand(req: CommandRequest): Promise<ReplyMessage>;
@@ -36,7 +39,7 @@ export const arrivedAtProperty = 'vigilArrivedAt';
  * (Slack ignores an ack body for block_actions); their reply, if any, goes through the response_url.
  */
 export function registerSlackListeners(app: App, options: SlackListenerOptions): void {
-  app.command(options.commandName, async ({ command, ack, context }) => {
+  app.command(options.commandName, async ({ command, ack, context, client }) => {
     const work = (async () => options.onCommand(await commandRequest(command, options)))();
     // Time the route spent before Bolt (its checks, a slow replay check) comes off the ack's budget.
     const arrived = typeof context[arrivedAtProperty] === 'number' ? context[arrivedAtProperty] : Date.now();
@@ -45,7 +48,10 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
       log,
       context: { what: 'command' },
       interim: () => ack(ackBody(renderReplyMessage(workingOnItReply)[0]!)),
-      late: (reply) => postPages(command.response_url, renderReplyMessage(reply), options.respond),
+      late: async (reply) => {
+        await postPages(command.response_url, renderReplyMessage(reply), options.respond);
+        await shareImage(reply, command.channel_id, client, command.response_url, options);
+      },
     });
     if (!answer.onTime) return;
     const [first, ...rest] = renderReplyMessage(answer.reply);
@@ -55,9 +61,10 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
         log.warn({ err: error }, 'could not deliver the remaining pages of a reply'),
       );
     }
+    await shareImage(answer.reply, command.channel_id, client, command.response_url, options);
   });
 
-  app.action(alertActionIdPattern, async ({ ack, body, action }) => {
+  app.action(alertActionIdPattern, async ({ ack, body, action, client }) => {
     await ack();
     if (body.type !== 'block_actions') return;
     // Checked before Bolt on HTTP (create-slack-route.ts); again here for any other way in.
@@ -84,8 +91,45 @@ export function registerSlackListeners(app: App, options: SlackListenerOptions):
       await postPages(body.response_url, renderReplyMessage(reply), options.respond).catch((error: unknown) =>
         log.warn({ err: error }, 'could not deliver an action reply'),
       );
+      const channel = payloadChannel(body as unknown as Record<string, unknown>);
+      if (channel) await shareImage(reply, channel, client, body.response_url, options);
     }
   });
+}
+
+/**
+ * A reply's picture cannot ride a response_url (it takes text and blocks only), so it is shared in
+ * the channel as a file by the bot, after the text. Only public replies have one shared: a private
+ * answer's picture would show the channel what only the asker may see. When Slack refuses (bot not
+ * in the channel, no `files:write`), the asker is told why, privately; the text already has the data.
+ */
+async function shareImage(
+  reply: ReplyMessage,
+  channel: string,
+  client: WebClient,
+  responseUrl: string,
+  options: SlackListenerOptions,
+): Promise<void> {
+  if (!reply.image || reply.private) return;
+  try {
+    await uploadReplyImage(client, channel, reply.image, {
+      slackApiUrl: options.respond.slackApiUrl,
+      ...(options.respond.timeoutMs ? { timeoutMs: options.respond.timeoutMs } : {}),
+      initialComment: reply.image.title,
+    });
+  } catch (error) {
+    log.warn({ err: error, channel }, 'could not share a reply image');
+    const why = error instanceof VigilError ? error.userMessage : 'Slack refused the upload';
+    const note: ReplyMessage = {
+      kind: 'reply',
+      private: true,
+      title: 'The chart could not be posted here',
+      sections: [{ lines: [why, 'The same data is in the answer above, as text.'] }],
+    };
+    await postPages(responseUrl, renderReplyMessage(note), options.respond).catch((e: unknown) =>
+      log.warn({ err: e }, 'could not say why the image was not shared'),
+    );
+  }
 }
 
 async function commandRequest(command: SlashCommand, options: SlackListenerOptions): Promise<CommandRequest> {

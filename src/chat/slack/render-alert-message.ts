@@ -4,7 +4,13 @@ import { blockKitLimits as limits } from './block-kit-limits.js';
 import { durationLabel } from '../../time/duration-label.js';
 import { formatSince } from '../../time/format-since.js';
 import { code, escapeMrkdwn, mrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn.js';
-import { ackActionId, isActionDuration, snoozeActionId, snoozeOptionValue } from './slack-action-ids.js';
+import {
+  ackActionId,
+  chartActionId,
+  isActionDuration,
+  snoozeActionId,
+  snoozeOptionValue,
+} from './slack-action-ids.js';
 import { severityLook, stateLabel } from './severity-look.js';
 
 /** What chat.postMessage / chat.update / a response_url need: blocks plus the fallback text. */
@@ -24,7 +30,7 @@ const STATUS_BUDGET = 600;
 
 /**
  * An alert as Block Kit: header with severity, the facts as fields, evidence, blast radius, next
- * step, the status line and short id, and the Acknowledge / Snooze controls while it is open. All
+ * step, the status line and short id, and the Acknowledge / Snooze / Chart controls while it is open. All
  * text is escaped (it comes from cluster objects and users); every limit is respected.
  */
 export function renderAlertMessage(message: AlertMessage, now: Date): SlackMessagePayload {
@@ -120,6 +126,13 @@ function actionElements(actions: AlertAction[]): types.ActionsBlockElement[] {
         action_id: ackActionId(action.alertId),
         text: { type: 'plain_text', text: 'Acknowledge' },
         style: 'primary',
+        value: action.alertId,
+      });
+    } else if (action.kind === 'chart') {
+      elements.push({
+        type: 'button',
+        action_id: chartActionId(action.alertId),
+        text: { type: 'plain_text', text: 'Chart' },
         value: action.alertId,
       });
     } else {

@@ -19,8 +19,8 @@ export const maxReplyPages = 5;
 const LINE_MAX = 2900;
 const FOOTER_MAX = 500;
 const MORE_NOTE_MAX = 200;
-// Header, footer and the "N more lines" note take one block each.
-const CONTENT_BLOCKS_PER_PAGE = limits.blocksPerMessage - 3;
+// Header, footer, the "N more lines" note and the picture note take one block each.
+const CONTENT_BLOCKS_PER_PAGE = limits.blocksPerMessage - 4;
 const CONTENT_TEXT_PER_PAGE = limits.messageTextTotal - limits.headerText - FOOTER_MAX - MORE_NOTE_MAX;
 
 interface Chunk {
@@ -48,6 +48,13 @@ export function renderReplyMessage(reply: ReplyMessage, maxPages: number = maxRe
     ];
     if (i === kept.length - 1 && hiddenLines > 0) {
       const note = `…${hiddenLines} more line${hiddenLines === 1 ? '' : 's'} not shown: narrow the question to see them`;
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(note, MORE_NOTE_MAX) }] });
+    }
+    if (i === kept.length - 1 && reply.image) {
+      // The picture is shared in the channel after this answer (register-slack-listeners.ts).
+      const note = reply.private
+        ? 'No picture for a private answer: the data is listed above.'
+        : 'The chart follows in this channel as an image; the same data is listed above.';
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(note, MORE_NOTE_MAX) }] });
     }
     if (reply.footer) {

@@ -8,8 +8,9 @@ import type { ActionRequest } from '../chat-message.js';
  */
 export const ackActionPrefix = 'vigil_ack:';
 export const snoozeActionPrefix = 'vigil_snooze:';
+export const chartActionPrefix = 'vigil_chart:';
 /** Matches every vigil alert action id (the receiver's listener constraint). */
-export const alertActionIdPattern = /^vigil_(ack|snooze):/;
+export const alertActionIdPattern = /^vigil_(ack|snooze|chart):/;
 
 // Alert ids are short and human-typable; durations look like 30m, 4h, 2d, 1w or 1h30m. Only the
 // shape is checked here: the handler parses the duration and enforces its bounds.
@@ -18,6 +19,10 @@ const DURATION = /^(?:\d{1,4}[mhdw]){1,3}$/;
 
 export function ackActionId(alertId: string): string {
   return `${ackActionPrefix}${alertId}`;
+}
+
+export function chartActionId(alertId: string): string {
+  return `${chartActionPrefix}${alertId}`;
 }
 
 export function snoozeActionId(alertId: string): string {
@@ -45,6 +50,11 @@ export function decodeAlertAction(
     const alertId = actionId.slice(ackActionPrefix.length);
     if (!ALERT_ID.test(alertId) || value !== alertId) return null;
     return { kind: 'ack', alertId };
+  }
+  if (actionId.startsWith(chartActionPrefix)) {
+    const alertId = actionId.slice(chartActionPrefix.length);
+    if (!ALERT_ID.test(alertId) || value !== alertId) return null;
+    return { kind: 'chart', alertId };
   }
   if (actionId.startsWith(snoozeActionPrefix)) {
     const alertId = actionId.slice(snoozeActionPrefix.length);

@@ -1,13 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackEnv } from './slack-env.js';
 import { logger } from '../../logger.js';
-import type { AlertMessage, PostedRef } from '../chat-message.js';
+import { digestAsReply, type AlertMessage, type DigestMessage, type PostedRef } from '../chat-message.js';
 import { ChatDeliveryError } from '../chat-delivery-error.js';
 import type { ChatPlatform, FoundPost } from '../chat-platform.js';
 import { classifySlackError } from './classify-slack-error.js';
 import { createSlackWebClient, type SlackWebClientOptions } from './create-slack-web-client.js';
 import { renderThreadLine } from './mrkdwn.js';
 import { renderAlertMessage, type SlackMessagePayload } from './render-alert-message.js';
+import { renderReplyMessage } from './render-reply-message.js';
 import type { SlackWorkspace } from './slack-workspace.js';
 
 /** The message metadata event type that marks vigil's alert messages (findPosted looks for it). */
@@ -82,6 +83,33 @@ export class SlackPlatform implements ChatPlatform {
         // Sent again so the message stays findable even if Slack dropped metadata on edit.
         metadata: metadataFor(message),
       }),
+    );
+  }
+
+  /** The digest as one reply page (the job keeps it within one; the page says what did not fit). */
+  async postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
+    const { text, blocks } = renderDigest(digest);
+    const result = await this.call('chat.postMessage', destination, () =>
+      this.client.chat.postMessage({
+        channel: destination,
+        text,
+        blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!result.ts)
+      throw classifySlackError(
+        new Error('chat.postMessage returned no ts'),
+        this.ctx('chat.postMessage', destination),
+      );
+    return { platform: 'slack', destination: result.channel ?? destination, messageId: result.ts };
+  }
+
+  async updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
+    const { text, blocks } = renderDigest(digest);
+    await this.call('chat.update', ref.destination, () =>
+      this.client.chat.update({ channel: ref.destination, ts: ref.messageId, text, blocks }),
     );
   }
 
@@ -187,6 +215,11 @@ export class SlackPlatform implements ChatPlatform {
   private ctx(method: string, channel: string | undefined) {
     return { method, botName: this.botName, ...(channel ? { channel } : {}) };
   }
+}
+
+function renderDigest(digest: DigestMessage): SlackMessagePayload {
+  const [page] = renderReplyMessage(digestAsReply(digest), 1);
+  return { text: page!.text, blocks: page!.blocks };
 }
 
 /** Builds the platform from the environment; the lead's composition root calls this. */

@@ -2,7 +2,15 @@ import { withoutBidiControls } from '../clean-text.js';
 import { teamsCardLimits } from './teams-card-limits.js';
 
 /** The subset of the Adaptive Card 1.5 schema vigil renders (adaptivecards.io/explorer). */
-export type CardElement = TextBlock | RichTextBlock | Container | ColumnSet;
+export type CardElement = TextBlock | RichTextBlock | Container | ColumnSet | ImageElement;
+
+export interface ImageElement {
+  type: 'Image';
+  /** https, or a `data:image/png;base64,` URI (the whole picture inside the message). */
+  url: string;
+  altText: string;
+  size?: 'Auto' | 'Stretch';
+}
 
 export interface TextBlock {
   type: 'TextBlock';

@@ -18,7 +18,7 @@ export {
 export { renderAlertCard, type CardNote } from './render-alert-card.js';
 export { renderReplyCards } from './render-reply-card.js';
 export { teamsCardLimits, teamsPayloadBytes } from './teams-card-limits.js';
-export { ackVerb, snoozeVerb, decodeExecuteAction } from './teams-action-verbs.js';
+export { ackVerb, chartVerb, snoozeVerb, decodeExecuteAction } from './teams-action-verbs.js';
 export { classifyTeamsError, defaultTeamsRetryAfterMs } from './classify-teams-error.js';
 export { aliasCandidates, slug } from './conversation-naming.js';
 export type { AdaptiveCard } from './adaptive-card.js';

@@ -12,7 +12,7 @@ import {
   type CardElement,
 } from './adaptive-card.js';
 import { severityStyle, stateLabel } from './severity-style.js';
-import { ackAction, isActionDuration, snoozeAction } from './teams-action-verbs.js';
+import { ackAction, chartAction, isActionDuration, snoozeAction } from './teams-action-verbs.js';
 import { teamsCardLimits as limits, teamsPayloadBytes } from './teams-card-limits.js';
 
 /** A few lines for one person only: the answer to their button press, shown in the card they see. */
@@ -159,6 +159,10 @@ function cardActions(actions: AlertAction[]): CardAction[] {
   for (const action of actions) {
     if (action.kind === 'ack') {
       out.push(ackAction(action.alertId));
+      continue;
+    }
+    if (action.kind === 'chart') {
+      out.push(chartAction(action.alertId));
       continue;
     }
     const choices = action.durations.filter(isActionDuration).slice(0, 5);

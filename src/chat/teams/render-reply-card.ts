@@ -23,6 +23,36 @@ interface Block {
  * reply goes to the thread of the question (handlers keep private answers free of cluster data).
  */
 export function renderReplyCards(reply: ReplyMessage, maxPages: number = limits.replyPages): AdaptiveCard[] {
+  const picture = reply.image ? imageCard(reply) : undefined;
+  const text = renderTextCards(reply, picture ? maxPages - 1 : maxPages, picture === null);
+  return picture ? [picture, ...text] : text;
+}
+
+/**
+ * The reply's picture on a card of its own, inline as a data URI (Teams fetches no file from a bot
+ * that has no public URL), when it fits the card budget; null when it does not, and the text cards
+ * then say so. The PNG is drawn small for this (src/chart/palette-png.ts).
+ */
+function imageCard(reply: ReplyMessage): AdaptiveCard | null {
+  const image = reply.image!;
+  const title = plainLine(image.title, 300) || 'vigil';
+  const built = card(
+    [
+      rich([run(title, { weight: 'Bolder', size: 'Medium' }, 320)]),
+      {
+        type: 'Image',
+        url: `data:image/png;base64,${Buffer.from(image.png).toString('base64')}`,
+        altText: plainLine(image.alt, 1000),
+        size: 'Auto',
+      },
+    ],
+    [],
+    title,
+  );
+  return teamsPayloadBytes(built) <= limits.cardBytes ? built : null;
+}
+
+function renderTextCards(reply: ReplyMessage, maxPages: number, pictureTooLarge: boolean): AdaptiveCard[] {
   const pages = paginate(blocksOf(reply));
   const kept = pages.slice(0, Math.max(1, maxPages));
   const hidden = pages.slice(kept.length).reduce((n, p) => n + p.reduce((m, b) => m + b.lines, 0), 0);
@@ -35,6 +65,10 @@ export function renderReplyCards(reply: ReplyMessage, maxPages: number = limits.
     ];
     if (i === kept.length - 1 && hidden > 0) {
       const note = `…${hidden} more line${hidden === 1 ? '' : 's'} not shown: narrow the question to see them`;
+      body.push(rich([run(note, { isSubtle: true })], 'Medium'));
+    }
+    if (i === kept.length - 1 && pictureTooLarge) {
+      const note = 'The chart is too large for a Teams message; the same data is listed above.';
       body.push(rich([run(note, { isSubtle: true })], 'Medium'));
     }
     if (reply.footer) body.push(rich([run(reply.footer, { isSubtle: true }, FOOTER_MAX)], 'Medium'));

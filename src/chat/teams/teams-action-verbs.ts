@@ -10,6 +10,7 @@ import type { CardAction } from './adaptive-card.js';
  */
 export const ackVerb = 'vigil.ack';
 export const snoozeVerb = 'vigil.snooze';
+export const chartVerb = 'vigil.chart';
 
 // Alert ids are short and human-typable; durations look like 30m, 4h, 2d, 1w or 1h30m. Only the
 // shape is checked here: the handler parses the duration and enforces its bounds.
@@ -28,6 +29,11 @@ export function ackAction(alertId: string): CardAction {
     data: { alertId },
     style: 'positive',
   };
+}
+
+/** The certificate expiry chart of the alert's cluster, posted in the conversation. */
+export function chartAction(alertId: string): CardAction {
+  return { type: 'Action.Execute', title: 'Chart', verb: chartVerb, data: { alertId } };
 }
 
 export function snoozeAction(alertId: string, duration: string): CardAction {
@@ -51,6 +57,7 @@ export function decodeExecuteAction(action: {
   const alertId = data['alertId'];
   if (typeof alertId !== 'string' || !ALERT_ID.test(alertId)) return null;
   if (action.verb === ackVerb) return { kind: 'ack', alertId };
+  if (action.verb === chartVerb) return { kind: 'chart', alertId };
   if (action.verb === snoozeVerb) {
     const duration = data['duration'];
     if (typeof duration !== 'string' || !DURATION.test(duration)) return null;

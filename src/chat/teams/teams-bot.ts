@@ -52,7 +52,7 @@ const log = logger.child({ component: 'teams-inbound' });
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The inbound side: @mention commands in channels and chats, Acknowledge / Snooze Universal Actions,
+ * The inbound side: @mention commands in channels and chats, Acknowledge / Snooze / Chart Universal Actions,
  * and installation events, which are the only way vigil learns a conversation it may later post to.
  * Handlers are platform-neutral; this class only translates (ARCHITECTURE.md house rule 2). Errors are caught here:
  * a failing turn would make botbuilder answer 500 and Teams retry the same activity.
@@ -112,16 +112,41 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     try {
       const request: ActionRequest = { platform: 'teams', action, ...(await this.requester(context)) };
-      // A late action's outcome reaches everyone as the outbox's edit of the card; a late failure is logged.
-      const answer = await answerWithin(
+      // A late action's outcome reaches everyone as the outbox's edit of the card; a late failure is
+      // logged. A late chart (rendering a big cluster's picture) follows as a proactive message.
+      // Read now: the turn context is revoked once the invoke has been answered.
+      const reference = TurnContext.getConversationReference(context.activity);
+      const conversationName = baseConversationId(context.activity.conversation.id);
+      const answer = await answerWithin<ReplyMessage | void>(
         this.options.onAction(request),
         this.options.actionDeadlineMs ?? 4000,
-        { log, context: { what: 'action', platform: 'teams' } },
+        {
+          log,
+          context: { what: 'action', platform: 'teams' },
+          ...(action.kind === 'chart'
+            ? {
+                late: async (reply: ReplyMessage | void) => {
+                  if (!reply || reply.private) return;
+                  await sendProactive(
+                    this.options.teams,
+                    { reference, name: conversationName },
+                    renderReplyCards(reply).map(cardActivity),
+                    'respond',
+                  );
+                },
+              }
+            : {}),
+        },
       );
       if (!answer.onTime) {
-        return messageResponse('Working on it: the card updates for everyone when it is done.');
+        return messageResponse(
+          action.kind === 'chart'
+            ? 'Drawing the chart: it follows in the conversation.'
+            : 'Working on it: the card updates for everyone when it is done.',
+        );
       }
       const reply = answer.reply;
+      if (action.kind === 'chart') return await this.answerChart(context, reply);
       const alert = await this.options.loadAlert?.(action.alertId).catch((error: unknown) => {
         log.warn({ err: error, alertId: action.alertId }, 'could not load the alert for the invoke response');
         return null;
@@ -133,6 +158,21 @@ export class TeamsBot extends TeamsActivityHandler {
     } catch (error) {
       return messageResponse(textOf(errorReply(error, log, { what: 'action', platform: 'teams' })));
     }
+  }
+
+  /**
+   * The Chart button's answer is a reply like `@vigil certs prod --chart`: a public one goes into
+   * the conversation (an invoke response reaches only the presser and would replace the alert card
+   * for them), a private one (a refusal) is shown to the presser only.
+   */
+  private async answerChart(
+    context: TurnContext,
+    reply: ReplyMessage | void,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    if (!reply) return messageResponse('Done.');
+    if (reply.private) return messageResponse(textOf(reply));
+    await this.replyInTurn(context, reply);
+    return messageResponse('The chart is posted in the conversation.');
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

@@ -1,9 +1,10 @@
-import type { AlertMessage, PostedRef } from '../chat-message.js';
+import { digestAsReply, type AlertMessage, type DigestMessage, type PostedRef } from '../chat-message.js';
 import { ChatDeliveryError } from '../chat-delivery-error.js';
 import type { ChatPlatform } from '../chat-platform.js';
 import type { ConversationStore, StoredConversation } from '../conversation-store.js';
 import type { TeamsAdapter } from './create-teams-adapter.js';
 import { renderAlertCard } from './render-alert-card.js';
+import { renderReplyCards } from './render-reply-card.js';
 import { sendProactive, withProactiveTurn, type ProactiveTarget } from './send-proactive.js';
 import { cardActivity, plainTextActivity } from './teams-activities.js';
 
@@ -55,6 +56,29 @@ export class TeamsPlatform implements ChatPlatform {
   async update(ref: PostedRef, message: AlertMessage): Promise<void> {
     const conversation = await this.conversation(ref.destination, 'update');
     const activity = { ...cardActivity(renderAlertCard(message, this.now())), id: ref.messageId };
+    await withProactiveTurn(this.teams, target(conversation), 'update', async (context) => {
+      await context.updateActivity(activity);
+    });
+  }
+
+  /** The digest as one reply card (the job keeps it within one; the card says what did not fit). */
+  async postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
+    const conversation = await this.conversation(destination, 'post');
+    const [card] = renderReplyCards(digestAsReply(digest), 1);
+    const [id] = await sendProactive(this.teams, target(conversation), [cardActivity(card!)], 'post');
+    if (!id) {
+      throw new ChatDeliveryError(
+        'unavailable',
+        `Teams accepted the digest for "${conversation.alias}" but returned no message id`,
+      );
+    }
+    return { platform: 'teams', destination: conversation.conversationId, messageId: id };
+  }
+
+  async updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
+    const conversation = await this.conversation(ref.destination, 'update');
+    const [card] = renderReplyCards(digestAsReply(digest), 1);
+    const activity = { ...cardActivity(card!), id: ref.messageId };
     await withProactiveTurn(this.teams, target(conversation), 'update', async (context) => {
       await context.updateActivity(activity);
     });

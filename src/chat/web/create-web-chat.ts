@@ -4,6 +4,7 @@ import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-messag
 import type { ChatPlatform } from '../chat-platform.js';
 import type { ErrorLog } from '../error-reply.js';
 import { EventStreams } from './event-stream.js';
+import { DigestBoard } from './digest-board.js';
 import { MessageBoard, type WebCard } from './message-board.js';
 import { webPage } from './page/web-page.js';
 import { WebAccess } from './web-access.js';
@@ -70,12 +71,15 @@ export function createWebChat(options: WebChatOptions): WebChat {
     streams.broadcast('message', card);
     options.onMessage?.(card);
   });
+  const digests = new DigestBoard(options.now);
+  digests.subscribe((digest) => streams.broadcast('digest', digest));
   const rooms = [...new Set(options.rooms)];
   return {
     name: 'web',
-    platform: new WebPlatform(board, new Set(rooms)),
+    platform: new WebPlatform(board, new Set(rooms), digests),
     routes: webRoutes({
       board,
+      digests,
       streams,
       access,
       rooms,

@@ -7,7 +7,7 @@ import { clip, oneLine, webLimits as limits } from './web-limits.js';
 
 /** A button on a card; the page posts `kind` and `duration` back with the card's id. */
 export interface WebAction {
-  kind: 'ack' | 'snooze';
+  kind: 'ack' | 'snooze' | 'chart';
   duration?: string;
   /** What the button does, in full ("Snooze 4 h"): its accessible name. */
   label: string;
@@ -88,6 +88,7 @@ function actionsOf(message: AlertMessage): WebAction[] {
   const out: WebAction[] = [];
   for (const action of message.actions) {
     if (action.kind === 'ack') out.push({ kind: 'ack', label: 'Acknowledge' });
+    else if (action.kind === 'chart') out.push({ kind: 'chart', label: 'Chart' });
     else {
       for (const duration of action.durations.filter((d) => durationPattern.test(d)).slice(0, 5)) {
         const short = durationLabel(duration);

@@ -10,6 +10,8 @@ export interface WebReply {
   /** "…120 more lines not shown: narrow the question to see them", when the answer was cut. */
   notShown?: string;
   footer?: string;
+  /** The reply's picture, inline: `src` is a `data:image/png;base64,` URI (the page's CSP allows data: images). */
+  image?: { src: string; alt: string; title: string; width: number; height: number };
 }
 
 /**
@@ -37,5 +39,14 @@ export function renderWebReply(reply: ReplyMessage): WebReply {
     out.notShown = `…${hidden} more line${hidden === 1 ? '' : 's'} not shown: narrow the question to see them`;
   }
   if (reply.footer) out.footer = clip(oneLine(reply.footer), limits.replyFooterChars);
+  if (reply.image && reply.image.png.byteLength <= limits.replyImageBytes) {
+    out.image = {
+      src: `data:image/png;base64,${Buffer.from(reply.image.png).toString('base64')}`,
+      alt: clip(oneLine(reply.image.alt), 1000),
+      title: clip(oneLine(reply.image.title), limits.replyTitleChars),
+      width: reply.image.width,
+      height: reply.image.height,
+    };
+  }
   return out;
 }

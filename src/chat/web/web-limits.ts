@@ -23,6 +23,8 @@ export const webLimits = {
   replyLineChars: 900,
   replyTitleChars: 200,
   replyFooterChars: 500,
+  /** A reply's picture; a larger one is left out (its data is in the text). Base64 adds a third. */
+  replyImageBytes: 192 * 1024,
   /** A rendered answer as JSON: the caps above keep it under this. */
   replyBytes: 384 * 1024,
   /**

@@ -1,9 +1,11 @@
 import { ChatDeliveryError } from '../chat-delivery-error.js';
-import type { AlertMessage, PostedRef } from '../chat-message.js';
+import { digestAsReply, type AlertMessage, type DigestMessage, type PostedRef } from '../chat-message.js';
 import type { ChatPlatform, FoundPost } from '../chat-platform.js';
+import type { DigestBoard } from './digest-board.js';
 import { webLimits } from './web-limits.js';
 import type { MessageBoard } from './message-board.js';
 import { renderWebCard } from './render-web-card.js';
+import { renderWebReply } from './render-web-reply.js';
 
 /**
  * The outbox's port for the web chat: messages go onto the in-memory board, which pushes them to
@@ -17,6 +19,7 @@ export class WebPlatform implements ChatPlatform {
   constructor(
     private readonly board: MessageBoard,
     private readonly rooms: ReadonlySet<string>,
+    private readonly digests: DigestBoard,
   ) {}
 
   async post(destination: string, message: AlertMessage): Promise<PostedRef> {
@@ -71,6 +74,17 @@ export class WebPlatform implements ChatPlatform {
       if (this.fingerprints.size <= webLimits.maxMessages) break;
       this.fingerprints.delete(id);
     }
+  }
+
+  async postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
+    this.roomOrThrow(destination);
+    const posted = this.digests.post(destination, digest.day, renderWebReply(digestAsReply(digest)));
+    return { platform: 'web', destination, messageId: posted.id };
+  }
+
+  async updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
+    this.roomOrThrow(ref.destination);
+    this.digests.replace(ref.messageId, ref.destination, digest.day, renderWebReply(digestAsReply(digest)));
   }
 
   private roomOrThrow(room: string): void {

@@ -57,9 +57,9 @@ export function actionRequestFrom(
   const offered = card.actions.find((a) => a.kind === kind && (kind !== 'snooze' || a.duration === duration));
   if (!offered)
     throw new BodyError(400, `alert ${card.alertId} offers no such button now; it may have changed`);
-  const action =
+  const action: ActionRequest['action'] =
     offered.kind === 'snooze' && offered.duration
-      ? { kind: 'snooze' as const, alertId: card.alertId, duration: offered.duration }
-      : { kind: 'ack' as const, alertId: card.alertId };
+      ? { kind: 'snooze', alertId: card.alertId, duration: offered.duration }
+      : { kind: offered.kind === 'chart' ? 'chart' : 'ack', alertId: card.alertId };
   return { platform: 'web', action, user, channel: webChannel };
 }

@@ -4,6 +4,7 @@ import { answerWithin, workingOnItReply } from '../answer-within.js';
 import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-message.js';
 import type { ErrorLog } from '../error-reply.js';
 import type { EventStreams } from './event-stream.js';
+import type { DigestBoard } from './digest-board.js';
 import type { MessageBoard } from './message-board.js';
 import { BodyError, readJsonBody } from './read-json-body.js';
 import { renderWebReply } from './render-web-reply.js';
@@ -14,6 +15,7 @@ import { actionRequestFrom, commandRequestFrom } from './web-requests.js';
 
 export interface WebRouteDeps {
   board: MessageBoard;
+  digests: DigestBoard;
   streams: EventStreams;
   access: WebAccess;
   page: WebPage;
@@ -29,6 +31,12 @@ export interface WebRouteDeps {
 const pressTakesLonger: ReplyMessage = {
   ...workingOnItReply,
   sections: [{ lines: ['The card changes for everyone when it is done.'] }],
+};
+
+/** A chart takes a moment to draw: past the deadline the page is told it follows on its stream. */
+const chartTakesLonger: ReplyMessage = {
+  ...workingOnItReply,
+  sections: [{ lines: ['The chart follows below when it is drawn.'] }],
 };
 
 const refPattern = /^[A-Za-z0-9_-]{1,40}$/;
@@ -89,13 +97,16 @@ export function webRoutes(deps: WebRouteDeps): HttpRoute[] {
         streams.open(req, res, (id) => [
           ['hello', { client: id, rooms: deps.rooms, maxMessages: webLimits.maxMessages }],
           ['snapshot', { messages: board.list() }],
+          ['digests', { digests: deps.digests.list() }],
         ]);
       }),
     },
     {
       method: 'GET',
       path: '/api/feed',
-      handler: guarded((_req, res) => sendJson(res, 200, { rooms: deps.rooms, messages: board.list() })),
+      handler: guarded((_req, res) =>
+        sendJson(res, 200, { rooms: deps.rooms, messages: board.list(), digests: deps.digests.list() }),
+      ),
     },
     {
       method: 'POST',
@@ -131,12 +142,27 @@ export function webRoutes(deps: WebRouteDeps): HttpRoute[] {
       handler: guarded(async (req, res) => {
         const body = await readJsonBody(req, webLimits.bodyBytes);
         const request = actionRequestFrom(body, (id) => board.get(id));
-        // A late press's outcome reaches every page as the card's edit; a late failure is logged.
-        const answer = await answerWithin(deps.onAction(request), deps.answerWithinMs.action, {
-          log: deps.log,
-          context: { platform: 'web', what: 'action' },
-          interim: async () => sendJson(res, 200, { reply: renderWebReply(pressTakesLonger) }),
-        });
+        const client = typeof body['client'] === 'string' ? body['client'] : undefined;
+        const chart = request.action.kind === 'chart';
+        // A late press's outcome reaches every page as the card's edit; a late failure is logged. A
+        // late chart is an answer, not an edit: it goes to the page that pressed, on its stream.
+        const answer = await answerWithin<ReplyMessage | void>(
+          deps.onAction(request),
+          deps.answerWithinMs.action,
+          {
+            log: deps.log,
+            context: { platform: 'web', what: 'action' },
+            interim: async () =>
+              sendJson(res, 200, { reply: renderWebReply(chart ? chartTakesLonger : pressTakesLonger) }),
+            ...(chart && client
+              ? {
+                  late: async (reply: ReplyMessage | void) => {
+                    if (reply) streams.send(client, 'reply', { reply: renderWebReply(reply) });
+                  },
+                }
+              : {}),
+          },
+        );
         if (!answer.onTime) return;
         sendJson(res, 200, { reply: answer.reply ? renderWebReply(answer.reply) : null });
       }),

@@ -127,10 +127,10 @@ export const certificateCheck: Check<'certificates', CertificateReader> = {
   command: {
     words: ['certs', 'cert', 'certificates', 'certificate'],
     short: 'certs',
-    usage: 'certs [cluster] [--expiring DAYS]',
+    usage: 'certs [cluster] [--expiring DAYS] [--chart]',
     description:
-      'certificates that need attention, soonest first (--expiring: all expiring within DAYS days)',
-    flags: ['expiring'],
+      'certificates that need attention, soonest first (--expiring: all expiring within DAYS days; --chart: a 90-day timeline picture, CA and leaf, thresholds drawn)',
+    flags: ['expiring', 'chart'],
     menu: 'Certificates that need attention, soonest expiry first. Replace prod with your cluster, or leave it out for all.',
   },
   table: certificateTable,

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listenOnLoopback } from '../../../src/simulator/listen-on-loopback.js';
 import { FakeFaults, type FakeFault, type FaultRule } from './fake-faults.js';
+import { FakeFileUploads, type FakeSlackFile } from './fake-file-uploads.js';
 import { FakeMessageStore, type FakeSlackMessage } from './fake-message-store.js';
 import { handleWebApiMethod, type ChannelState, type MethodContext } from './fake-web-api-methods.js';
-import { parseSlackArgs, readBody, str } from './parse-slack-body.js';
+import { parseSlackArgs, readRawBody, str } from './parse-slack-body.js';
 
 export interface FakeSlackWebApiOptions {
   /** The only bot token accepted (Authorization: Bearer, or the `token` argument). */
@@ -40,7 +41,8 @@ export interface SocketModeEndpoint {
 /**
  * The Slack Web API over real HTTP on loopback, for the real WebClient (pointed here with
  * `slackApiUrl`) and Bolt: chat.postMessage / chat.update with metadata, conversations.history with
- * Slack's paging and newest-first order, usergroups.users.list, auth.test; Slack's failure modes
+ * Slack's paging and newest-first order, usergroups.users.list, auth.test, the file upload flow
+ * (files.getUploadURLExternal, the upload URL on this port, files.completeUploadExternal); Slack's failure modes
  * (HTTP 200 ok:false, 429 with Retry-After, 5xx, slowness) on demand; and the response_url target; with a Socket Mode endpoint attached, apps.connections.open (app-level
  * token only) hands out its WebSocket URLs.
  */
@@ -54,6 +56,7 @@ export class FakeSlackWebApi {
   private readonly store: FakeMessageStore;
   private readonly channels = new Map<string, ChannelState>();
   private readonly groups = new Map<string, string[]>();
+  private readonly uploads = new FakeFileUploads(() => this.origin);
 
   private constructor(
     options: FakeSlackWebApiOptions,
@@ -147,6 +150,11 @@ export class FakeSlackWebApi {
     return this.store.list(channel);
   }
 
+  /** Files uploaded through files.getUploadURLExternal, with their bytes once POSTed. */
+  files(): FakeSlackFile[] {
+    return this.uploads.all();
+  }
+
   callsTo(method: string): RecordedSlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -155,7 +163,9 @@ export class FakeSlackWebApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', this.origin).pathname;
-    const raw = await readBody(req);
+    const bytes = await readRawBody(req);
+    if (req.method === 'POST' && path.startsWith('/upload/')) return this.handleUpload(path, bytes, req, res);
+    const raw = bytes.toString('utf8');
     if (req.method === 'POST' && path.startsWith('/hooks/')) return this.handleHook(path, raw, req, res);
     if (req.method !== 'POST' || !path.startsWith('/api/')) {
       res.writeHead(404);
@@ -181,6 +191,7 @@ export class FakeSlackWebApi {
       store: this.store,
       channelState: (c) => this.channels.get(c) ?? 'ok',
       groups: this.groups,
+      uploads: this.uploads,
     };
     this.send(res, call, handleWebApiMethod(method, args, ctx));
   }
@@ -193,6 +204,25 @@ export class FakeSlackWebApi {
     // The fake's answer while no Socket Mode endpoint is attached (the app has Socket Mode off).
     if (!this.socketMode) return { ok: false, error: 'socket_mode_not_enabled' };
     return { ok: true, url: this.socketMode.connectionUrl() };
+  }
+
+  /** The upload URL files.getUploadURLExternal handed out (no token: the URL is the credential). */
+  private async handleUpload(
+    path: string,
+    bytes: Buffer,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const call: RecordedSlackCall = { method: 'upload_url', args: {}, authorized: true, status: 200 };
+    this.calls.push(call);
+    if (await this.applyFaults(this.faults.take('upload_url', undefined), call, res)) return;
+    call.status = await this.uploads.receive(
+      path.slice('/upload/'.length),
+      bytes,
+      req.headers['content-type'],
+    );
+    res.writeHead(call.status, { 'content-type': 'text/plain' });
+    res.end(call.status === 200 ? `OK - ${bytes.length}` : 'upload failed');
   }
 
   private async handleHook(

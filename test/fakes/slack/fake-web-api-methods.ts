@@ -1,3 +1,4 @@
+import type { FakeFileUploads } from './fake-file-uploads.js';
 import type { FakeMessageStore, FakeSlackMessage } from './fake-message-store.js';
 import { flag, str } from './parse-slack-body.js';
 import { validateBlocks } from './validate-blocks.js';
@@ -6,6 +7,7 @@ export interface MethodContext {
   store: FakeMessageStore;
   channelState(channel: string): ChannelState;
   groups: Map<string, string[]>;
+  uploads: FakeFileUploads;
 }
 
 type Body = Record<string, unknown>;
@@ -32,6 +34,13 @@ export function handleWebApiMethod(method: string, args: Body, ctx: MethodContex
       return update(args, ctx);
     case 'conversations.history':
       return history(args, ctx);
+    case 'files.getUploadURLExternal':
+      return ctx.uploads.getUploadUrl(args);
+    case 'files.completeUploadExternal':
+      return ctx.uploads.complete(args, ctx.store, (c) => channelError(c, ctx, true));
+    case 'files.upload':
+      // Retired by Slack (new apps since 2024-05, all apps since 2025-11): vigil must not use it.
+      return { ok: false, error: 'method_deprecated' };
     case 'usergroups.users.list': {
       const id = str(args['usergroup']);
       const users = id ? ctx.groups.get(id) : undefined;

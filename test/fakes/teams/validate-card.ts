@@ -67,6 +67,12 @@ function checkElement(e: Json, at: string): string | undefined {
       }
       return undefined;
     }
+    case 'Image': {
+      const url = e['url'];
+      if (typeof url !== 'string' || !/^(https:\/\/|data:image\/(png|jpeg|gif);base64,)/.test(url))
+        return `${at}: Image needs an https or data:image URL`;
+      return undefined;
+    }
     case 'Container':
       return checkBody(e['items'], `${at}.items`);
     case 'ColumnSet': {

@@ -44,6 +44,19 @@ describe('buildAlertMessage', () => {
     });
   });
 
+  it('offers Chart on certificate alerts (host certificates too), and nothing more on others', () => {
+    for (const check of ['certificates', 'host-certificates'] as const) {
+      const finding = { ...findingFor('prod', 'secret shop/web-tls tls.crt'), check };
+      const message = buildAlertMessage(opened('c3rt1', finding, openedAt).alert);
+      expect(message.actions).toEqual([
+        { kind: 'ack', alertId: 'c3rt1' },
+        { kind: 'snooze', alertId: 'c3rt1', durations: ['1h', '4h', '24h'] },
+        { kind: 'chart', alertId: 'c3rt1' },
+      ]);
+    }
+    expect(buildAlertMessage(firing()).actions.map((a) => a.kind)).toEqual(['ack', 'snooze']);
+  });
+
   it('says who acknowledged and why, who snoozed until when, and how long it lasted once resolved', () => {
     const at = new Date('2026-11-19T07:14:00Z');
     const acked = transition(firing(), 'acknowledged', at, {

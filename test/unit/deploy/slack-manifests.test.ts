@@ -28,4 +28,13 @@ describe('Slack app manifests (deploy/slack)', () => {
   it('is otherwise the same app: commands, scopes and interactivity match the HTTP manifest', () => {
     expect(withoutTransport(socket)).toEqual(withoutTransport(http));
   });
+
+  it('asks for files:write, which the chart upload needs (files.getUploadURLExternal, completeUploadExternal)', () => {
+    for (const manifest of [http, socket]) {
+      const scopes = ((manifest['oauth_config'] as Json)['scopes'] as Json)['bot'] as string[];
+      expect(scopes).toContain('files:write');
+      // files.upload is retired: nothing else of the old flow is asked for.
+      expect(scopes).not.toContain('files:read');
+    }
+  });
 });

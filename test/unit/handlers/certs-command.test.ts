@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleCommand } from '../../../handlers/handle-command.js';
+import { configSchema } from '../../../src/config/config-schema.js';
 import type { CheckSnapshot } from '../../../src/alerts/snapshot-store.js';
 import {
   certFinding,
@@ -273,5 +274,72 @@ describe('/k8s certs', () => {
     await t.snapshots.put(snapshot('prod', [certFinding('prod', 'secret prod/web-tls tls.crt', 200)]));
     const text = textOf(await handleCommand(slackCommand('certs prod'), t.deps));
     expect(text).not.toContain('no results yet');
+  });
+});
+
+describe('/k8s certs --chart', () => {
+  it('answers in the channel with a PNG of the timeline and the same data as text, thresholds from the config', async () => {
+    const config = configSchema.parse({
+      clusters: [
+        { name: 'prod', inCluster: true },
+        { name: 'staging', inCluster: true },
+      ],
+      certificates: { warningDays: 21, criticalDays: 7 },
+    });
+    const t = makeDeps({ config });
+    await t.snapshots.put(
+      snapshot('prod', [
+        certFinding('prod', 'secret prod/web-tls tls.crt', 5),
+        certFinding('prod', 'secret prod/far-tls tls.crt', 300),
+        certFinding('prod', 'configmap kube-system/kube-root-ca.crt', 40, {
+          isCa: true,
+          subject: 'CN=kubernetes',
+        }),
+      ]),
+    );
+    const reply = await handleCommand(slackCommand('certs prod --chart'), t.deps);
+
+    expect(reply.private).toBe(false);
+    expect(reply.title).toBe('Certificate expiries on prod, next 90 days');
+    const text = textOf(reply);
+    expect(reply.sections.map((s) => s.heading)).toEqual(['prod · CA', 'prod · leaf']);
+    expect(reply.sections[1]?.lines).toEqual([
+      'warning 21 d, critical 7 d: 1 within 90 days, 1 later',
+      '• critical · 5 days left (2026-11-26) · secret prod/web-tls tls.crt · CN=web-tls tls.crt',
+    ]);
+    expect(text).toContain('warning 90 d, critical 30 d: 1 within 90 days');
+    expect(reply.footer).toMatch(/data from 3 min ago/);
+    const image = reply.image!;
+    expect(Buffer.from(image.png).subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(image.filename).toBe('vigil-certs-prod-2026-11-21.png');
+    expect(image.alt).toContain('2 certificates expired or expiring');
+  });
+
+  it('takes --expiring as the span, refuses --page, and says when there is nothing to draw yet', async () => {
+    const t = makeDeps();
+    const none = await handleCommand(slackCommand('certs prod --chart'), t.deps);
+    expect(none.title).toBe('No certificate results yet on prod');
+    expect(none.image).toBeUndefined();
+    await t.snapshots.put(snapshot('prod', [certFinding('prod', 'secret prod/a tls.crt', 20)]));
+    const short = await handleCommand(slackCommand('certs prod --chart --expiring 14'), t.deps);
+    expect(short.title).toBe('Certificate expiries on prod, next 14 days');
+    expect(textOf(short)).toContain('0 within 14 days, 1 later');
+    expect((await handleCommand(slackCommand('certs prod --chart --page 2'), t.deps)).title).toBe(
+      '--chart is one picture: leave out --page',
+    );
+    expect((await handleCommand(slackCommand('certs --chart --expiring 0'), t.deps)).title).toMatch(
+      /draws 1 to 365 days ahead/,
+    );
+  });
+
+  it('draws only the clusters this channel may see', async () => {
+    const config = makeConfig({ clusters: { prod: { channels: { slack: ['C0PROD'] } } } });
+    const t = makeDeps({ config });
+    await t.snapshots.put(snapshot('prod', [certFinding('prod', 'secret prod/a tls.crt', 2)]));
+    await t.snapshots.put(snapshot('staging', [certFinding('staging', 'secret staging/b tls.crt', 2)]));
+    const reply = await handleCommand(slackCommand('certs --chart'), t.deps);
+    expect(textOf(reply)).toContain('staging · leaf');
+    expect(textOf(reply)).not.toContain('prod/a');
+    expect(reply.image?.alt).not.toContain('prod');
   });
 });

@@ -72,6 +72,18 @@ describe('parseCommand', () => {
     expect(parsed('certs --EXPIRING 0')).toMatchObject({ args: [], flags: { expiring: 0 } });
   });
 
+  it('reads --chart as a switch that takes no value, beside the other flags', () => {
+    expect(parsed('certs prod --chart')).toMatchObject({ args: ['prod'], flags: { chart: true } });
+    expect(parsed('certs --chart prod')).toMatchObject({ args: ['prod'], flags: { chart: true } });
+    expect(parsed('certs —chart --expiring 30')).toMatchObject({
+      args: [],
+      flags: { chart: true, expiring: 30 },
+    });
+    expect(problem('certs --chart=yes').problem).toBe('--chart takes no value');
+    expect(problem('certs --chart --chart').problem).toBe('--chart is given twice');
+    expect(problem('sts prod --chart').problem).toMatch(/has no option "--chart"/);
+  });
+
   it('accepts the em dash that chat clients substitute for --', () => {
     expect(parsed('certs prod —expiring 30').flags.expiring).toBe(30);
     expect(parsed('certs prod –page 3').flags.page).toBe(3);
@@ -94,7 +106,7 @@ describe('parseCommand', () => {
 
   it('rejects unknown flags, naming the flags the command takes', () => {
     expect(problem('certs prod --all').problem).toBe(
-      'certs has no option "--all"; it takes --expiring, --page',
+      'certs has no option "--all"; it takes --expiring, --chart, --page',
     );
     expect(problem('clusters --page 2').problem).toBe('clusters has no option "--page"');
     expect(problem('sts --expiring 3').problem).toMatch(
@@ -108,7 +120,7 @@ describe('parseCommand', () => {
 
   it('checks the number of arguments against the usage', () => {
     expect(problem('certs prod staging').problem).toBe(
-      'unexpected "staging": certs [cluster] [--expiring DAYS]',
+      'unexpected "staging": certs [cluster] [--expiring DAYS] [--chart]',
     );
     expect(problem('check').problem).toBe(
       'check needs more: check CLUSTER [certs|sts|registries|host-certs]',

@@ -213,7 +213,7 @@ describe('/k8s help and unknown words', () => {
     const lines = reply.sections[0]?.lines ?? [];
     expect(lines).toHaveLength(11);
     expect(lines[0]).toBe(
-      '/k8s certs [cluster] [--expiring DAYS] — certificates that need attention, soonest first (--expiring: all expiring within DAYS days)',
+      '/k8s certs [cluster] [--expiring DAYS] [--chart] — certificates that need attention, soonest first (--expiring: all expiring within DAYS days; --chart: a 90-day timeline picture, CA and leaf, thresholds drawn)',
     );
     expect(textOf(reply)).toContain('Clusters: prod, staging.');
     const teams = await handleCommand(

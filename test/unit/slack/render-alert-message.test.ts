@@ -102,6 +102,32 @@ describe('renderAlertMessage', () => {
     ]);
   });
 
+  it('offers Chart on a certificate alert as a button carrying the alert id', () => {
+    const { blocks } = renderAlertMessage(
+      alert({
+        check: 'certificates',
+        actions: [
+          { kind: 'ack', alertId: 'a7k2q' },
+          { kind: 'snooze', alertId: 'a7k2q', durations: ['1h'] },
+          { kind: 'chart', alertId: 'a7k2q' },
+        ],
+      }),
+      now,
+    );
+    expect(validateBlocks(blocks)).toBeUndefined();
+    const actions = blocks.find((b) => b.type === 'actions') as unknown as { elements: Element[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      'vigil_ack:a7k2q',
+      'vigil_snooze:a7k2q',
+      'vigil_chart:a7k2q',
+    ]);
+    const chart = actions.elements[2]!;
+    expect(chart).toMatchObject({ type: 'button', value: 'a7k2q', text: { text: 'Chart' } });
+    expect(decodeAlertAction(chart.action_id, chart.value)).toEqual({ kind: 'chart', alertId: 'a7k2q' });
+    // The value must repeat the id, as for Acknowledge.
+    expect(decodeAlertAction(chart.action_id, 'b0th3r')).toBeNull();
+  });
+
   it('shows no buttons and a check mark once resolved, even if actions were passed', () => {
     const { text, blocks } = renderAlertMessage(
       alert({ state: 'resolved', status: 'Resolved after 2 h 3 min' }),

@@ -65,6 +65,26 @@ describe('renderAlertCard', () => {
     ]);
   });
 
+  it('offers Chart on a certificate alert as Action.Execute vigil.chart, after Snooze', () => {
+    const card = renderAlertCard(
+      alert({
+        check: 'certificates',
+        actions: [
+          { kind: 'ack', alertId: 'a7k2q' },
+          { kind: 'snooze', alertId: 'a7k2q', durations: ['1h'] },
+          { kind: 'chart', alertId: 'a7k2q' },
+        ],
+      }),
+      now,
+    );
+    expect(validateCard(card, cardActivity(card))).toBeUndefined();
+    expect(executeActions(card)).toEqual([
+      { title: 'Acknowledge', verb: 'vigil.ack', data: { alertId: 'a7k2q' } },
+      { title: 'Snooze 1 h', verb: 'vigil.snooze', data: { alertId: 'a7k2q', duration: '1h' } },
+      { title: 'Chart', verb: 'vigil.chart', data: { alertId: 'a7k2q' } },
+    ]);
+  });
+
   it.each<AlertState>(['firing', 'acknowledged', 'snoozed', 'resolved'])(
     'renders a valid card when %s',
     (state) => {

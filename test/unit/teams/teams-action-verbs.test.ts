@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ackAction, decodeExecuteAction, snoozeAction } from '../../../src/chat/teams/teams-action-verbs.js';
+import {
+  ackAction,
+  chartAction,
+  decodeExecuteAction,
+  snoozeAction,
+} from '../../../src/chat/teams/teams-action-verbs.js';
 
 describe('Universal Action verbs and data', () => {
   it('round-trips ack and snooze', () => {
@@ -13,7 +18,15 @@ describe('Universal Action verbs and data', () => {
     expect(decodeExecuteAction(snooze)).toEqual({ kind: 'snooze', alertId: 'a7k2q', duration: '4h' });
   });
 
+  it('round-trips chart', () => {
+    const chart = chartAction('a7k2q');
+    expect(chart).toMatchObject({ type: 'Action.Execute', title: 'Chart', verb: 'vigil.chart' });
+    if (chart.type !== 'Action.Execute') throw new Error('unexpected action');
+    expect(decodeExecuteAction(chart)).toEqual({ kind: 'chart', alertId: 'a7k2q' });
+  });
+
   it.each([
+    [{ verb: 'vigil.chart', data: { alertId: 'a7k2q <at>x</at>' } }],
     [{ verb: 'vigil.ack', data: {} }],
     [{ verb: 'vigil.ack', data: { alertId: '' } }],
     [{ verb: 'vigil.ack', data: { alertId: 'a'.repeat(65) } }],

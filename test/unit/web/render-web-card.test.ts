@@ -22,6 +22,7 @@ describe('renderWebCard', () => {
       { kind: 'snooze', duration: '1h', label: 'Snooze 1 h', short: '1 h' },
       { kind: 'snooze', duration: '4h', label: 'Snooze 4 h', short: '4 h' },
       { kind: 'snooze', duration: '24h', label: 'Snooze 24 h', short: '24 h' },
+      { kind: 'chart', label: 'Chart' },
     ]);
   });
 

@@ -228,6 +228,16 @@ export const pageScript = `
       top.append('Later answer · only you see this');
     }
     box.append(top, el('h2', '', reply.title));
+    if (reply.image && reply.image.src.indexOf('data:image/png;base64,') === 0) {
+      const figure = el('figure', 'chart');
+      const img = document.createElement('img');
+      img.src = reply.image.src; // a data:image/png URI, checked above
+      img.alt = reply.image.alt;
+      img.width = reply.image.width;
+      img.height = reply.image.height;
+      figure.append(img, el('figcaption', 'foot', reply.image.title + ' (the same data is listed below)'));
+      box.append(figure);
+    }
     for (const s of reply.sections) {
       if (s.heading) box.append(el('h3', '', s.heading));
       const list = el('ul');
@@ -237,6 +247,34 @@ export const pageScript = `
     if (reply.notShown) box.append(el('p', 'foot', reply.notShown));
     if (reply.footer) box.append(el('p', 'foot', reply.footer));
     return box;
+  }
+
+  // ---- digests (jobs/digest/): one box per digest, replaced in place when it is refreshed --------
+  const digestNodes = new Map();
+  function renderDigest(d) {
+    const box = el('article', 'reply digest');
+    box.dataset.digest = d.id;
+    const top = el('div', 'asked', 'Daily digest' + (rooms.length > 1 ? ' · #' + d.room : '') + ' · everyone sees this');
+    box.append(top, el('h2', '', d.title));
+    for (const s of d.sections) {
+      if (s.heading) box.append(el('h3', '', s.heading));
+      const list = el('ul');
+      for (const line of s.lines) list.append(el('li', '', line));
+      box.append(list);
+    }
+    if (d.notShown) box.append(el('p', 'foot', d.notShown));
+    if (d.footer) box.append(el('p', 'foot', d.footer));
+    return box;
+  }
+  function upsertDigest(d) {
+    const wasAtBottom = atBottom();
+    const node = renderDigest(d);
+    const old = digestNodes.get(d.id);
+    digestNodes.set(d.id, node);
+    if (old && old.isConnected) old.replaceWith(node);
+    else column.append(node);
+    refresh();
+    keepBottom(wasAtBottom);
   }
 
   function addReply(reply, question, after) {
@@ -278,9 +316,11 @@ export const pageScript = `
     const buttons = card.querySelectorAll('.actions button');
     for (const b of buttons) b.disabled = true;
     try {
-      const data = await post('/api/action', { messageId: id, action: action.kind, duration: action.duration, name: who });
-      // No answer: the outcome is the card's edit, which arrives on the stream.
-      if (data.reply) {
+      const data = await post('/api/action', { messageId: id, action: action.kind, duration: action.duration, name: who, client });
+      // No answer: the outcome is the card's edit, which arrives on the stream. A chart is an
+      // answer to read, not a toast: it goes under the card, as the typed command's would.
+      if (data.reply && data.reply.image) addReply(data.reply, action.label, card);
+      else if (data.reply) {
         const first = data.reply.sections[0] && data.reply.sections[0].lines[0];
         say(data.reply.title + (first ? ': ' + first : ''));
       }
@@ -342,6 +382,14 @@ export const pageScript = `
   source.addEventListener('message', (event) => {
     const data = parse(event);
     if (data) upsert(data, true);
+  });
+  source.addEventListener('digests', (event) => {
+    const data = parse(event);
+    if (data) for (const d of data.digests) upsertDigest(d);
+  });
+  source.addEventListener('digest', (event) => {
+    const data = parse(event);
+    if (data) upsertDigest(data);
   });
   source.addEventListener('reply', (event) => {
     const data = parse(event);

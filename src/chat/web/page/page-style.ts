@@ -116,6 +116,8 @@ button:disabled { opacity: .55; cursor: progress; }
 .reply { background: var(--panel); border: 1px dashed var(--muted); border-radius: 9px; padding: 10px 16px; font-size: 13.5px; }
 .reply .asked { color: var(--muted); font-size: 12.5px; }
 .reply h2 { font-size: 15px; margin: 4px 0; }
+.reply figure.chart { margin: 6px 0; }
+.reply figure.chart img { max-width: 100%; height: auto; border-radius: 6px; background: #fff; }
 .reply h3 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 8px 0 2px; }
 .reply ul { list-style: none; margin: 0; padding: 0; }
 .reply li { overflow-wrap: anywhere; padding: 1px 0; }
