@@ -8,6 +8,7 @@ import {
   alertKeys,
   auditKeys,
   checkFailureKeys,
+  digestKeys,
   groupKeys,
   listingKeys,
   metaKeys,
@@ -74,6 +75,11 @@ function everyKey(prefix: string): string[] {
     for (const destination of destinations) {
       keys.push(meta.notice('e1', platform, destination), meta.found('e1', platform, destination));
       keys.push(groups.destination(platform, destination));
+      const digest = digestKeys(prefix);
+      keys.push(
+        digest.latest(platform, destination, '2026-12-02'),
+        digest.claim(platform, destination, '2026-12-02', 3),
+      );
       for (const kind of ['next-slot', 'blocked', 'last-sent', 'held-jobs'] as const) {
         keys.push(outbox.perDestination(kind, platform, destination));
       }
