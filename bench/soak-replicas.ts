@@ -77,7 +77,7 @@ import {
   soakObjects,
   type QuietWindow,
   type SoakCluster,
-  type SoakEpisode,
+  type SoakObject,
 } from './soak-scenario.js';
 
 const { values: args } = parseArgs({
@@ -88,6 +88,7 @@ const { values: args } = parseArgs({
     certs: { type: 'string', default: '3' },
     replicas: { type: 'string', default: '3' },
     seed: { type: 'string', default: '15' },
+    'clock-offset-ms': { type: 'string', default: '90000' },
     'no-faults': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -111,9 +112,11 @@ const SLACK_CHANNEL = 'C0SOAK';
 const teamsChannel = channel('Alerts');
 const TEAMS_ALIAS = 'platform-sre-alerts';
 const KUBE_TOKEN = 'soak-kube-token';
-const CLOCK_OFFSET_MS = 90_000;
+const CLOCK_OFFSET_MS = Number(args['clock-offset-ms']);
+if (!Number.isInteger(CLOCK_OFFSET_MS)) throw new Error('--clock-offset-ms must be a whole number of milliseconds');
 const TAIL_TICKS = Math.max(12, Math.round(TICKS * 0.08));
 
+const checkOfKind = { certificate: 'certificates', statefulset: 'statefulsets', registry: 'registries' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()} ${line}`);
@@ -127,6 +130,29 @@ interface Replica {
   child?: ChildProcess;
   starts: number;
   kills: number;
+  /** Exits the soak did not ask for (e.g. exit 3 when Redis is down at start-up), with their codes. */
+  crashes: string[];
+  /** While true, an exit is followed by a restart 3 s later, as Kubernetes restarts a pod. */
+  supervised: boolean;
+}
+
+function startReplica(r: Replica, configPath: string, env: Record<string, string>, logDir: string): void {
+  const log = openSync(join(logDir, `replica-${r.index}.log`), 'a');
+  const child = spawn(
+    NODE,
+    ['--max-semi-space-size=1', '--expose-gc', '--import', 'tsx', join(REPO, 'bench', 'soak-serve-child.ts'), configPath],
+    { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', log, log] },
+  );
+  r.child = child;
+  r.starts += 1;
+  child.once('exit', (code, signal) => {
+    closeSync(log);
+    if (!r.supervised) return;
+    if (signal !== 'SIGKILL') r.crashes.push(signal ?? `exit ${code}`);
+    setTimeout(() => {
+      if (r.supervised && r.child === child) startReplica(r, configPath, env, logDir);
+    }, 3000);
+  });
 }
 
 function replicaEnv(r: Replica, redisUrl: string, slack: FakeSlackWebApi): Record<string, string> {
@@ -144,24 +170,12 @@ function replicaEnv(r: Replica, redisUrl: string, slack: FakeSlackWebApi): Recor
   };
 }
 
-function startReplica(r: Replica, configPath: string, env: Record<string, string>, logDir: string): void {
-  const log = openSync(join(logDir, `replica-${r.index}.log`), 'a');
-  const child = spawn(
-    NODE,
-    ['--max-semi-space-size=1', '--expose-gc', '--import', 'tsx', join(REPO, 'bench', 'soak-serve-child.ts'), configPath],
-    { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', log, log] },
-  );
-  child.once('exit', () => closeSync(log));
-  r.child = child;
-  r.starts += 1;
-}
-
 const alive = (r: Replica) => r.child !== undefined && r.child.exitCode === null && r.child.signalCode === null;
 
 async function waitReady(r: Replica, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!alive(r)) throw new Error(`replica ${r.index} exited while starting`);
+    if (!r.supervised) throw new Error(`replica ${r.index} is stopped`);
     try {
       if ((await fetch(`http://127.0.0.1:${r.port}/readyz`)).status === 200) return;
     } catch {
@@ -182,6 +196,7 @@ async function killHard(r: Replica): Promise<void> {
 }
 
 async function stopGracefully(r: Replica): Promise<void> {
+  r.supervised = false;
   const child = r.child;
   if (!child || !alive(r)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -259,6 +274,7 @@ async function main(): Promise<number> {
       () => connector.close(),
     );
 
+    const runTimes: { cluster: string; check: string; at: number }[] = [];
     const clusterNames = Array.from({ length: CLUSTERS }, (_, i) => `c${i + 1}`);
     const clusters: SoakCluster[] = [];
     for (const name of clusterNames) {
@@ -274,6 +290,21 @@ async function main(): Promise<number> {
         () => registry.stop(),
       );
       clusters.push({ name, api, registryOptions, registryHost: registry.registry });
+      // When each check run reached the API server, in this process's (true) time: one list a run.
+      const push = api.requests.push.bind(api.requests);
+      api.requests.push = (...items) => {
+        for (const r of items) {
+          const check = r.path.endsWith('/secrets') && (r.query['fieldSelector'] ?? '').includes('kubernetes.io/tls')
+            ? 'certificates'
+            : r.path.endsWith('/statefulsets')
+              ? 'statefulsets'
+              : r.path.endsWith('/deployments')
+                ? 'registries'
+                : undefined;
+          if (check && !r.query['continue']) runTimes.push({ cluster: name, check, at: Date.now() });
+        }
+        return push(...items);
+      };
     }
     const objects = soakObjects(clusterNames, CERTS);
     for (const c of clusters) c.api.upsertMany(initialObjects(objects, c, ca, now));
@@ -289,7 +320,7 @@ async function main(): Promise<number> {
       : [];
     const plan = planScenario(objects, {
       ticks: TICKS,
-      minPhase: 6,
+      minPhase: 8,
       maxPhase: Math.max(8, Math.min(40, Math.round(TICKS / 6))),
       tailTicks: TAIL_TICKS,
       quiet,
@@ -309,7 +340,8 @@ async function main(): Promise<number> {
       configPath,
       stringify({
         clusters: clusters.map((c, i) => ({ name: c.name, kubeconfig: kubeconfigs[i] })),
-        registries: { insecure: clusters.map((c) => c.registryHost) },
+        // The StatefulSet fixture's pods pull from registry.example.com, which does not resolve here.
+        registries: { insecure: clusters.map((c) => c.registryHost), ignore: ['registry.example.com'] },
         schedules: {
           checks: { certificates: pattern, statefulsets: pattern, registries: pattern, 'host-certificates': false },
           runOnStart: false,
@@ -327,7 +359,15 @@ async function main(): Promise<number> {
     for (let i = 0; i < REPLICAS; i++) {
       const port = await freeLoopbackPort();
       // The last replica's clock runs 90 s ahead for the whole run.
-      replicas.push({ index: i, port, offsetMs: FAULTS && i === REPLICAS - 1 ? CLOCK_OFFSET_MS : 0, starts: 0, kills: 0 });
+      replicas.push({
+        index: i,
+        port,
+        offsetMs: FAULTS && i === REPLICAS - 1 ? CLOCK_OFFSET_MS : 0,
+        starts: 0,
+        kills: 0,
+        crashes: [],
+        supervised: true,
+      });
     }
     const envOf = (r: Replica) => replicaEnv(r, redis.url, slack);
     for (const r of replicas) startReplica(r, configPath, envOf(r), dir);
@@ -349,6 +389,8 @@ async function main(): Promise<number> {
     // Tick accounting: completed run-check jobs, polled before BullMQ trims them (1,000 kept).
     const conn = createRedisConnection({ url: redis.url, prefix: PREFIX, name: 'soak-observer', forBullMQ: true, onError: () => {} });
     const queues = createQueues(conn.redis, PREFIX);
+    // Errors while Redis restarts are expected here; the polls below retry.
+    for (const q of [queues.checks, queues.notify, queues.housekeeping]) q.on('error', () => undefined);
     stops.splice(1, 0, async () => {
       await queues.close();
       await conn.close();
@@ -376,6 +418,14 @@ async function main(): Promise<number> {
     const acks: AckSent[] = [];
     const acked = new Set<string>();
     const alertStore = new RedisAlertStore(conn.redis, PREFIX);
+    /** The scenario object an alert is about, or undefined for an alert a fault caused (a read that failed). */
+    const objectOf = (a: Alert): string | undefined => {
+      if (a.check === 'registries')
+        return clusters.some((c) => c.name === a.cluster && a.object.includes(c.registryHost)) ? 'registry' : undefined;
+      if (a.check === 'statefulsets') return a.object === 'statefulset db/mongo' ? 'db/mongo' : undefined;
+      if (a.check === 'certificates') return /\bshop\/(cert-\d+)\b/.exec(a.object)?.[1];
+      return undefined;
+    };
     const episodeAt = (tick: number, clusterName: string, objectName: string) =>
       plan.episodes.find(
         (e) => e.object.cluster === clusterName && e.object.name === objectName && e.fromTick <= tick && tick < e.toTick,
@@ -384,15 +434,8 @@ async function main(): Promise<number> {
       const live = replicas.filter(alive);
       const victim = live[Math.floor(rand() * live.length)];
       if (!victim) return;
-      fault(`kill -9 replica ${victim.index} (${label}); restart in 3 s`);
-      background.push(
-        (async () => {
-          await killHard(victim);
-          await sleep(3000);
-          startReplica(victim, configPath, envOf(victim), dir);
-          await waitReady(victim);
-        })(),
-      );
+      fault(`kill -9 replica ${victim.index} (${label}); restarted 3 s later`);
+      background.push(killHard(victim));
     };
     const faultPlan = new Map<number, () => void>(
       FAULTS
@@ -446,6 +489,7 @@ async function main(): Promise<number> {
       Array.from({ length: Math.max(2, Math.round(TICKS / 12)) }, (_, i) => Math.round(((i + 1) * (TICKS - TAIL_TICKS)) / (Math.round(TICKS / 12) + 2))),
     );
 
+    const applied: { object: SoakObject; to: string; at: number }[] = [];
     let tick = 0;
     let changeIndex = 0;
     const started = Date.now();
@@ -455,6 +499,7 @@ async function main(): Promise<number> {
       while (changeIndex < plan.changes.length && plan.changes[changeIndex]!.tick <= tick) {
         const change = plan.changes[changeIndex++]!;
         applyChange(change, clusters.find((c) => c.name === change.object.cluster)!, ca);
+        applied.push({ object: change.object, to: change.to, at: Date.now() });
       }
       faultPlan.get(tick)?.();
       if (tick % 5 === 0) await poll();
@@ -464,8 +509,7 @@ async function main(): Promise<number> {
         const open = await alertStore.listOpen().catch(() => [] as Alert[]);
         const candidate = open.find((a) => {
           if (acked.has(a.id) || a.acknowledged || a.check === 'cluster') return false;
-          const name = a.check === 'registries' ? 'registry' : a.check === 'statefulsets' ? 'db/mongo' : a.object.split('/')[1];
-          const e = episodeAt(tick, a.cluster, name ?? '');
+          const e = episodeAt(tick, a.cluster, objectOf(a) ?? '');
           return e !== undefined && e.toTick - tick >= 4;
         });
         if (candidate) {
@@ -477,7 +521,8 @@ async function main(): Promise<number> {
     }
 
     async function sendAck(alert: Alert, platform: 'slack' | 'teams'): Promise<void> {
-      const user = platform === 'slack' ? 'U0SOAK' : maria.id;
+      // The audit names a Teams user by their Entra object id (src/chat/teams/teams-bot.ts).
+      const user = platform === 'slack' ? 'U0SOAK' : maria.aadObjectId;
       if (platform === 'slack') {
         const msg = slack.messages(SLACK_CHANNEL).find((m) => slackAlertId(m) === alert.id);
         if (!msg) return;
@@ -508,6 +553,7 @@ async function main(): Promise<number> {
 
     // Drain: faults over, everything healthy; wait for the replicas to come back and the outbox to empty.
     await Promise.all(background);
+    await Promise.all(replicas.map((r) => sleep(4000).then(() => waitReady(r, 120_000))));
     say(`scenario done in ${((Date.now() - started) / 1000).toFixed(0)} s; draining`);
     const drainDeadline = Date.now() + 180_000;
     let drained = false;
@@ -525,6 +571,11 @@ async function main(): Promise<number> {
         // Redis briefly away
       }
       await sleep(2000);
+    }
+    if (!drained) {
+      const open = await alertStore.listOpen().catch(() => [] as Alert[]);
+      const counts = await queues.notify.getJobCounts().catch(() => ({}));
+      say(`not drained after 180 s: open ${open.map((a) => `${a.id} ${a.cluster} ${a.object} (${a.state})`).join('; ')}; notify jobs ${JSON.stringify(counts)}`);
     }
     // Two more ticks' worth of quiet, then the replicas stop (SIGTERM) so nothing is in flight.
     await sleep(3 * TICK_MS);
@@ -564,34 +615,67 @@ async function main(): Promise<number> {
       offGrid += millis.filter((x) => x % TICK_MS !== 0).length;
     }
 
-    // Incidents: each planned broken phase against the alerts opened for its object during it.
-    const objectOf = (a: Alert) =>
-      a.check === 'registries' ? 'registry' : a.check === 'statefulsets' ? 'db/mongo' : (a.object.split('/')[1] ?? a.object);
-    const tickOf = (iso: string) => Math.floor((Date.parse(iso) - started) / TICK_MS);
+    // Runs as the API servers saw them, in true time: the longest wait between two runs of a check.
+    const gaps: { key: string; gapMs: number; at: number }[] = [];
+    for (const key of new Set(runTimes.map((r) => `${r.cluster}/${r.check}`))) {
+      const times = runTimes.filter((r) => `${r.cluster}/${r.check}` === key && r.at >= started && r.at <= started + TICKS * TICK_MS * 1.5).map((r) => r.at);
+      for (let i = 1; i < times.length; i++) gaps.push({ key, gapMs: times[i]! - times[i - 1]!, at: times[i - 1]! - started });
+    }
+    gaps.sort((a, b) => b.gapMs - a.gapMs);
+    const runsInRun = runTimes.filter((r) => r.at >= started && r.at <= started + TICKS * TICK_MS).length;
+
+    // Incidents: per object, the planned broken phases against the alerts vigil opened for it. Counted,
+    // not matched by time: alert times come from the replicas' clocks, one of which is off.
+    // Expected: the broken phases some run saw (a list request of that check while it was broken); two
+    // phases are one incident when fewer than 2 runs saw the healthy time between them (resolveAfterOkRuns).
+    const margin = 250;
+    const runsOf = (o: SoakObject, from: number, to: number) =>
+      runTimes.filter((r) => r.cluster === o.cluster && r.check === checkOfKind[o.kind] && r.at > from + margin && r.at < to - margin).length;
     let missed = 0;
     let split = 0;
+    let unseen = 0;
+    let merged = 0;
+    let expectedIncidents = 0;
     const matched = new Set<string>();
-    const missedList: SoakEpisode[] = [];
-    for (const e of plan.episodes) {
-      const hits = [...alerts.values()].filter(
-        (a) =>
-          a.cluster === e.object.cluster &&
-          objectOf(a) === e.object.name &&
-          tickOf(a.openedAt) >= e.fromTick - 1 &&
-          tickOf(a.openedAt) <= e.toTick + 2,
-      );
-      for (const h of hits) matched.add(h.id);
-      if (hits.length === 0) {
-        missed += 1;
-        missedList.push(e);
+    const missedList: string[] = [];
+    for (const o of objects) {
+      const changes = applied.filter((c) => c.object === o);
+      const phases: { from: number; to: number }[] = [];
+      for (const c of changes) {
+        if (c.to === 'healthy') {
+          const last = phases[phases.length - 1];
+          if (last && last.to === Infinity) last.to = c.at;
+        } else if (!phases.length || phases[phases.length - 1]!.to !== Infinity) phases.push({ from: c.at, to: Infinity });
       }
-      if (hits.length > 1) split += hits.length - 1;
+      let expected = 0;
+      let previousSeenTo: number | undefined;
+      for (const ph of phases) {
+        if (runsOf(o, ph.from, ph.to) === 0) {
+          unseen += 1;
+          continue;
+        }
+        if (previousSeenTo !== undefined && runsOf(o, previousSeenTo, ph.from) < 2) merged += 1;
+        else expected += 1;
+        previousSeenTo = ph.to;
+      }
+      expectedIncidents += expected;
+      const opened = [...alerts.values()].filter((a) => a.cluster === o.cluster && objectOf(a) === o.name);
+      for (const a of opened) matched.add(a.id);
+      if (opened.length < expected) {
+        missed += expected - opened.length;
+        missedList.push(`${o.cluster} ${o.name}: ${expected} expected, ${opened.length} opened`);
+      }
+      if (opened.length > expected) {
+        split += opened.length - expected;
+        missedList.push(`${o.cluster} ${o.name}: ${expected} expected, ${opened.length} opened`);
+      }
     }
     const unplanned = ids.filter((id) => !matched.has(id)).map((id) => alerts.get(id)!);
 
     // Notifications: per alert and platform, the notifying transitions against what arrived.
     const silent = new Set(['held', 'released', 'de-escalated']);
     const lineWord: Record<string, string> = {
+      opened: 'opened',
       escalated: 'escalated',
       resolved: 'resolved',
       reopened: 'reopened',
@@ -612,8 +696,11 @@ async function main(): Promise<number> {
       const transitions = (byAlert.get(id) ?? []).filter((e) => !e.action.startsWith('refused:'));
       const notifying = transitions.filter((e) => !silent.has(e.action));
       if (notifying.length === 0) continue;
-      // The first notifying transition posts the message; each later one adds a thread line.
-      const expectedLines = notifying.slice(1).map((e) => lineWord[e.action] ?? e.action);
+      // One notifying transition (`opened`) posts the message, each other one adds a thread line. The
+      // audit's time order is each writer's clock, so lines are compared as counts per kind.
+      const expectedLines = notifying.map((e) => lineWord[e.action] ?? e.action);
+      const firstOpened = expectedLines.indexOf('opened');
+      expectedLines.splice(firstOpened >= 0 ? firstOpened : 0, 1);
       const finalWord = alert.state === 'resolved' ? /resolved/i : alert.acknowledged ? /acknowledged/i : undefined;
       const platforms: ['slack' | 'teams', { text: string; replies: string[] }[]][] = [
         [
@@ -666,7 +753,7 @@ async function main(): Promise<number> {
         const resolvedAt = got.indexOf('resolved');
         if (resolvedAt >= 0 && resolvedAt !== got.length - 1) {
           t.outOfOrder += 1;
-          problems.push(`${platform}: alert ${id} thread out of order: ${got.join(', ')} (expected ${expectedLines.join(', ')})`);
+          problems.push(`${platform}: alert ${id} thread out of order: ${got.join(', ')} (resolved must come last)`);
         }
         if (dup > 0 || lost > 0)
           problems.push(`${platform}: alert ${id} thread ${got.join(', ')} (expected ${expectedLines.join(', ')})`);
@@ -706,16 +793,23 @@ async function main(): Promise<number> {
 
     const elapsed = (performance.now() - t0) / 1000;
     console.log(`\n== soak: ${REPLICAS} replicas, ${CLUSTERS} clusters, ${TICKS} ticks of ${TICK_S} s, seed ${SEED}, ${elapsed.toFixed(0)} s in all, drained: ${drained}`);
-    console.log(`faults injected (${faultsLog.length}${FAULTS ? ', plus replica ' + (REPLICAS - 1) + "'s clock +90 s throughout" : ''}):`);
+    console.log(`faults injected (${faultsLog.length}${FAULTS ? ', plus replica ' + (REPLICAS - 1) + "'s clock " + (CLOCK_OFFSET_MS >= 0 ? '+' : '') + CLOCK_OFFSET_MS / 1000 + ' s throughout' : ''}):`);
     for (const f of faultsLog) console.log(`  ${f}`);
-    console.log(`replica restarts: ${replicas.map((r) => `#${r.index} started ${r.starts}x, killed ${r.kills}x`).join('; ')}`);
+    console.log(`replica restarts: ${replicas.map((r) => `#${r.index} started ${r.starts}x, killed ${r.kills}x, exited by itself ${r.crashes.length}x${r.crashes.length ? ` (${r.crashes.join(', ')})` : ''}`).join('; ')}`);
     console.log(
       `\nticks: ${schedulers.size} schedulers, ${ticksExpected} expected between each one's first and last, ` +
         `${ticksSeen.size} run, ${ticksMissing} missing, ${reruns} run more than once (a stalled job re-run), ${offGrid} off the tick grid`,
     );
     console.log(
-      `incidents: ${plan.episodes.length} planned, ${plan.episodes.length - missed} opened, ${missed} missed, ${split} split into extra alerts; ` +
-        `${unplanned.length} alerts with no planned phase (${[...new Set(unplanned.map((a) => `${a.cluster}/${a.check}`))].join(', ') || 'none'})`,
+      `runs seen by the API servers during the ${TICKS} ticks: ${runsInRun} (${schedulers.size * TICKS} if every tick ran on time); ` +
+        `gaps between two runs of one check over ${(3 * TICK_MS) / 1000} s: ${gaps.filter((g) => g.gapMs > 3 * TICK_MS).length}; longest: ` +
+        gaps.slice(0, 3).map((g) => `${g.key} ${(g.gapMs / 1000).toFixed(1)} s at +${(g.at / 1000).toFixed(0)} s`).join(', '),
+    );
+    console.log(
+      `incidents: ${plan.episodes.length} broken phases planned, ${applied.filter((c) => c.to !== 'healthy' && c.to !== 'critical').length} applied, ` +
+        `${unseen} seen by no run, ${merged} merged with the previous one (healthy too briefly to resolve); ${expectedIncidents} expected, ` +
+        `${expectedIncidents - missed} opened, ${missed} missed, ${split} extra; ` +
+        `${unplanned.length} incidents caused by the faults (${[...new Set(unplanned.map((a) => `${a.cluster} ${a.object}`))].slice(0, 6).join('; ') || 'none'})`,
     );
     console.log(
       table([
@@ -735,16 +829,27 @@ async function main(): Promise<number> {
       `chat calls: Slack ${slack.calls.length} (${slack.calls.filter((c) => c.status !== 200).length} failed by injection), ` +
         `Teams ${connector.calls.length} (${connector.calls.filter((c) => c.status >= 400).length} failed)`,
     );
-    const missedText = missedList.slice(0, 5).map((e) => `${e.object.cluster} ${e.object.name} ticks ${e.fromTick}-${e.toTick}`);
-    if (missedText.length) console.log(`missed incidents, e.g.: ${missedText.join('; ')}`);
+    for (const m of missedList.slice(0, 10)) console.log(`  incidents: ${m}`);
     for (const p of problems.slice(0, 30)) console.log(`  problem: ${p}`);
     if (problems.length > 30) console.log(`  ... and ${problems.length - 30} more`);
     const errorLines = replicas.flatMap((r) =>
       readFileSync(join(dir, `replica-${r.index}.log`), 'utf8')
         .split('\n')
-        .filter((l) => /"level":(50|60)/.test(l)),
+        .filter((l) => /"level":(50|60)/.test(l) && !l.includes('VIGIL_TEAMS_INSECURE_DEV')),
     );
-    console.log(`replica log lines at error or fatal: ${errorLines.length}${errorLines[0] ? `, e.g. ${errorLines[0].slice(0, 300)}` : ''}`);
+    const byMessage = new Map<string, number>();
+    for (const l of errorLines) {
+      let key = l.slice(0, 120);
+      try {
+        const j = JSON.parse(l) as { msg?: string; error?: string };
+        key = `${j.msg ?? ''}${j.error ? `: ${j.error.replace(/\d+/g, 'N').slice(0, 80)}` : ''}`;
+      } catch {
+        // not JSON: keep the raw start
+      }
+      byMessage.set(key, (byMessage.get(key) ?? 0) + 1);
+    }
+    console.log(`replica log lines at error or fatal: ${errorLines.length}`);
+    for (const [m, n] of [...byMessage].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${n} x ${m}`);
     if (args.keep) console.log(`logs kept in ${dir}`);
     const bad =
       tally.slack.duplicated + tally.slack.lost + tally.teams.duplicated + tally.teams.lost +

@@ -165,7 +165,23 @@ export function applyChange(change: SoakChange, cluster: SoakCluster, ca: Issued
 
 /** Everything a cluster holds at the start, all healthy. */
 export function initialObjects(objects: readonly SoakObject[], cluster: SoakCluster, ca: IssuedCert, now: Date) {
+  const port = cluster.api.port;
   const out: Record<string, unknown>[] = [
+    // Where the certificate check finds the API server to handshake with (as in src/demo/demo-scenario.ts).
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { namespace: 'default', name: 'kubernetes' },
+      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { namespace: 'default', name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+      ports: [{ name: 'https', port, protocol: 'TCP' }],
+    },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'db' } },
     {
