@@ -75,6 +75,7 @@ const areas = {
   'jobs-run-check': '^jobs/run-check/',
   'jobs-watchdog': '^jobs/watchdog/',
   'jobs-housekeeping': '^jobs/housekeeping/',
+  'jobs-clock-guard': '^jobs/clock-guard/',
   jobs: '^jobs/[^/]+$',
   roots: '^(src/(app[.]ts|main[.]ts|serve/|cli/|demo/)|bin/)',
   tests: '^(test|bench)/',
@@ -130,7 +131,9 @@ const arrows = {
   ],
   'jobs-watchdog': ['jobs-notify', 'jobs-queue', 'alerts', 'chat', 'domain', 'time'],
   'jobs-housekeeping': ['jobs-notify', 'jobs-queue', 'redis-client', 'alerts', 'domain'],
+  'jobs-clock-guard': [],
   jobs: [
+    'jobs-clock-guard',
     'jobs-queue',
     'jobs-notify',
     'jobs-run-check',

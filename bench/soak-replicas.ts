@@ -51,10 +51,19 @@ import { RedisAlertStore } from '../src/redis/redis-alert-store.js';
 import { decodeAuditMember } from '../src/redis/redis-audit-log.js';
 import { auditKeys } from '../src/redis/redis-keys.js';
 import { issueCa, issueLeaf } from '../src/simulator/cert-factory.js';
-import { startFakeRegistry, sampleManifest, type FakeRegistryOptions } from '../src/simulator/fake-registry.js';
+import {
+  startFakeRegistry,
+  sampleManifest,
+  type FakeRegistryOptions,
+} from '../src/simulator/fake-registry.js';
 import { FakeKubeApiServer } from '../src/simulator/kube-api-server/index.js';
 import { freeLoopbackPort } from '../src/system/loopback-redis.js';
-import { FakeSlackWebApi, blockActionsBody, postToSlackEvents, type FakeSlackMessage } from '../test/fakes/slack/index.js';
+import {
+  FakeSlackWebApi,
+  blockActionsBody,
+  postToSlackEvents,
+  type FakeSlackMessage,
+} from '../test/fakes/slack/index.js';
 import {
   FakeBotConnector,
   cardOf,
@@ -113,10 +122,15 @@ const teamsChannel = channel('Alerts');
 const TEAMS_ALIAS = 'platform-sre-alerts';
 const KUBE_TOKEN = 'soak-kube-token';
 const CLOCK_OFFSET_MS = Number(args['clock-offset-ms']);
-if (!Number.isInteger(CLOCK_OFFSET_MS)) throw new Error('--clock-offset-ms must be a whole number of milliseconds');
+if (!Number.isInteger(CLOCK_OFFSET_MS))
+  throw new Error('--clock-offset-ms must be a whole number of milliseconds');
 const TAIL_TICKS = Math.max(12, Math.round(TICKS * 0.08));
 
-const checkOfKind = { certificate: 'certificates', statefulset: 'statefulsets', registry: 'registries' } as const;
+const checkOfKind = {
+  certificate: 'certificates',
+  statefulset: 'statefulsets',
+  registry: 'registries',
+} as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()} ${line}`);
@@ -140,7 +154,14 @@ function startReplica(r: Replica, configPath: string, env: Record<string, string
   const log = openSync(join(logDir, `replica-${r.index}.log`), 'a');
   const child = spawn(
     NODE,
-    ['--max-semi-space-size=1', '--expose-gc', '--import', 'tsx', join(REPO, 'bench', 'soak-serve-child.ts'), configPath],
+    [
+      '--max-semi-space-size=1',
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(REPO, 'bench', 'soak-serve-child.ts'),
+      configPath,
+    ],
     { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', log, log] },
   );
   r.child = child;
@@ -170,7 +191,8 @@ function replicaEnv(r: Replica, redisUrl: string, slack: FakeSlackWebApi): Recor
   };
 }
 
-const alive = (r: Replica) => r.child !== undefined && r.child.exitCode === null && r.child.signalCode === null;
+const alive = (r: Replica) =>
+  r.child !== undefined && r.child.exitCode === null && r.child.signalCode === null;
 
 async function waitReady(r: Replica, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -216,7 +238,11 @@ interface AckSent {
   answered: boolean;
 }
 
-async function sendWithRetry(replicas: Replica[], rand: () => number, send: (base: string) => Promise<Response>) {
+async function sendWithRetry(
+  replicas: Replica[],
+  rand: () => number,
+  send: (base: string) => Promise<Response>,
+) {
   for (let attempt = 1; attempt <= 4; attempt++) {
     const live = replicas.filter(alive);
     const r = live[Math.floor(rand() * live.length)];
@@ -283,7 +309,9 @@ async function main(): Promise<number> {
         keyPem: apiCert.keyPem,
         tokens: { [KUBE_TOKEN]: 'system:serviceaccount:vigil:vigil' },
       });
-      const registryOptions: FakeRegistryOptions = { manifests: { 'shop/web:1.0': sampleManifest('shop/web') } };
+      const registryOptions: FakeRegistryOptions = {
+        manifests: { 'shop/web:1.0': sampleManifest('shop/web') },
+      };
       const registry = await startFakeRegistry(registryOptions);
       stops.push(
         () => api.stop(),
@@ -294,13 +322,14 @@ async function main(): Promise<number> {
       const push = api.requests.push.bind(api.requests);
       api.requests.push = (...items) => {
         for (const r of items) {
-          const check = r.path.endsWith('/secrets') && (r.query['fieldSelector'] ?? '').includes('kubernetes.io/tls')
-            ? 'certificates'
-            : r.path.endsWith('/statefulsets')
-              ? 'statefulsets'
-              : r.path.endsWith('/deployments')
-                ? 'registries'
-                : undefined;
+          const check =
+            r.path.endsWith('/secrets') && (r.query['fieldSelector'] ?? '').includes('kubernetes.io/tls')
+              ? 'certificates'
+              : r.path.endsWith('/statefulsets')
+                ? 'statefulsets'
+                : r.path.endsWith('/deployments')
+                  ? 'registries'
+                  : undefined;
           if (check && !r.query['continue']) runTimes.push({ cluster: name, check, at: Date.now() });
         }
         return push(...items);
@@ -343,7 +372,12 @@ async function main(): Promise<number> {
         // The StatefulSet fixture's pods pull from registry.example.com, which does not resolve here.
         registries: { insecure: clusters.map((c) => c.registryHost), ignore: ['registry.example.com'] },
         schedules: {
-          checks: { certificates: pattern, statefulsets: pattern, registries: pattern, 'host-certificates': false },
+          checks: {
+            certificates: pattern,
+            statefulsets: pattern,
+            registries: pattern,
+            'host-certificates': false,
+          },
           runOnStart: false,
         },
         outbox: { minIntervalMs: { slack: 100, teams: 100 } },
@@ -387,7 +421,13 @@ async function main(): Promise<number> {
     );
 
     // Tick accounting: completed run-check jobs, polled before BullMQ trims them (1,000 kept).
-    const conn = createRedisConnection({ url: redis.url, prefix: PREFIX, name: 'soak-observer', forBullMQ: true, onError: () => {} });
+    const conn = createRedisConnection({
+      url: redis.url,
+      prefix: PREFIX,
+      name: 'soak-observer',
+      forBullMQ: true,
+      onError: () => {},
+    });
     const queues = createQueues(conn.redis, PREFIX);
     // Errors while Redis restarts are expected here; the polls below retry.
     for (const q of [queues.checks, queues.notify, queues.housekeeping]) q.on('error', () => undefined);
@@ -421,14 +461,20 @@ async function main(): Promise<number> {
     /** The scenario object an alert is about, or undefined for an alert a fault caused (a read that failed). */
     const objectOf = (a: Alert): string | undefined => {
       if (a.check === 'registries')
-        return clusters.some((c) => c.name === a.cluster && a.object.includes(c.registryHost)) ? 'registry' : undefined;
+        return clusters.some((c) => c.name === a.cluster && a.object.includes(c.registryHost))
+          ? 'registry'
+          : undefined;
       if (a.check === 'statefulsets') return a.object === 'statefulset db/mongo' ? 'db/mongo' : undefined;
       if (a.check === 'certificates') return /\bshop\/(cert-\d+)\b/.exec(a.object)?.[1];
       return undefined;
     };
     const episodeAt = (tick: number, clusterName: string, objectName: string) =>
       plan.episodes.find(
-        (e) => e.object.cluster === clusterName && e.object.name === objectName && e.fromTick <= tick && tick < e.toTick,
+        (e) =>
+          e.object.cluster === clusterName &&
+          e.object.name === objectName &&
+          e.fromTick <= tick &&
+          tick < e.toTick,
       );
     const killAndRestart = (label: string) => {
       const live = replicas.filter(alive);
@@ -440,53 +486,75 @@ async function main(): Promise<number> {
     const faultPlan = new Map<number, () => void>(
       FAULTS
         ? [
-            [at(0.1), () => {
-              fault('Slack storm: 40 x 429 (Retry-After 1 s), then 30 x 503 on chat.postMessage/chat.update');
-              for (const method of ['chat.postMessage', 'chat.update']) {
-                slack.rateLimit({ method, times: 20, retryAfterSeconds: 1 });
-                slack.failStatus(503, { method, times: 15 });
-              }
-            }],
+            [
+              at(0.1),
+              () => {
+                fault(
+                  'Slack storm: 40 x 429 (Retry-After 1 s), then 30 x 503 on chat.postMessage/chat.update',
+                );
+                for (const method of ['chat.postMessage', 'chat.update']) {
+                  slack.rateLimit({ method, times: 20, retryAfterSeconds: 1 });
+                  slack.failStatus(503, { method, times: 15 });
+                }
+              },
+            ],
             [at(0.2), () => killAndRestart('mid-run')],
-            [at(0.3), () => {
-              fault('Redis killed (SIGKILL), restarted from its AOF 2 s later');
-              background.push(
-                (async () => {
-                  await redis.kill();
-                  await sleep(2000);
-                  await redis.start();
-                })(),
-              );
-            }],
-            [at(0.4), () => {
-              fault(`API server of ${clusterNames[0]} answers 500 for ${outageTicks} ticks`);
-              clusters[0]!.api.outage('error');
-            }],
+            [
+              at(0.3),
+              () => {
+                fault('Redis killed (SIGKILL), restarted from its AOF 2 s later');
+                background.push(
+                  (async () => {
+                    await redis.kill();
+                    await sleep(2000);
+                    await redis.start();
+                  })(),
+                );
+              },
+            ],
+            [
+              at(0.4),
+              () => {
+                fault(`API server of ${clusterNames[0]} answers 500 for ${outageTicks} ticks`);
+                clusters[0]!.api.outage('error');
+              },
+            ],
             [at(0.4) + outageTicks, () => clusters[0]!.api.outage(undefined)],
-            [at(0.5), () => {
-              fault('Teams storm: 30 x 429 (Retry-After 1 s), then 30 x 502 on send/update/reply');
-              for (const operation of ['send', 'update', 'reply'] as const) {
-                connector.rateLimit({ operation, times: 10, retryAfterSeconds: 1 });
-                connector.failStatus(502, { operation, times: 10 });
-              }
-            }],
+            [
+              at(0.5),
+              () => {
+                fault('Teams storm: 30 x 429 (Retry-After 1 s), then 30 x 502 on send/update/reply');
+                for (const operation of ['send', 'update', 'reply'] as const) {
+                  connector.rateLimit({ operation, times: 10, retryAfterSeconds: 1 });
+                  connector.failStatus(502, { operation, times: 10 });
+                }
+              },
+            ],
             [at(0.6), () => killAndRestart('during the Teams storm aftermath')],
-            [at(0.7), () => {
-              const c = clusters[1 % CLUSTERS]!;
-              fault(`API server of ${c.name} hangs (no answer) for ${outageTicks} ticks`);
-              c.api.outage('hang');
-            }],
+            [
+              at(0.7),
+              () => {
+                const c = clusters[1 % CLUSTERS]!;
+                fault(`API server of ${c.name} hangs (no answer) for ${outageTicks} ticks`);
+                c.api.outage('hang');
+              },
+            ],
             [at(0.7) + outageTicks, () => clusters[1 % CLUSTERS]!.api.outage(undefined)],
-            [at(0.8), () => {
-              fault('Slack 5xx storm (20 x 500) and kill -9 at once');
-              slack.failStatus(500, { times: 20 });
-              killAndRestart('during a Slack 5xx storm');
-            }],
+            [
+              at(0.8),
+              () => {
+                fault('Slack 5xx storm (20 x 500) and kill -9 at once');
+                slack.failStatus(500, { times: 20 });
+                killAndRestart('during a Slack 5xx storm');
+              },
+            ],
           ]
         : [],
     );
     const ackTicks = new Set(
-      Array.from({ length: Math.max(2, Math.round(TICKS / 12)) }, (_, i) => Math.round(((i + 1) * (TICKS - TAIL_TICKS)) / (Math.round(TICKS / 12) + 2))),
+      Array.from({ length: Math.max(2, Math.round(TICKS / 12)) }, (_, i) =>
+        Math.round(((i + 1) * (TICKS - TAIL_TICKS)) / (Math.round(TICKS / 12) + 2)),
+      ),
     );
 
     const applied: { object: SoakObject; to: string; at: number }[] = [];
@@ -498,7 +566,11 @@ async function main(): Promise<number> {
       if (Date.now() < due) await sleep(due - Date.now());
       while (changeIndex < plan.changes.length && plan.changes[changeIndex]!.tick <= tick) {
         const change = plan.changes[changeIndex++]!;
-        applyChange(change, clusters.find((c) => c.name === change.object.cluster)!, ca);
+        applyChange(
+          change,
+          clusters.find((c) => c.name === change.object.cluster)!,
+          ca,
+        );
         applied.push({ object: change.object, to: change.to, at: Date.now() });
       }
       faultPlan.get(tick)?.();
@@ -517,7 +589,10 @@ async function main(): Promise<number> {
           background.push(sendAck(candidate, platform));
         }
       }
-      if (tick % 60 === 0) say(`tick ${tick}/${TICKS}: ${slack.callsTo('chat.postMessage').length} Slack posts, ${connector.callsTo('send').length} Teams sends so far`);
+      if (tick % 60 === 0)
+        say(
+          `tick ${tick}/${TICKS}: ${slack.callsTo('chat.postMessage').length} Slack posts, ${connector.callsTo('send').length} Teams sends so far`,
+        );
     }
 
     async function sendAck(alert: Alert, platform: 'slack' | 'teams'): Promise<void> {
@@ -533,10 +608,14 @@ async function main(): Promise<number> {
           channelId: SLACK_CHANNEL,
           user: { id: 'U0SOAK', username: 'soak' },
         });
-        const r = await sendWithRetry(replicas, rand, (base) => postToSlackEvents(`${base}/slack/events`, body, SIGNING_SECRET));
+        const r = await sendWithRetry(replicas, rand, (base) =>
+          postToSlackEvents(`${base}/slack/events`, body, SIGNING_SECRET),
+        );
         acks.push({ alertId: alert.id, platform, user, ...r });
       } else {
-        const card = connector.messages(teamsChannel.id).find((a) => teamsAlertId(a, [alert.id]) === alert.id);
+        const card = connector
+          .messages(teamsChannel.id)
+          .find((a) => teamsAlertId(a, [alert.id]) === alert.id);
         const ack = card && executeActions(cardOf(card)).find((a) => a.title === 'Acknowledge');
         if (!card || !ack) return;
         const activity = invokeActivity({
@@ -546,7 +625,9 @@ async function main(): Promise<number> {
           data: ack.data,
           replyToId: card.id,
         });
-        const r = await sendWithRetry(replicas, rand, (base) => postActivity(`${base}/api/messages`, activity));
+        const r = await sendWithRetry(replicas, rand, (base) =>
+          postActivity(`${base}/api/messages`, activity),
+        );
         acks.push({ alertId: alert.id, platform, user, ...r });
       }
     }
@@ -575,7 +656,9 @@ async function main(): Promise<number> {
     if (!drained) {
       const open = await alertStore.listOpen().catch(() => [] as Alert[]);
       const counts = await queues.notify.getJobCounts().catch(() => ({}));
-      say(`not drained after 180 s: open ${open.map((a) => `${a.id} ${a.cluster} ${a.object} (${a.state})`).join('; ')}; notify jobs ${JSON.stringify(counts)}`);
+      say(
+        `not drained after 180 s: open ${open.map((a) => `${a.id} ${a.cluster} ${a.object} (${a.state})`).join('; ')}; notify jobs ${JSON.stringify(counts)}`,
+      );
     }
     // Two more ticks' worth of quiet, then the replicas stop (SIGTERM) so nothing is in flight.
     await sleep(3 * TICK_MS);
@@ -585,7 +668,9 @@ async function main(): Promise<number> {
 
     // ---- the count ----------------------------------------------------------------------------
     // Every audit entry, oldest first (RedisAuditLog.read caps at 1,000; the soak needs them all).
-    const entries = (await conn.redis.zrange(auditKeys(PREFIX).all, '0', '-1')).map((m) => decodeAuditMember(m));
+    const entries = (await conn.redis.zrange(auditKeys(PREFIX).all, '0', '-1')).map((m) =>
+      decodeAuditMember(m),
+    );
     const byAlert = new Map<string, AuditEntry[]>();
     for (const e of entries) if (e.alertId) byAlert.set(e.alertId, [...(byAlert.get(e.alertId) ?? []), e]);
     const alerts = new Map<string, Alert>();
@@ -618,8 +703,14 @@ async function main(): Promise<number> {
     // Runs as the API servers saw them, in true time: the longest wait between two runs of a check.
     const gaps: { key: string; gapMs: number; at: number }[] = [];
     for (const key of new Set(runTimes.map((r) => `${r.cluster}/${r.check}`))) {
-      const times = runTimes.filter((r) => `${r.cluster}/${r.check}` === key && r.at >= started && r.at <= started + TICKS * TICK_MS * 1.5).map((r) => r.at);
-      for (let i = 1; i < times.length; i++) gaps.push({ key, gapMs: times[i]! - times[i - 1]!, at: times[i - 1]! - started });
+      const times = runTimes
+        .filter(
+          (r) =>
+            `${r.cluster}/${r.check}` === key && r.at >= started && r.at <= started + TICKS * TICK_MS * 1.5,
+        )
+        .map((r) => r.at);
+      for (let i = 1; i < times.length; i++)
+        gaps.push({ key, gapMs: times[i]! - times[i - 1]!, at: times[i - 1]! - started });
     }
     gaps.sort((a, b) => b.gapMs - a.gapMs);
     const runsInRun = runTimes.filter((r) => r.at >= started && r.at <= started + TICKS * TICK_MS).length;
@@ -630,7 +721,13 @@ async function main(): Promise<number> {
     // phases are one incident when fewer than 2 runs saw the healthy time between them (resolveAfterOkRuns).
     const margin = 250;
     const runsOf = (o: SoakObject, from: number, to: number) =>
-      runTimes.filter((r) => r.cluster === o.cluster && r.check === checkOfKind[o.kind] && r.at > from + margin && r.at < to - margin).length;
+      runTimes.filter(
+        (r) =>
+          r.cluster === o.cluster &&
+          r.check === checkOfKind[o.kind] &&
+          r.at > from + margin &&
+          r.at < to - margin,
+      ).length;
     let missed = 0;
     let split = 0;
     let unseen = 0;
@@ -645,7 +742,8 @@ async function main(): Promise<number> {
         if (c.to === 'healthy') {
           const last = phases[phases.length - 1];
           if (last && last.to === Infinity) last.to = c.at;
-        } else if (!phases.length || phases[phases.length - 1]!.to !== Infinity) phases.push({ from: c.at, to: Infinity });
+        } else if (!phases.length || phases[phases.length - 1]!.to !== Infinity)
+          phases.push({ from: c.at, to: Infinity });
       }
       let expected = 0;
       let previousSeenTo: number | undefined;
@@ -686,8 +784,26 @@ async function main(): Promise<number> {
       unsnoozed: 'snooze',
     };
     const tally = {
-      slack: { expected: 0, delivered: 0, duplicated: 0, lost: 0, outOfOrder: 0, wrongFinal: 0, posts: 0, dupPosts: 0 },
-      teams: { expected: 0, delivered: 0, duplicated: 0, lost: 0, outOfOrder: 0, wrongFinal: 0, posts: 0, dupPosts: 0 },
+      slack: {
+        expected: 0,
+        delivered: 0,
+        duplicated: 0,
+        lost: 0,
+        outOfOrder: 0,
+        wrongFinal: 0,
+        posts: 0,
+        dupPosts: 0,
+      },
+      teams: {
+        expected: 0,
+        delivered: 0,
+        duplicated: 0,
+        lost: 0,
+        outOfOrder: 0,
+        wrongFinal: 0,
+        posts: 0,
+        dupPosts: 0,
+      },
     };
     const problems: string[] = [];
     const slackTop = slack.messages(SLACK_CHANNEL);
@@ -701,13 +817,17 @@ async function main(): Promise<number> {
       const expectedLines = notifying.map((e) => lineWord[e.action] ?? e.action);
       const firstOpened = expectedLines.indexOf('opened');
       expectedLines.splice(firstOpened >= 0 ? firstOpened : 0, 1);
-      const finalWord = alert.state === 'resolved' ? /resolved/i : alert.acknowledged ? /acknowledged/i : undefined;
+      const finalWord =
+        alert.state === 'resolved' ? /resolved/i : alert.acknowledged ? /acknowledged/i : undefined;
       const platforms: ['slack' | 'teams', { text: string; replies: string[] }[]][] = [
         [
           'slack',
           slackTop
             .filter((m) => slackAlertId(m) === id)
-            .map((m) => ({ text: `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`, replies: m.replies.map((r) => r.text ?? '') })),
+            .map((m) => ({
+              text: `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`,
+              replies: m.replies.map((r) => r.text ?? ''),
+            })),
         ],
         [
           'teams',
@@ -734,8 +854,11 @@ async function main(): Promise<number> {
           problems.push(`${platform}: alert ${id} posted ${messages.length} times`);
         }
         const replies = messages.flatMap((m) => m.replies);
-        const got = replies.map((r) => expectedLines.find((w) => r.toLowerCase().startsWith(w)) ?? r.slice(0, 20));
-        const counts = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+        const got = replies.map(
+          (r) => expectedLines.find((w) => r.toLowerCase().startsWith(w)) ?? r.slice(0, 20),
+        );
+        const counts = (xs: string[]) =>
+          xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
         const want = counts(expectedLines);
         const have = counts(got);
         let dup = 0;
@@ -753,10 +876,14 @@ async function main(): Promise<number> {
         const resolvedAt = got.indexOf('resolved');
         if (resolvedAt >= 0 && resolvedAt !== got.length - 1) {
           t.outOfOrder += 1;
-          problems.push(`${platform}: alert ${id} thread out of order: ${got.join(', ')} (resolved must come last)`);
+          problems.push(
+            `${platform}: alert ${id} thread out of order: ${got.join(', ')} (resolved must come last)`,
+          );
         }
         if (dup > 0 || lost > 0)
-          problems.push(`${platform}: alert ${id} thread ${got.join(', ')} (expected ${expectedLines.join(', ')})`);
+          problems.push(
+            `${platform}: alert ${id} thread ${got.join(', ')} (expected ${expectedLines.join(', ')})`,
+          );
         if (finalWord && !finalWord.test(messages[0]!.text)) {
           t.wrongFinal += 1;
           problems.push(`${platform}: alert ${id} is ${alert.state} but its message does not say so`);
@@ -787,15 +914,23 @@ async function main(): Promise<number> {
         problems.push(`ack of ${a.alertId} from ${a.platform} landed ${landed} times`);
       } else {
         ackLost += 1;
-        problems.push(`ack of ${a.alertId} from ${a.platform} never landed (answered ${a.answered}, ${a.attempts} attempt(s))`);
+        problems.push(
+          `ack of ${a.alertId} from ${a.platform} never landed (answered ${a.answered}, ${a.attempts} attempt(s))`,
+        );
       }
     }
 
     const elapsed = (performance.now() - t0) / 1000;
-    console.log(`\n== soak: ${REPLICAS} replicas, ${CLUSTERS} clusters, ${TICKS} ticks of ${TICK_S} s, seed ${SEED}, ${elapsed.toFixed(0)} s in all, drained: ${drained}`);
-    console.log(`faults injected (${faultsLog.length}${FAULTS ? ', plus replica ' + (REPLICAS - 1) + "'s clock " + (CLOCK_OFFSET_MS >= 0 ? '+' : '') + CLOCK_OFFSET_MS / 1000 + ' s throughout' : ''}):`);
+    console.log(
+      `\n== soak: ${REPLICAS} replicas, ${CLUSTERS} clusters, ${TICKS} ticks of ${TICK_S} s, seed ${SEED}, ${elapsed.toFixed(0)} s in all, drained: ${drained}`,
+    );
+    console.log(
+      `faults injected (${faultsLog.length}${FAULTS ? ', plus replica ' + (REPLICAS - 1) + "'s clock " + (CLOCK_OFFSET_MS >= 0 ? '+' : '') + CLOCK_OFFSET_MS / 1000 + ' s throughout' : ''}):`,
+    );
     for (const f of faultsLog) console.log(`  ${f}`);
-    console.log(`replica restarts: ${replicas.map((r) => `#${r.index} started ${r.starts}x, killed ${r.kills}x, exited by itself ${r.crashes.length}x${r.crashes.length ? ` (${r.crashes.join(', ')})` : ''}`).join('; ')}`);
+    console.log(
+      `replica restarts: ${replicas.map((r) => `#${r.index} started ${r.starts}x, killed ${r.kills}x, exited by itself ${r.crashes.length}x${r.crashes.length ? ` (${r.crashes.join(', ')})` : ''}`).join('; ')}`,
+    );
     console.log(
       `\nticks: ${schedulers.size} schedulers, ${ticksExpected} expected between each one's first and last, ` +
         `${ticksSeen.size} run, ${ticksMissing} missing, ${reruns} run more than once (a stalled job re-run), ${offGrid} off the tick grid`,
@@ -803,7 +938,10 @@ async function main(): Promise<number> {
     console.log(
       `runs seen by the API servers during the ${TICKS} ticks: ${runsInRun} (${schedulers.size * TICKS} if every tick ran on time); ` +
         `gaps between two runs of one check over ${(3 * TICK_MS) / 1000} s: ${gaps.filter((g) => g.gapMs > 3 * TICK_MS).length}; longest: ` +
-        gaps.slice(0, 3).map((g) => `${g.key} ${(g.gapMs / 1000).toFixed(1)} s at +${(g.at / 1000).toFixed(0)} s`).join(', '),
+        gaps
+          .slice(0, 3)
+          .map((g) => `${g.key} ${(g.gapMs / 1000).toFixed(1)} s at +${(g.at / 1000).toFixed(0)} s`)
+          .join(', '),
     );
     console.log(
       `incidents: ${plan.episodes.length} broken phases planned, ${applied.filter((c) => c.to !== 'healthy' && c.to !== 'critical').length} applied, ` +
@@ -813,14 +951,36 @@ async function main(): Promise<number> {
     );
     console.log(
       table([
-        ['platform', 'expected', 'delivered', 'duplicated', 'lost', 'out of order', 'wrong final', 'posts', 'dup posts'],
+        [
+          'platform',
+          'expected',
+          'delivered',
+          'duplicated',
+          'lost',
+          'out of order',
+          'wrong final',
+          'posts',
+          'dup posts',
+        ],
         ...(['slack', 'teams'] as const).map((p) => {
           const t = tally[p];
-          return [p, t.expected, t.delivered, t.duplicated, t.lost, t.outOfOrder, t.wrongFinal, t.posts, t.dupPosts].map(String);
+          return [
+            p,
+            t.expected,
+            t.delivered,
+            t.duplicated,
+            t.lost,
+            t.outOfOrder,
+            t.wrongFinal,
+            t.posts,
+            t.dupPosts,
+          ].map(String);
         }),
       ]),
     );
-    console.log(`messages belonging to no alert: ${strays}; audit histories whose time order puts a transition after resolved: ${auditMisordered}`);
+    console.log(
+      `messages belonging to no alert: ${strays}; audit histories whose time order puts a transition after resolved: ${auditMisordered}`,
+    );
     console.log(
       `acks: ${acks.length} sent (${acks.filter((a) => a.platform === 'slack').length} Slack, ${acks.filter((a) => a.platform === 'teams').length} Teams; ` +
         `${acks.filter((a) => a.attempts > 1).length} needed a retry), ${ackLanded} landed once, ${ackTwice} twice, ${ackLost} lost`,
@@ -852,9 +1012,19 @@ async function main(): Promise<number> {
     for (const [m, n] of [...byMessage].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${n} x ${m}`);
     if (args.keep) console.log(`logs kept in ${dir}`);
     const bad =
-      tally.slack.duplicated + tally.slack.lost + tally.teams.duplicated + tally.teams.lost +
-      tally.slack.outOfOrder + tally.teams.outOfOrder + tally.slack.wrongFinal + tally.teams.wrongFinal +
-      missed + split + ackTwice + ackLost + strays;
+      tally.slack.duplicated +
+      tally.slack.lost +
+      tally.teams.duplicated +
+      tally.teams.lost +
+      tally.slack.outOfOrder +
+      tally.teams.outOfOrder +
+      tally.slack.wrongFinal +
+      tally.teams.wrongFinal +
+      missed +
+      split +
+      ackTwice +
+      ackLost +
+      strays;
     console.log(bad === 0 ? 'RESULT: nothing lost, nothing duplicated' : `RESULT: ${bad} problem(s)`);
     return bad === 0 ? 0 : 1;
   } finally {

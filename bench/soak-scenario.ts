@@ -53,7 +53,14 @@ export interface ScenarioPlan {
  */
 export function planScenario(
   objects: readonly SoakObject[],
-  opts: { ticks: number; minPhase: number; maxPhase: number; tailTicks: number; quiet: QuietWindow[]; seed: number },
+  opts: {
+    ticks: number;
+    minPhase: number;
+    maxPhase: number;
+    tailTicks: number;
+    quiet: QuietWindow[];
+    seed: number;
+  },
 ): ScenarioPlan {
   const rand = prng(opts.seed);
   const span = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -97,7 +104,10 @@ export interface SoakCluster {
 }
 
 export function tlsSecret(name: string, days: number, ca: IssuedCert, now: Date): Record<string, unknown> {
-  const leaf = issueLeaf(`${name}.shop.example.com`, now, days, { issuer: ca, sans: [`${name}.shop.example.com`] });
+  const leaf = issueLeaf(`${name}.shop.example.com`, now, days, {
+    issuer: ca,
+    sans: [`${name}.shop.example.com`],
+  });
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -164,7 +174,12 @@ export function applyChange(change: SoakChange, cluster: SoakCluster, ca: Issued
 }
 
 /** Everything a cluster holds at the start, all healthy. */
-export function initialObjects(objects: readonly SoakObject[], cluster: SoakCluster, ca: IssuedCert, now: Date) {
+export function initialObjects(
+  objects: readonly SoakObject[],
+  cluster: SoakCluster,
+  ca: IssuedCert,
+  now: Date,
+) {
   const port = cluster.api.port;
   const out: Record<string, unknown>[] = [
     // Where the certificate check finds the API server to handshake with (as in src/demo/demo-scenario.ts).
@@ -177,7 +192,11 @@ export function initialObjects(objects: readonly SoakObject[], cluster: SoakClus
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { namespace: 'default', name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      metadata: {
+        namespace: 'default',
+        name: 'kubernetes',
+        labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      },
       addressType: 'IPv4',
       endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
       ports: [{ name: 'https', port, protocol: 'TCP' }],
@@ -199,14 +218,19 @@ export function initialObjects(objects: readonly SoakObject[], cluster: SoakClus
     ...statefulSetObjects('healthy', now),
   ];
   for (const o of objects)
-    if (o.cluster === cluster.name && o.kind === 'certificate') out.push(tlsSecret(o.name, daysLeft.healthy, ca, now));
+    if (o.cluster === cluster.name && o.kind === 'certificate')
+      out.push(tlsSecret(o.name, daysLeft.healthy, ca, now));
   return out;
 }
 
 /** What one cluster holds: `certs` TLS Secrets, db/mongo and the registry of shop/web. */
 export function soakObjects(clusters: readonly string[], certs: number): SoakObject[] {
   return clusters.flatMap((cluster) => [
-    ...Array.from({ length: certs }, (_, i) => ({ cluster, kind: 'certificate' as const, name: `cert-${i}` })),
+    ...Array.from({ length: certs }, (_, i) => ({
+      cluster,
+      kind: 'certificate' as const,
+      name: `cert-${i}`,
+    })),
     { cluster, kind: 'statefulset' as const, name: 'db/mongo' },
     { cluster, kind: 'registry' as const, name: 'registry' },
   ]);

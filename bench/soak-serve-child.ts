@@ -35,9 +35,14 @@ if (!configPath) throw new Error('usage: soak-serve-child.ts CONFIG');
 // Imported after the clock is set, so that every module sees the same Date.
 const { parseConfig } = await import('../src/config/load-config.js');
 const { runServe } = await import('../src/serve/run-serve.js');
-const config = parseConfig(parse(readFileSync(configPath, 'utf8')), configPath, dirname(resolve(configPath)), {
-  env: process.env,
-});
+const config = parseConfig(
+  parse(readFileSync(configPath, 'utf8')),
+  configPath,
+  dirname(resolve(configPath)),
+  {
+    env: process.env,
+  },
+);
 try {
   process.exitCode = await runServe(config);
 } catch (err) {

@@ -198,7 +198,12 @@ export class FakeKubeApiServer {
     if (this.outageMode === 'hang') {
       this.held.add(res);
       res.once('close', () => this.held.delete(res));
-      this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 });
+      this.requests.push({
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status: 0,
+      });
       return;
     }
     try {
