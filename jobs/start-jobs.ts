@@ -84,7 +84,7 @@ export interface JobsOptions {
 
 /** NTP keeps clocks within milliseconds; 5 s apart is a broken node, and below a minute's tick. */
 const clockToleranceMs = 5_000;
-const clockIntervalMs = 15_000;
+const clockIntervalMs = 5_000;
 
 export type RunOutcome =
   { state: 'completed'; result: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
