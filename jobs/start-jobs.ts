@@ -16,7 +16,7 @@ import { RedisTransitionRelay } from '../src/redis/redis-transition-relay.js';
 import { createQueues, type VigilQueues } from './create-queues.js';
 import { randomUUID } from 'node:crypto';
 import { RedisClockBoard } from '../src/redis/redis-clock-board.js';
-import { ClockGuard, type ClockVerdict } from './clock-guard/clock-guard.js';
+import { ClockGuard, within, type ClockVerdict } from './clock-guard/clock-guard.js';
 import { createHeartbeat } from './housekeeping/heartbeat.js';
 import type { HousekeepingObserver } from './housekeeping/housekeeping.js';
 import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler.js';
@@ -173,7 +173,11 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     },
   });
   // Read before upserting the schedulers: an upsert computes the next tick from this clock too.
-  const skewed = (await clock.check().catch(() => undefined))?.outlier === true;
+  let skewed = false;
+  await within(
+    clock.check().then((v) => (skewed = v.outlier)),
+    2_000,
+  );
 
   let schedulers: SyncResult | undefined;
   if (run.schedulers && skewed) schedulers = { upserted: [], removed: [] };

@@ -55,6 +55,18 @@ export interface ClockGuardOptions {
   log: { warn(fields: object, message: string): void; error(fields: object, message: string): void };
 }
 
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+export async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 export class ClockGuard {
   private last: ClockVerdict | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -110,9 +122,13 @@ export class ClockGuard {
     this.timer.unref();
   }
 
+  /** Bounded: with Redis gone, a shutdown must not wait for its reconnects (src/serve/run-serve.ts). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
-    await this.o.board.remove(this.o.replicaId).catch(() => undefined);
+    await within(this.running ?? Promise.resolve(), 1_000);
+    await within(
+      this.o.board.remove(this.o.replicaId).catch(() => undefined),
+      1_000,
+    );
   }
 }
