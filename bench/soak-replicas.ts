@@ -245,6 +245,8 @@ interface AckSent {
   user: string;
   attempts: number;
   answered: boolean;
+  /** What vigil answered (the HTTP body; for Slack, later also the response_url post). */
+  reply: string;
 }
 
 async function sendWithRetry(
@@ -259,15 +261,15 @@ async function sendWithRetry(
     if (r) {
       try {
         const res = await send(`http://127.0.0.1:${r.port}`);
-        await res.text();
-        if (res.status === 200) return { attempts: attempt, answered: true };
+        const reply = await res.text();
+        if (res.status === 200) return { attempts: attempt, answered: true, reply };
       } catch {
         // the replica died under the request: try another, as a user clicking again would
       }
     }
     await sleep(500);
   }
-  return { attempts: 4, answered: false };
+  return { attempts: 4, answered: false, reply: '' };
 }
 
 function slackAlertId(m: FakeSlackMessage): string | undefined {
@@ -939,6 +941,7 @@ async function main(): Promise<number> {
     let ackLanded = 0;
     let ackTwice = 0;
     let ackLost = 0;
+    let ackRefusedResolved = 0;
     for (const a of acks) {
       const landed = (byAlert.get(a.alertId) ?? []).filter(
         (e) => e.action === 'acknowledged' && e.actor.id === a.user,
@@ -948,9 +951,18 @@ async function main(): Promise<number> {
         ackTwice += 1;
         problems.push(`ack of ${a.alertId} from ${a.platform} landed ${landed} times`);
       } else {
+        const later = slack.responses
+          .filter((r) => r.path === `/hooks/ack/${a.alertId}`)
+          .map((r) => JSON.stringify(r.body));
+        const said = `${a.reply} ${later.join(' ')}`;
+        // Clicked after the incident resolved (the replica was slow to get to it): refused, correctly.
+        if (/resolved/i.test(said) && !/acknowledged by/i.test(said)) {
+          ackRefusedResolved += 1;
+          continue;
+        }
         ackLost += 1;
         problems.push(
-          `ack of ${a.alertId} from ${a.platform} never landed (answered ${a.answered}, ${a.attempts} attempt(s))`,
+          `ack of ${a.alertId} from ${a.platform} never landed (answered ${a.answered}, ${a.attempts} attempt(s)): ${said.slice(0, 200)}`,
         );
       }
     }
@@ -1017,7 +1029,7 @@ async function main(): Promise<number> {
     );
     console.log(
       `acks: ${acks.length} sent (${acks.filter((a) => a.platform === 'slack').length} Slack, ${acks.filter((a) => a.platform === 'teams').length} Teams; ` +
-        `${acks.filter((a) => a.attempts > 1).length} needed a retry), ${ackLanded} landed once, ${ackTwice} twice, ${ackLost} lost`,
+        `${acks.filter((a) => a.attempts > 1).length} needed a retry), ${ackLanded} landed once, ${ackTwice} twice, ${ackRefusedResolved} refused (the incident had resolved first), ${ackLost} lost`,
     );
     console.log(
       `chat calls: Slack ${slack.calls.length} (${slack.calls.filter((c) => c.status !== 200).length} failed by injection), ` +
