@@ -78,6 +78,7 @@ const areas = {
   'jobs-watchdog': '^jobs/watchdog/',
   'jobs-housekeeping': '^jobs/housekeeping/',
   'jobs-digest': '^jobs/digest/',
+  'jobs-clock-guard': '^jobs/clock-guard/',
   jobs: '^jobs/[^/]+$',
   roots: '^(src/(app[.]ts|main[.]ts|serve/|cli/|demo/)|bin/)',
   /** Every test folder (unit, integration, e2e, contract, fuzz, fakes, support) and the benchmarks. */
@@ -136,7 +137,9 @@ const arrows = {
   'jobs-watchdog': ['jobs-notify', 'jobs-queue', 'alerts', 'chat', 'domain', 'time'],
   'jobs-housekeeping': ['jobs-notify', 'jobs-queue', 'redis-client', 'alerts', 'domain'],
   'jobs-digest': ['jobs-queue', 'redis-client', 'alerts', 'chat', 'chat-list', 'config', 'domain', 'time'],
+  'jobs-clock-guard': [],
   jobs: [
+    'jobs-clock-guard',
     'jobs-queue',
     'jobs-notify',
     'jobs-run-check',

@@ -19,6 +19,9 @@ import { createQueues, type VigilQueues } from './create-queues.js';
 import type { DigestResult } from './digest/digest.js';
 import { removeDigestScheduler, syncDigestScheduler } from './digest/digest-scheduler.js';
 import { startDigestWorker } from './digest/digest-worker.js';
+import { randomUUID } from 'node:crypto';
+import { RedisClockBoard } from '../src/redis/redis-clock-board.js';
+import { ClockGuard, within, type ClockVerdict } from './clock-guard/clock-guard.js';
 import { createHeartbeat } from './housekeeping/heartbeat.js';
 import type { HousekeepingObserver } from './housekeeping/housekeeping.js';
 import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler.js';
@@ -90,7 +93,16 @@ export interface JobsOptions {
    * checks that the marker is still there, and the notify worker uses it after a loss.
    */
   epoch?: { store: StateEpochStore; known: string };
+  /**
+   * The clock guard (jobs/clock-guard/): how far this replica's wall clock may be from its peers'
+   * before it stops taking scheduled work, how often it compares, and the clock BullMQ reads here.
+   */
+  clock?: { toleranceMs?: number; intervalMs?: number; now?: () => number };
 }
+
+/** NTP keeps clocks within milliseconds; 5 s apart is a broken node, and below a minute's tick. */
+const clockToleranceMs = 5_000;
+const clockIntervalMs = 5_000;
 
 export type RunOutcome =
   { state: 'completed'; result: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
@@ -114,6 +126,8 @@ export interface Jobs {
   waitForRun(id: string, timeoutMs: number): Promise<RunOutcome>;
   /** This replica's watchdog, for /readyz: when it last ticked, what it found, its last error. */
   watchdogStatus(): WatchdogStatus;
+  /** This replica's clock against Redis' and its peers' (undefined before the first reading). */
+  clockStatus(): ClockVerdict | undefined;
   /** The notify queue's backlog, cluster-wide (for /metrics). */
   outboxStats(): Promise<OutboxStats>;
   /** Destinations notifications wait for because their platform does not know them yet (every replica's). */
@@ -168,9 +182,33 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   });
   const retry = config.schedules.retry;
 
+  // Scheduled work pauses on a replica whose clock is off (clock-guard.ts); set once the workers exist.
+  const paused: { workers: Worker[] } = { workers: [] };
+  const clock = new ClockGuard({
+    board: new RedisClockBoard(options.redis.store, prefix),
+    replicaId: randomUUID(),
+    toleranceMs: options.clock?.toleranceMs ?? clockToleranceMs,
+    intervalMs: options.clock?.intervalMs ?? clockIntervalMs,
+    now: options.clock?.now ?? Date.now,
+    log: options.log,
+    onOutlier: async (outlier) => {
+      for (const w of paused.workers) {
+        if (outlier) await w.pause(true);
+        else w.resume();
+      }
+    },
+  });
+  // Read before upserting the schedulers: an upsert computes the next tick from this clock too.
+  let skewed = false;
+  await within(
+    clock.check().then((v) => (skewed = v.outlier)),
+    2_000,
+  );
+
   let schedulers: SyncResult | undefined;
-  if (run.schedulers) schedulers = await syncCheckSchedulers(queues.checks, plan, retry);
-  if (run.schedulers && run.housekeeping) {
+  if (run.schedulers && skewed) schedulers = { upserted: [], removed: [] };
+  else if (run.schedulers) schedulers = await syncCheckSchedulers(queues.checks, plan, retry);
+  if (run.schedulers && run.housekeeping && !skewed) {
     await syncHousekeepingScheduler(
       queues.housekeeping,
       config.schedules.housekeeping,
@@ -194,24 +232,24 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
 
   const workers: Worker[] = [];
   if (run.checkWorker) {
-    workers.push(
-      startRunCheckWorker({
-        connection,
-        prefix,
-        deps: {
-          config,
-          checks: options.checks,
-          snapshots: options.snapshots,
-          alerts: options.alerts,
-          policy,
-          outbox,
-        },
-        failures,
-        ...(options.observe?.runs ? { observer: options.observe.runs } : {}),
-        log: options.log,
-        ...options.timings,
-      }),
-    );
+    const worker = startRunCheckWorker({
+      connection,
+      prefix,
+      deps: {
+        config,
+        checks: options.checks,
+        snapshots: options.snapshots,
+        alerts: options.alerts,
+        policy,
+        outbox,
+      },
+      failures,
+      ...(options.observe?.runs ? { observer: options.observe.runs } : {}),
+      log: options.log,
+      ...options.timings,
+    });
+    workers.push(worker);
+    paused.workers.push(worker);
   }
   if (run.notifyWorker) {
     workers.push(
@@ -236,35 +274,35 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
   }
   const startedAt = options.now();
   if (run.housekeeping) {
-    workers.push(
-      startHousekeepingWorker({
-        connection,
-        prefix,
-        deps: {
-          alerts: options.alerts,
-          policy,
-          outbox,
-          now: options.now,
-          staleClusters: async (at) =>
-            assessSchedules({
-              plan,
-              lastRuns: await options.snapshots.lastRuns(),
-              failures: new Map(),
-              now: at,
-              startedAt,
-              tolerance: config.schedules.watchdog,
-            })
-              .filter((f) => f.severity !== 'ok')
-              .map((f) => f.cluster),
-          ...(options.heartbeat
-            ? { heartbeat: createHeartbeat({ ...options.heartbeat, log: options.log }) }
-            : {}),
-        },
-        ...(options.observe?.housekeeping ? { observer: options.observe.housekeeping } : {}),
-        log: options.log,
-        ...options.timings,
-      }),
-    );
+    const worker = startHousekeepingWorker({
+      connection,
+      prefix,
+      deps: {
+        alerts: options.alerts,
+        policy,
+        outbox,
+        now: options.now,
+        staleClusters: async (at) =>
+          assessSchedules({
+            plan,
+            lastRuns: await options.snapshots.lastRuns(),
+            failures: new Map(),
+            now: at,
+            startedAt,
+            tolerance: config.schedules.watchdog,
+          })
+            .filter((f) => f.severity !== 'ok')
+            .map((f) => f.cluster),
+        ...(options.heartbeat
+          ? { heartbeat: createHeartbeat({ ...options.heartbeat, log: options.log }) }
+          : {}),
+      },
+      ...(options.observe?.housekeeping ? { observer: options.observe.housekeeping } : {}),
+      log: options.log,
+      ...options.timings,
+    });
+    workers.push(worker);
+    paused.workers.push(worker);
   }
   let knownEpoch = options.epoch?.known;
   /**
@@ -319,6 +357,8 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
       }),
     );
   }
+  if (skewed) for (const w of paused.workers) await w.pause(true);
+  clock.start();
   let status: WatchdogStatus = { stale: [] };
   const watchdogDeps = {
     plan,
@@ -337,6 +377,8 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
         timezone: config.schedules.timezone,
         log: options.log,
         tick: async (at) => {
+          // Judged by this replica's clock, which is the one that is off: the peers' watchdogs judge.
+          if (clock.status()?.outlier) return;
           try {
             await checkState();
             const result = await runWatchdog(at, watchdogDeps);
@@ -375,6 +417,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
     },
     watchdogStatus: () => status,
     checkState,
+    clockStatus: () => clock.status(),
     outboxStats: () => readOutboxStats(queues.notify, Date.now()),
     heldDestinations: () => state.held(),
     async releaseHeld(platform, names) {
@@ -388,6 +431,7 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
       return promoted;
     },
     async stop() {
+      await clock.stop();
       await watchdog?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();

@@ -196,6 +196,13 @@ export function createApp(options: AppOptions): App {
     if (!scheduling?.schedulers) return { ready: false, detail: 'schedulers not registered yet' };
     const watchdog = scheduling.watchdogStatus();
     if (watchdog.error) return { ready: false, detail: `watchdog: ${watchdog.error}` };
+    // A replica whose clock is off takes no scheduled runs (jobs/clock-guard/) and says so here.
+    const clock = scheduling.clockStatus();
+    if (clock?.outlier)
+      return {
+        ready: false,
+        detail: `clock ${(clock.offsetMs / 1000).toFixed(1)} s off Redis and its peers: scheduled runs paused; fix NTP on this node`,
+      };
     // A platform that connects out (Slack Socket Mode) takes no work while its connection is down.
     for (const [name, p] of running) {
       const status = p.status?.();

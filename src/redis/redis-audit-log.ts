@@ -67,7 +67,7 @@ export function encodeAuditMember(entry: AuditEntry): { score: number; member: s
   return { score, member: `${randomBytes(6).toString('hex')}\t${JSON.stringify(entry)}` };
 }
 
-function decodeAuditMember(member: string): AuditEntry {
+export function decodeAuditMember(member: string): AuditEntry {
   return JSON.parse(member.slice(member.indexOf('\t') + 1)) as AuditEntry;
 }
 

@@ -192,3 +192,11 @@ export function digestKeys(prefix: string) {
       `${base}:claim:${channel(platform, destination, day)}:${slot}`,
   };
 }
+
+/** The clock board (redis-clock-board.ts): each replica's last wall-clock reading. */
+export function clockKeys(prefix: string) {
+  return {
+    /** Hash replica id -> {at, offset} of its last comparison with Redis TIME. */
+    board: `${prefix}:clocks`,
+  };
+}

@@ -15,6 +15,9 @@ import { serveResource } from './serve-resource.js';
 
 type Json = Record<string, unknown>;
 
+/** How the fake control plane fails during an outage (FakeKubeApiServer.outage). */
+export type ApiOutage = 'error' | 'hang';
+
 export interface FakeKubeApiServerOptions {
   /** Serving certificate and key PEM (chain allowed: leaf first). Test chooses: valid, expiring, expired, self-signed. */
   certPem: string;
@@ -63,6 +66,9 @@ export class FakeKubeApiServer {
   private readonly forbidden = new ForbidRules();
   private readonly sockets = new Set<Socket>();
   private loopingContinue = false;
+  private outageMode: ApiOutage | undefined;
+  /** Requests held by a `hang` outage, answered 504 when it ends (a client that gave up is gone by then). */
+  private readonly held = new Set<ServerResponse>();
 
   private constructor(
     private readonly opts: FakeKubeApiServerOptions,
@@ -158,6 +164,23 @@ export class FakeKubeApiServer {
     this.loopingContinue = true;
   }
 
+  /**
+   * From now on every request fails as a sick control plane does: `error` answers 500 InternalError
+   * (etcd unavailable), `hang` never answers, so the client's own timeout is what ends the call.
+   * `undefined` ends the outage; requests still held are answered 504 then.
+   */
+  outage(mode: ApiOutage | undefined): void {
+    this.outageMode = mode;
+    if (mode === 'hang') return;
+    for (const res of this.held) {
+      if (!res.destroyed) {
+        res.writeHead(504, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ...kubeStatus.badRequest('request held by an outage'), code: 504 }));
+      }
+    }
+    this.held.clear();
+  }
+
   setServingCertificate(certPem: string, keyPem: string): void {
     this.server.setSecureContext({
       cert: certPem,
@@ -192,7 +215,25 @@ export class FakeKubeApiServer {
     let status = 200;
     let body: string;
     let contentType = 'application/json';
+    if (this.outageMode === 'hang') {
+      this.held.add(res);
+      res.once('close', () => this.held.delete(res));
+      this.requests.push({
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status: 0,
+      });
+      return;
+    }
     try {
+      if (this.outageMode === 'error') {
+        throw new KubeStatusError({
+          ...kubeStatus.badRequest('etcdserver: request timed out'),
+          reason: 'InternalError',
+          code: 500,
+        });
+      }
       const route = parseKubeRoute(url.pathname);
       const auth = authenticateRequest(req, this.opts.tokens ?? {});
       if (typeof auth === 'object') user = auth.user;

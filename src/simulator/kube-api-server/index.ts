@@ -1,6 +1,7 @@
 /** Barrel for the fake Kubernetes API server (and the plain TLS endpoint used beside it). */
 export {
   FakeKubeApiServer,
+  type ApiOutage,
   type FakeKubeApiServerOptions,
   type RecordedRequest,
 } from './fake-kube-api-server.js';

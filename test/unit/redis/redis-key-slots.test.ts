@@ -8,6 +8,7 @@ import {
   alertKeys,
   auditKeys,
   checkFailureKeys,
+  clockKeys,
   digestKeys,
   groupKeys,
   listingKeys,
@@ -65,7 +66,7 @@ function everyKey(prefix: string): string[] {
   const outbox = outboxKeys(prefix);
   keys.push(outbox.held, outbox.steps('delivery-1'));
   const meta = metaKeys(prefix);
-  keys.push(meta.epoch);
+  keys.push(meta.epoch, clockKeys(prefix).board);
   const groups = groupKeys(prefix);
   keys.push(groups.idCounter, groups.group('g1'));
   for (const platform of chatPlatformNames) {
