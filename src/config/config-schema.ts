@@ -5,6 +5,7 @@ import { hostCertificatesConfigSchema } from '../checks/host-certificates/host-c
 import { registriesConfigSchema } from '../checks/registries/registries-config.js';
 import { statefulSetsConfigSchema } from '../checks/statefulsets/statefulsets-config.js';
 import { alertsConfigSchema } from './alerts-config.js';
+import { maintenanceConfigSchema } from './maintenance-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
 import { permissionsConfigSchema } from './permissions-config.js';
 import { outboxConfigSchema, schedulesConfigSchema } from './schedules-config.js';
@@ -21,6 +22,7 @@ export const configSchema = z.strictObject({
   outbox: outboxConfigSchema,
   alerts: alertsConfigSchema,
   permissions: permissionsConfigSchema,
+  maintenance: maintenanceConfigSchema,
   metrics: metricsConfigSchema,
 });
 

@@ -9,6 +9,7 @@ import {
   auditKeys,
   checkFailureKeys,
   metaKeys,
+  muteKeys,
   nodeReportKeys,
   outboxKeys,
   relayKeys,
@@ -51,12 +52,21 @@ function everyKey(prefix: string): string[] {
   keys.push(outbox.held, outbox.steps('delivery-1'));
   const meta = metaKeys(prefix);
   keys.push(meta.epoch);
+  const mutes = muteKeys(prefix);
+  const mutings = ['mute:m1', 'window:prod upgrade:1767999600000'];
+  keys.push(mutes.idCounter, mutes.active, mutes.due, mutes.mute('m1'), ...mutings.map(mutes.held));
   for (const platform of chatPlatformNames) {
     const conversations = conversationKeys(prefix, platform);
     keys.push(conversations.aliases, conversations.index, conversations.conversation(destinations[1]!));
     keys.push(envelopeKeys(prefix, platform).envelope('Ev0123'));
     for (const destination of destinations) {
       keys.push(meta.notice('e1', platform, destination), meta.found('e1', platform, destination));
+      for (const muting of mutings) {
+        keys.push(
+          mutes.announcement('lease', muting, platform, destination),
+          mutes.announcement('done', muting, platform, destination),
+        );
+      }
       for (const kind of ['next-slot', 'blocked', 'last-sent', 'held-jobs'] as const) {
         keys.push(outbox.perDestination(kind, platform, destination));
       }
