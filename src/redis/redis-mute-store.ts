@@ -47,7 +47,7 @@ export class RedisMuteStore implements MuteStore, MuteHolds {
 
   async active(now: Date): Promise<Mute[]> {
     await this.redis.zremrangebyscore(this.keys.active, '-inf', String(now.getTime()));
-    const ids = await this.redis.zrange(this.keys.active, 0, 999);
+    const ids = await this.redis.zrange(this.keys.active, '0', '999');
     if (ids.length === 0) return [];
     const raw = await this.redis.mget(...ids.map((id) => this.keys.mute(id)));
     return raw.flatMap((json) => {
