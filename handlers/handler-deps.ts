@@ -1,4 +1,5 @@
 import type { AlertStore, AuditLog } from '../src/alerts/alert-store.js';
+import type { MuteStore } from '../src/alerts/mute-store.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
@@ -11,6 +12,8 @@ export interface HandlerDeps {
   alerts: AlertStore;
   audit: AuditLog;
   snapshots: SnapshotStore;
+  /** Ad-hoc mutes (`/k8s mute`); maintenance windows come from `config.maintenance`. */
+  mutes: MuteStore;
   now(): Date;
   /** Hands transitions caused by a human action (ack, snooze) to the outbox, which edits every copy of the message. */
   notify(transitions: Transition[]): Promise<void>;

@@ -183,6 +183,7 @@ export function createApp(options: AppOptions): App {
     alerts: stores.alerts,
     audit: stores.audit,
     snapshots: stores.snapshots,
+    mutes: stores.mutes,
     now,
     notify: async (transitions) => {
       if (!scheduling) throw stillStarting();

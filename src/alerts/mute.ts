@@ -49,7 +49,9 @@ export function scopeCovers(scope: MuteScope, alert: MutableAlert): boolean {
 
 function windowScope(w: MaintenanceWindow): MuteScope {
   return {
-    ...(w.clusters !== undefined ? { clusters: typeof w.clusters === 'string' ? [w.clusters] : w.clusters } : {}),
+    ...(w.clusters !== undefined
+      ? { clusters: typeof w.clusters === 'string' ? [w.clusters] : w.clusters }
+      : {}),
     ...(w.checks !== undefined ? { checks: typeof w.checks === 'string' ? [w.checks] : w.checks } : {}),
     ...(w.severities !== undefined ? { severities: w.severities } : {}),
   };

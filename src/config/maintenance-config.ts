@@ -11,12 +11,10 @@ const clock = (allowMidnightEnd: boolean) =>
       error: `must be a time "HH:MM" in 24-hour form (00:00 to ${allowMidnightEnd ? '24:00' : '23:59'}), e.g. "22:00"; quote it in YAML`,
     });
 
-const timeRange = z
-  .strictObject({ start: clock(false), end: clock(true) })
-  .refine((r) => r.start !== r.end, {
-    error: 'start and end are the same time; for a whole day leave `times` out and list `weekdays`',
-    path: ['end'],
-  });
+const timeRange = z.strictObject({ start: clock(false), end: clock(true) }).refine((r) => r.start !== r.end, {
+  error: 'start and end are the same time; for a whole day leave `times` out and list `weekdays`',
+  path: ['end'],
+});
 
 const weekday = z.enum(weekdayNames, {
   error: `must be a weekday: ${weekdayNames.join(', ')}`,
@@ -47,7 +45,8 @@ const maintenanceWindow = z
       .string({ error: 'must be an IANA time zone name, e.g. "Europe/Berlin" or "UTC"' })
       .trim()
       .refine(isTimeZone, {
-        error: 'is not a time zone this Node knows; use an IANA name, e.g. "Europe/Berlin", "America/New_York" or "UTC"',
+        error:
+          'is not a time zone this Node knows; use an IANA name, e.g. "Europe/Berlin", "America/New_York" or "UTC"',
       })
       .default('UTC'),
     weekdays: z.array(weekday).min(1, { error: 'list at least one weekday or remove the key' }).optional(),

@@ -58,7 +58,11 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** The zone's offset from UTC at that instant, in ms (Berlin in summer: +2 h). */
 function offsetMs(at: number, zone: string): number {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
   const local = Date.UTC(
     Number(parts.year),
     Number(parts.month) - 1,
