@@ -1,5 +1,5 @@
 import { ChatDeliveryError } from '../src/chat/chat-delivery-error.js';
-import type { AlertMessage, PostedRef } from '../src/chat/chat-message.js';
+import type { AlertMessage, NoticeMessage, PostedRef } from '../src/chat/chat-message.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
 
 export type Op = 'post' | 'update' | 'reply' | 'findPosted';
@@ -30,6 +30,9 @@ export class TimedPlatform implements ChatPlatform {
   }
   reply(ref: PostedRef, text: string): Promise<void> {
     return this.timed('reply', ref.destination, () => this.inner.reply(ref, text));
+  }
+  announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
+    return this.timed('post', destination, () => this.inner.announce(destination, message));
   }
   findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
     return this.timed('findPosted', destination, () => this.inner.findPosted(destination, alertId, since));

@@ -52,7 +52,18 @@ export interface ReplyMessage {
   footer?: string;
 }
 
-export type ChatMessage = AlertMessage | ReplyMessage;
+/**
+ * A message to a destination about no single alert, seen by everyone there: the end of a mute or a
+ * maintenance window, with the alerts it held that are still firing (src/chat/mute-end-notice.ts).
+ */
+export interface NoticeMessage {
+  kind: 'notice';
+  title: string;
+  lines: string[];
+  footer?: string;
+}
+
+export type ChatMessage = AlertMessage | ReplyMessage | NoticeMessage;
 
 /** Where a message went, enough to edit it or reply in its thread later. */
 export interface PostedRef {

@@ -1,5 +1,5 @@
 import type { ChatPlatformName } from '../domain/alert.js';
-import type { AlertMessage, PostedRef } from './chat-message.js';
+import type { AlertMessage, NoticeMessage, PostedRef } from './chat-message.js';
 
 /** One of vigil's alert messages as listPosted finds it in a destination. */
 export interface FoundPost {
@@ -38,4 +38,9 @@ export interface ChatPlatform {
    * before the alerts it re-posts there, saying that they may repeat (jobs/notify/notify.ts).
    */
   notice?(destination: string, text: string): Promise<void>;
+  /**
+   * Posts a notice about several alerts (the end of a mute: jobs/notify/announce-mute-ends.ts), for
+   * everyone in the destination. Not an alert message: findPosted and listPosted never return it.
+   */
+  announce(destination: string, message: NoticeMessage): Promise<PostedRef>;
 }
