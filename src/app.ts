@@ -335,6 +335,7 @@ export function createApp(options: AppOptions): App {
       },
       ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
       epoch: { store: epochs, known: epoch.id },
+      mutes: stores.mutes,
       ...options.scheduling,
     });
     // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.

@@ -7,6 +7,7 @@ import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
 import { adoptedAfterLossLine, type StateEpoch } from '../../src/chat/state-epoch.js';
+import { mutedDelivery, type MutingDeps } from './mute-hold.js';
 import { foundBefore, postNotice, recoveringEpoch, type StateLossDeps } from './state-loss-delivery.js';
 
 /** What a notify job carries: one transition for one destination. */
@@ -54,6 +55,10 @@ export interface NotifyDeps {
    * Without it, every first post is a new message.
    */
   epoch?: StateLossDeps['epoch'];
+  /** Mutes and maintenance windows: their notifications are held, then announced (mute-hold.ts). */
+  muting?: MutingDeps;
+  /** The clock, for whether a muting is still on; defaults to the system clock. */
+  now?: () => Date;
 }
 
 const defaultHold = { initialMs: 10_000, maxMs: 5 * 60_000 };
@@ -122,6 +127,14 @@ export async function deliverNotification(
   if (gate === 'done') return { kind: 'skipped', reason: 'already delivered' };
   if (gate === 'wait')
     return { kind: 'wait', reason: 'order', delayMs: deps.pacing.orderWaitMs, data: keep(data) };
+
+  // In order, like a delivery: the alert's next notification waits for this one to be held.
+  const muted = deps.muting ? await mutedDelivery(data, deps.muting, deps.now?.() ?? new Date()) : undefined;
+  if (muted) {
+    const next = await deps.state.complete(target, transition.seq);
+    deps.log.info({ ...fields, muting: muted.key, until: muted.until }, `held: ${muted.label}`);
+    return { kind: 'skipped', reason: `muted: ${muted.label}`, ...(next !== undefined ? { next } : {}) };
+  }
 
   const slot = await deps.state.reserveSlot(
     target,

@@ -5,6 +5,8 @@ import type { Severity } from '../domain/severity.js';
 import { occurrenceAt } from '../time/weekly-window.js';
 import { anyGlob } from './route-alert.js';
 
+export type { MaintenanceWindow };
+
 /** What a mute or a maintenance window covers; an absent key covers everything. */
 export interface MuteScope {
   /** Cluster names or patterns (`prod-*`); absent = every cluster (`/k8s mute all`). */

@@ -19,12 +19,13 @@ export function muteEndNotice(
   label: string,
   endedAt: string,
   alerts: readonly Alert[],
-  options: { ackHint?: string } = {},
+  /** `gone`: held alerts no longer stored (resolved long enough ago to expire). */
+  options: { ackHint?: string; gone?: number } = {},
 ): NoticeMessage {
   const open = alerts
     .filter((a) => a.state !== 'resolved')
     .sort((a, b) => compareSeverity(b.severity, a.severity) || a.openedAt.localeCompare(b.openedAt));
-  const resolved = alerts.length - open.length;
+  const resolved = alerts.length - open.length + (options.gone ?? 0);
   const name = label.charAt(0).toUpperCase() + label.slice(1);
   const title =
     open.length > 0
@@ -38,7 +39,7 @@ export function muteEndNotice(
     );
   if (open.length > MUTE_END_MAX_LINES) lines.push(`…and ${open.length - MUTE_END_MAX_LINES} more`);
   if (resolved > 0) {
-    lines.push(`${plural(resolved, 'alert', 'alerts')} opened and resolved while muted; not posted.`);
+    lines.push(`${plural(resolved, 'more alert', 'more alerts')} resolved while muted; not posted.`);
   }
   if (open.length > 0 && options.ackHint) lines.push(options.ackHint);
   return { kind: 'notice', title, lines, footer: `ended ${utcMinute(endedAt)}` };
