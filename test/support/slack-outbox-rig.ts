@@ -52,6 +52,8 @@ export function startSlackOutboxRig(
     route?: (alert: Alert) => Destination[];
     pacing?: Partial<NotifyPacing>;
     strandedAfterMs?: number;
+    /** Hold notifications during mutes and `config.maintenance` windows (jobs/notify/mute-hold.ts). */
+    muting?: boolean;
   },
 ): SlackOutboxRig {
   const clients = queueClients(redis, uniquePrefix('fault'));
@@ -95,7 +97,16 @@ export function startSlackOutboxRig(
         prefix,
         queue: queues.notify,
         concurrency: 8,
-        deps: { platforms: new Map([['slack', platform]]), alerts: stores.alerts, state, pacing, log },
+        deps: {
+          platforms: new Map([['slack', platform]]),
+          alerts: stores.alerts,
+          state,
+          pacing,
+          log,
+          ...(options.muting
+            ? { muting: { mutes: stores.mutes, holds: stores.mutes, windows: options.config.maintenance } }
+            : {}),
+        },
         ...(w.lockDurationMs !== undefined ? { lockDurationMs: w.lockDurationMs } : {}),
         ...(w.stalledIntervalMs !== undefined ? { stalledIntervalMs: w.stalledIntervalMs } : {}),
       });

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceEndedMutings } from '../../jobs/notify/announce-mute-ends.js';
+import { handleCommand } from '../../handlers/handle-command.js';
+import type { HandlerDeps } from '../../handlers/handler-deps.js';
+import { createSlackPlatform } from '../../src/chat/slack/index.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { VigilConfig } from '../../src/config/config-schema.js';
+import { FakeSlackWebApi } from '../fakes/slack/index.js';
+import { findingFor, next, opened } from '../support/alert-fixtures.js';
+import { waitFor } from '../support/queue-harness.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { postsOf, startSlackOutboxRig, visible, type SlackOutboxRig } from '../support/slack-outbox-rig.js';
+
+const CHANNEL = 'C0PROD';
+const HOUR = 3_600_000;
+const MUTE_MS = 2_500;
+
+/**
+ * Issue 13 end to end on the real parts: `/k8s mute` through the handlers into Redis, check-run
+ * transitions through the real outbox on BullMQ to the real SlackPlatform against the fake Web API.
+ * While muted nothing of prod is posted; when the mute ends, one notice per channel lists what is
+ * still firing, even with two replicas announcing at once.
+ */
+describe('mutes hold notifications and announce the end once (real redis-server, fake Slack)', () => {
+  let redis: RedisServer;
+  let slack: FakeSlackWebApi;
+  let rig: SlackOutboxRig;
+  let config: Readonly<VigilConfig>;
+
+  beforeAll(async () => {
+    [redis, slack] = await Promise.all([startRedisServer(), FakeSlackWebApi.start()]);
+    config = parseConfig(
+      {
+        clusters: [
+          { name: 'prod', inCluster: true },
+          { name: 'staging', inCluster: true },
+        ],
+        alerts: { defaultRoute: { slack: [CHANNEL] } },
+        permissions: { mute: { slack: { users: ['U0MARIA'] } } },
+      },
+      'mutes.yaml',
+      '/',
+    );
+    rig = startSlackOutboxRig(redis, slack, { config, muting: true });
+    rig.startWorker();
+  });
+  afterAll(async () => {
+    await rig?.stop();
+    await Promise.allSettled([slack?.close(), redis?.stop()]);
+  });
+
+  function handlerDeps(now: () => Date): HandlerDeps {
+    return {
+      config,
+      ...rig.stores,
+      now,
+      notify: async () => {},
+      requestCheck: async () => {},
+    };
+  }
+
+  it('mutes prod, holds its alerts, then posts one grouped notice when the mute ends', async () => {
+    // The mute was typed "2 h ago" so that it ends a moment from now in real time.
+    const typedAt = new Date(Date.now() - 2 * HOUR + MUTE_MS);
+    const deps = handlerDeps(() => typedAt);
+    const command = {
+      platform: 'slack',
+      user: { kind: 'slack', id: 'U0MARIA', name: 'Maria' },
+      channel: CHANNEL,
+    };
+    const refused = await handleCommand(
+      { ...command, user: { kind: 'slack', id: 'U0OMAR', name: 'Omar' }, text: 'mute prod 2h' },
+      deps,
+    );
+    expect(refused.title).toBe('Not allowed: mute prod');
+    const muted = await handleCommand({ ...command, text: 'mute prod 2h kernel upgrade' }, deps);
+    expect(muted.title).toMatch(/^Muted prod until .* · m1$/);
+
+    const now = new Date();
+    const stuck = opened('amut1', findingFor('prod', 'statefulset db/mongo'), now);
+    const flap = opened('amut2', findingFor('prod', 'statefulset db/redis', 'warning'), now);
+    const other = opened('amut3', findingFor('staging', 'statefulset db/pg'), now);
+    for (const o of [stuck, flap, other]) await rig.applyAndNotify(o, {});
+    const resolvedAt = new Date(now.getTime() + 100);
+    const resolved = next(flap.alert, 'resolved', resolvedAt, {
+      state: 'resolved',
+      resolvedAt: resolvedAt.toISOString(),
+    });
+    await rig.applyAndNotify(resolved, { amut2: flap.alert.seq });
+
+    // staging is not muted: its alert is posted; prod's deliveries complete without a post.
+    await waitFor('the staging post', () => postsOf(slack, CHANNEL, 'amut3').length === 1);
+    await waitFor('the held deliveries', async () => {
+      const jobs = await Promise.all(
+        [...stuck.transitions, ...flap.transitions, ...resolved.transitions].map((t) =>
+          rig.job(t.id, CHANNEL),
+        ),
+      );
+      return jobs.every((j) => j?.returnvalue?.skipped?.startsWith('muted: mute m1 by Maria'));
+    });
+    expect(postsOf(slack, CHANNEL, 'amut1')).toEqual([]);
+    expect(postsOf(slack, CHANNEL, 'amut2')).toEqual([]);
+
+    const platforms = new Map([
+      ['slack', createSlackPlatform({ botToken: slack.token, apiUrl: slack.apiUrl })],
+    ]);
+    const announce = (at: Date) =>
+      announceEndedMutings(at, {
+        holds: rig.stores.mutes,
+        alerts: rig.stores.alerts,
+        platforms,
+        log: rig.log,
+      });
+    // Before the end: nothing to announce.
+    expect(await announce(new Date())).toBe(0);
+    await new Promise((r) => setTimeout(r, Math.max(0, typedAt.getTime() + 2 * HOUR - Date.now() + 50)));
+    // Two replicas tick at once: one notice.
+    const counts = await Promise.all([announce(new Date()), announce(new Date())]);
+    expect(counts.sort()).toEqual([0, 1]);
+    expect(await announce(new Date())).toBe(0);
+
+    const notices = slack.messages(CHANNEL).filter((m) => !m.metadata && !m.thread_ts);
+    expect(notices).toHaveLength(1);
+    const text = visible(notices[0]);
+    expect(text).toContain('Mute m1 by Maria (kernel upgrade) ended: 1 alert still firing');
+    expect(text).toContain('critical · prod · amut1 · StatefulSet statefulset db/mongo stuck: 1/3 ready');
+    expect(text).toContain('1 more alert resolved while muted; not posted.');
+    expect(text).not.toContain('amut2');
+
+    // After the mute, the held alert's next notification is its first message: a post, not an edit.
+    const later = next(stuck.alert, 'reminder', new Date());
+    await rig.applyAndNotify(later, { amut1: stuck.alert.seq });
+    await waitFor('the post after the mute', () => postsOf(slack, CHANNEL, 'amut1').length === 1);
+    expect(slack.callsTo('chat.update').filter((c) => JSON.stringify(c.args).includes('amut1'))).toEqual([]);
+
+    // Audit: who muted and who was refused.
+    const history = await rig.stores.audit.read({ alertId: 'm1' });
+    expect(history.map((e) => e.action)).toEqual(['mute']);
+    const refusals = (await rig.stores.audit.read()).filter((e) => e.action === 'refused:mute');
+    expect(refusals.map((e) => e.actor.id)).toEqual(['U0OMAR']);
+  });
+});
