@@ -71,6 +71,10 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
         actions: actionLabels(blocks),
       };
     },
+    async noticeSeen(ref) {
+      const m = message(ref);
+      return m && [m.text ?? '', ...texts((m.blocks ?? []) as Json[])].map(unescape).join('\n');
+    },
     async messageCount() {
       return fake.messages(CHANNEL).length;
     },

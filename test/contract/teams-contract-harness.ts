@@ -71,6 +71,10 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
         actions: executeActions(cardOf(activity)).map((a) => a.title),
       };
     },
+    async noticeSeen(ref) {
+      const activity = connector.activity(ref.messageId);
+      return activity && visibleText(cardOf(activity));
+    },
     async messageCount() {
       return connector.messages(alerts.id).length - welcomes;
     },
