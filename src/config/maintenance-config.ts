@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConfigProblem } from '../domain/config-error.js';
 import { isTimeZone, weekdayNames } from '../time/weekly-window.js';
 import { checkList, globs, routableSeverities } from './alerts-config.js';
 
@@ -36,9 +37,12 @@ const maintenanceWindow = z
     checks: checkList.optional(),
     /** Exact severities; absent = every severity. */
     severities: z
-      .array(z.enum(routableSeverities), {
-        error: `must be a list of severities (${routableSeverities.join(', ')})`,
-      })
+      .array(
+        z.enum(routableSeverities, {
+          error: `must be one of ${routableSeverities.join(', ')} (ok findings never alert)`,
+        }),
+        { error: `must be a list of severities (${routableSeverities.join(', ')})` },
+      )
       .min(1, { error: 'list at least one severity or remove the key' })
       .optional(),
     timezone: z
@@ -58,23 +62,34 @@ const maintenanceWindow = z
     path: ['weekdays'],
   });
 
-/** `maintenance:` in vigil.yaml: recurring windows, checked up front; names must be unique. */
+/** `maintenance:` in vigil.yaml: recurring windows, checked up front. */
 export const maintenanceConfigSchema = z
   .array(maintenanceWindow, { error: 'must be a list of windows, each with a name' })
-  .default([])
-  .superRefine((windows, ctx) => {
-    const seen = new Set<string>();
-    windows.forEach((w, i) => {
-      const key = w.name.toLowerCase();
-      if (seen.has(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${w.name}" is used by an earlier window; give each window its own name (it names the announcement)`,
-          path: [i, 'name'],
-        });
-      }
-      seen.add(key);
-    });
-  });
+  .default([]);
 
 export type MaintenanceWindow = z.infer<typeof maintenanceWindow>;
+
+/**
+ * Window names must be unique (a name titles its announcement and keys its occurrences). Read from
+ * the document, not inside the schema: zod skips a list's refinement once an element failed, and
+ * every problem must be reported in one pass (load-config.ts).
+ */
+export function duplicateWindowNames(raw: unknown): ConfigProblem[] {
+  const windows = (raw as { maintenance?: unknown } | null)?.maintenance;
+  if (!Array.isArray(windows)) return [];
+  const seen = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  windows.forEach((w: unknown, i) => {
+    const name = (w as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const key = name.trim().toLowerCase();
+    if (seen.has(key)) {
+      problems.push({
+        key: `maintenance[${i}].name`,
+        message: `"${name}" is used by an earlier window; give each window its own name (it names the announcement)`,
+      });
+    }
+    seen.add(key);
+  });
+  return problems;
+}
