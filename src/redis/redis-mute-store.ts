@@ -80,7 +80,8 @@ export class RedisMuteStore implements MuteStore, MuteHolds {
       .multi()
       .hset(key, field(notification), '1')
       .hsetnx(key, META_FIELD, JSON.stringify({ label: muting.label, until: muting.until }))
-      .pexpireat(key, until + HELD_RETENTION_MS)
+      // Relative to Redis's own (real) clock, whatever clock the caller's times come from.
+      .pexpire(key, Math.max(0, until - Date.now()) + HELD_RETENTION_MS)
       .zadd(this.keys.due, 'NX', until, muting.key)
       .exec();
   }

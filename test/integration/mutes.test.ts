@@ -140,3 +140,65 @@ describe('mutes hold notifications and announce the end once (real redis-server,
     expect(refusals.map((e) => e.actor.id)).toEqual(['U0OMAR']);
   });
 });
+
+describe('a maintenance window from vigil.yaml holds and announces the same way', () => {
+  let redis: RedisServer;
+  let slack: FakeSlackWebApi;
+  let rig: SlackOutboxRig;
+  // The outbox judges windows by the transitions' times and its clock: both are set here.
+  let clock = new Date('2026-01-10T23:00:00Z');
+
+  beforeAll(async () => {
+    [redis, slack] = await Promise.all([startRedisServer(), FakeSlackWebApi.start()]);
+    const config = parseConfig(
+      {
+        clusters: [{ name: 'prod', inCluster: true }],
+        alerts: { defaultRoute: { slack: [CHANNEL] } },
+        maintenance: [
+          {
+            name: 'nightly',
+            clusters: 'prod',
+            timezone: 'Europe/Berlin',
+            times: [{ start: '23:00', end: '05:00' }],
+          },
+        ],
+      },
+      'mutes.yaml',
+      '/',
+    );
+    rig = startSlackOutboxRig(redis, slack, { config, muting: true, now: () => clock });
+    rig.startWorker();
+  });
+  afterAll(async () => {
+    await rig?.stop();
+    await Promise.allSettled([slack?.close(), redis?.stop()]);
+  });
+
+  it('holds what opens inside the window and announces it when the window closes', async () => {
+    const inside = opened('awin1', findingFor('prod', 'statefulset db/mongo'), clock);
+    await rig.applyAndNotify(inside, {});
+    // 23:00 UTC is 00:00 in Berlin: inside the window that began at 23:00 Berlin (22:00 UTC).
+    await waitFor('the held delivery', async () => {
+      const job = await rig.job(inside.transitions[0]!.id, CHANNEL);
+      return job?.returnvalue?.skipped === 'muted: maintenance "nightly"';
+    });
+    const platforms = new Map([
+      ['slack', createSlackPlatform({ botToken: slack.token, apiUrl: slack.apiUrl })],
+    ]);
+    const announce = (at: Date) =>
+      announceEndedMutings(at, {
+        holds: rig.stores.mutes,
+        alerts: rig.stores.alerts,
+        platforms,
+        log: rig.log,
+      });
+    expect(await announce(new Date('2026-01-11T03:59:00Z'))).toBe(0);
+    // 05:00 Berlin is 04:00 UTC.
+    clock = new Date('2026-01-11T04:00:00Z');
+    expect(await announce(clock)).toBe(1);
+    const notices = slack.messages(CHANNEL).filter((m) => !m.metadata);
+    expect(notices.map((m) => m.text)).toEqual(['Maintenance "nightly" ended: 1 alert still firing']);
+    expect(visible(notices[0])).toContain('critical · prod · awin1');
+    expect(postsOf(slack, CHANNEL, 'awin1')).toEqual([]);
+  });
+});

@@ -54,6 +54,8 @@ export function startSlackOutboxRig(
     strandedAfterMs?: number;
     /** Hold notifications during mutes and `config.maintenance` windows (jobs/notify/mute-hold.ts). */
     muting?: boolean;
+    /** The outbox's clock for whether a muting is still on (default: the system clock). */
+    now?: () => Date;
   },
 ): SlackOutboxRig {
   const clients = queueClients(redis, uniquePrefix('fault'));
@@ -106,6 +108,7 @@ export function startSlackOutboxRig(
           ...(options.muting
             ? { muting: { mutes: stores.mutes, holds: stores.mutes, windows: options.config.maintenance } }
             : {}),
+          ...(options.now ? { now: options.now } : {}),
         },
         ...(w.lockDurationMs !== undefined ? { lockDurationMs: w.lockDurationMs } : {}),
         ...(w.stalledIntervalMs !== undefined ? { stalledIntervalMs: w.stalledIntervalMs } : {}),
