@@ -128,13 +128,16 @@ export async function deliverNotification(
   if (gate === 'wait')
     return { kind: 'wait', reason: 'order', delayMs: deps.pacing.orderWaitMs, data: keep(data) };
 
-  // In order, like a delivery: the alert's next notification waits for this one to be held.
+  // In order, like a delivery: the alert's next notification waits for this one to be held. An
+  // alert already posted here before the muting began still has its message edited in place,
+  // quietly (no thread line), so it never shows a state the alert has left.
   const muted = deps.muting ? await mutedDelivery(data, deps.muting, deps.now?.() ?? new Date()) : undefined;
-  if (muted) {
+  if (muted && !(await deps.state.getPosted(target))) {
     const next = await deps.state.complete(target, transition.seq);
     deps.log.info({ ...fields, muting: muted.key, until: muted.until }, `held: ${muted.label}`);
     return { kind: 'skipped', reason: `muted: ${muted.label}`, ...(next !== undefined ? { next } : {}) };
   }
+  const sent = muted ? { ...transition, notify: false } : transition;
 
   const slot = await deps.state.reserveSlot(
     target,
@@ -155,7 +158,7 @@ export async function deliverNotification(
 
   const alert = (await deps.alerts.get(transition.alertId)) ?? data.alert;
   try {
-    const result = await send(platform, target, transition, alert, deliveryIdFor(data), deps);
+    const result = await send(platform, target, sent, alert, deliveryIdFor(data), deps);
     const next = await deps.state.complete(target, transition.seq);
     if (!result) {
       deps.log.info(fields, 'nothing to edit: the alert was never posted here');

@@ -146,7 +146,7 @@ describe('a maintenance window from vigil.yaml holds and announces the same way'
   let slack: FakeSlackWebApi;
   let rig: SlackOutboxRig;
   // The outbox judges windows by the transitions' times and its clock: both are set here.
-  let clock = new Date('2026-01-10T23:00:00Z');
+  let clock = new Date('2026-01-10T21:30:00Z');
 
   beforeAll(async () => {
     [redis, slack] = await Promise.all([startRedisServer(), FakeSlackWebApi.start()]);
@@ -175,6 +175,18 @@ describe('a maintenance window from vigil.yaml holds and announces the same way'
   });
 
   it('holds what opens inside the window and announces it when the window closes', async () => {
+    // Before the window (22:30 in Berlin): posted as usual.
+    const before = opened('awin0', findingFor('prod', 'statefulset db/pg', 'warning'), clock);
+    await rig.applyAndNotify(before, {});
+    await waitFor('the post before the window', () => postsOf(slack, CHANNEL, 'awin0').length === 1);
+
+    clock = new Date('2026-01-10T23:00:00Z');
+    // Inside: the posted alert's message is kept true quietly (edited, no thread line).
+    const worse = next(before.alert, 'escalated', clock, { severity: 'critical' });
+    await rig.applyAndNotify(worse, { awin0: before.alert.seq });
+    await waitFor('the quiet edit', () => visible(postsOf(slack, CHANNEL, 'awin0')[0]).includes('Critical'));
+    expect(postsOf(slack, CHANNEL, 'awin0')[0]?.replies).toEqual([]);
+
     const inside = opened('awin1', findingFor('prod', 'statefulset db/mongo'), clock);
     await rig.applyAndNotify(inside, {});
     // 23:00 UTC is 00:00 in Berlin: inside the window that began at 23:00 Berlin (22:00 UTC).
@@ -197,8 +209,9 @@ describe('a maintenance window from vigil.yaml holds and announces the same way'
     clock = new Date('2026-01-11T04:00:00Z');
     expect(await announce(clock)).toBe(1);
     const notices = slack.messages(CHANNEL).filter((m) => !m.metadata);
-    expect(notices.map((m) => m.text)).toEqual(['Maintenance "nightly" ended: 1 alert still firing']);
+    expect(notices.map((m) => m.text)).toEqual(['Maintenance "nightly" ended: 2 alerts still firing']);
     expect(visible(notices[0])).toContain('critical · prod · awin1');
+    expect(visible(notices[0])).toContain('critical · prod · awin0');
     expect(postsOf(slack, CHANNEL, 'awin1')).toEqual([]);
   });
 });
