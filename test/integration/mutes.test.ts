@@ -1,13 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceEndedMutings } from '../../jobs/notify/announce-mute-ends.js';
+import { startJobs, type Jobs } from '../../jobs/start-jobs.js';
 import { handleCommand } from '../../handlers/handle-command.js';
 import type { HandlerDeps } from '../../handlers/handler-deps.js';
+import { perPlatform } from '../../src/chat/platforms.js';
 import { createSlackPlatform } from '../../src/chat/slack/index.js';
+import { createRedisStores } from '../../src/redis/redis-stores.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { VigilConfig } from '../../src/config/config-schema.js';
 import { FakeSlackWebApi } from '../fakes/slack/index.js';
 import { findingFor, next, opened } from '../support/alert-fixtures.js';
-import { waitFor } from '../support/queue-harness.js';
+import { countingCheckDeps } from '../support/fake-check-deps.js';
+import {
+  queueClients,
+  recordingLog,
+  uniquePrefix,
+  waitFor,
+  type QueueClients,
+} from '../support/queue-harness.js';
+import { RecordingChatPlatform } from '../support/recording-chat-platform.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { postsOf, startSlackOutboxRig, visible, type SlackOutboxRig } from '../support/slack-outbox-rig.js';
 
@@ -213,5 +224,87 @@ describe('a maintenance window from vigil.yaml holds and announces the same way'
     expect(visible(notices[0])).toContain('critical · prod · awin1');
     expect(visible(notices[0])).toContain('critical · prod · awin0');
     expect(postsOf(slack, CHANNEL, 'awin1')).toEqual([]);
+  });
+});
+
+describe('vigil serve wiring: check runs, the outbox and the watchdog tick (startJobs)', () => {
+  let redis: RedisServer;
+  let clients: QueueClients;
+  let jobs: Jobs | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    clients = queueClients(redis, uniquePrefix('mutes'));
+  });
+  afterAll(async () => {
+    await jobs?.stop();
+    await clients?.close();
+    await redis?.stop();
+  });
+
+  it('a check run opens an alert during a mute: not posted; the watchdog tick after it ends announces it', async () => {
+    const config = parseConfig(
+      {
+        clusters: [{ name: 'prod', inCluster: true }],
+        schedules: {
+          checks: {
+            statefulsets: '* * * * * *',
+            certificates: false,
+            registries: false,
+            'host-certificates': false,
+          },
+          watchdog: { pattern: '* * * * * *', missedRuns: 5, graceSeconds: 0 },
+        },
+        alerts: { defaultRoute: { slack: [CHANNEL] } },
+      },
+      'mutes.yaml',
+      '/',
+    );
+    const stores = createRedisStores(clients.storeConnection, config.alerts);
+    const now = Date.now();
+    await stores.mutes.add({
+      scope: { clusters: ['prod'] },
+      by: { kind: 'slack', id: 'U0MARIA', name: 'Maria' },
+      at: new Date(now).toISOString(),
+      until: new Date(now + 3_000).toISOString(),
+      origin: 'slack:C0PROD',
+    });
+    const slack = new RecordingChatPlatform('slack');
+    const { deps } = countingCheckDeps((cluster, check) =>
+      check === 'statefulsets' ? [findingFor(cluster, 'statefulset db/mongo')] : [],
+    );
+    jobs = await startJobs({
+      config,
+      outbox: {
+        minIntervalMs: perPlatform(() => 10),
+        retryInitialMs: 50,
+        retryMaxMs: 200,
+        orderWaitMs: 200,
+        concurrency: 4,
+      },
+      redis: { bullmq: clients.bullmq, store: clients.store },
+      prefix: clients.prefix,
+      checks: deps,
+      alerts: stores.alerts,
+      snapshots: stores.snapshots,
+      platforms: new Map([['slack', slack]]),
+      log: recordingLog(),
+      now: () => new Date(),
+      mutes: stores.mutes,
+    });
+    const alert = await waitFor(
+      'the alert opened',
+      async () => (await stores.alerts.listOpen({ cluster: 'prod' }))[0],
+      8000,
+    );
+    await waitFor('the notice', () => (slack.notices.get(CHANNEL) ?? []).length > 0, 10_000);
+    expect(slack.notices.get(CHANNEL)?.map((n) => n.title)).toEqual([
+      'Mute m1 by Maria ended: 1 alert still firing',
+    ]);
+    expect(slack.notices.get(CHANNEL)?.[0]?.lines[0]).toContain(`critical · prod · ${alert?.id}`);
+    // Opened inside the mute: never posted (its next notification would be the 4 h reminder).
+    expect(slack.callsOf('post', CHANNEL)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(slack.notices.get(CHANNEL)).toHaveLength(1);
   });
 });
