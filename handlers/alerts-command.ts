@@ -1,4 +1,5 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
+import { mutingFor } from '../src/alerts/mute.js';
 import type { Alert } from '../src/domain/alert.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply, type ReplySection } from './build-reply.js';
@@ -38,7 +39,14 @@ export async function alertsCommand(
 
   const where =
     selection.clusters.length === 1 ? `on ${selection.clusters[0]}` : 'on the clusters visible here';
-  const lines = page.items.map((a) => alertLine(a, now));
+  // A muted alert is listed like any other, saying what holds its notifications and until when.
+  const mutes = await deps.mutes.active(now);
+  const lines = page.items.map((a) => {
+    const muting = mutingFor(a, now, deps.config.maintenance, mutes);
+    return muting
+      ? `${alertLine(a, now)} · muted by ${muting.label} until ${utcMinute(muting.until)}`
+      : alertLine(a, now);
+  });
   if (page.remaining > 0) {
     const next = commandHint(
       request.platform,

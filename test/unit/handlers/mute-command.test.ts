@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handleCommand } from '../../../handlers/handle-command.js';
 import { parseMute } from '../../../handlers/parse-mute.js';
 import type { ReplyMessage } from '../../../src/chat/chat-message.js';
-import { makeConfig, makeDeps, NOW, omar, slackCommand } from './handler-fixtures.js';
+import { makeAlert, makeConfig, makeDeps, NOW, omar, slackCommand } from './handler-fixtures.js';
 
 const clusters = ['prod', 'staging'];
 const text = (r: ReplyMessage) => [r.title, ...r.sections.flatMap((s) => s.lines)].join('\n');
@@ -126,5 +126,15 @@ describe('/k8s mute, mutes, unmute', () => {
       'prod upgrade · prod · until 2026-11-21 11:00 UTC (55 min left) · from vigil.yaml',
     );
     expect(list).not.toContain('later');
+  });
+});
+
+describe('/k8s alerts while muted', () => {
+  it('says which mute holds an alert and until when', async () => {
+    const t = makeDeps();
+    await t.alerts.apply({ alerts: [makeAlert('a7k2q')], transitions: [] }, {});
+    await handleCommand(slackCommand('mute prod 1h upgrading'), t.deps);
+    const lines = text(await handleCommand(slackCommand('alerts'), t.deps));
+    expect(lines).toMatch(/a7k2q · .* · muted by mute m1 by maria \(upgrading\) until 2026-11-21 11:05 UTC/);
   });
 });
