@@ -1,5 +1,5 @@
 import { ChatDeliveryError } from '../src/chat/chat-delivery-error.js';
-import type { AlertMessage, DigestMessage, PostedRef } from '../src/chat/chat-message.js';
+import type { AlertMessage, DigestMessage, NoticeMessage, PostedRef } from '../src/chat/chat-message.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
 
 export type Op = 'post' | 'update' | 'reply' | 'findPosted';
@@ -96,6 +96,9 @@ export class TimedPlatform implements ChatPlatform {
     const alert =
       ref.alertId ?? this.strings[this.alertOfMessage.get(`${ref.destination} ${ref.messageId}`) ?? 0]!;
     return this.timed('reply', ref.destination, alert, () => this.inner.reply(ref, text));
+  }
+  announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
+    return this.timed('post', destination, '', () => this.inner.announce(destination, message));
   }
   findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {
     return this.timed('findPosted', destination, alertId, () =>

@@ -1,5 +1,6 @@
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { OpenAlertPage } from '../src/alerts/open-alert-index.js';
+import { mutingFor } from '../src/alerts/mute.js';
 import { utcMinute } from '../src/time/utc-minute.js';
 import { buildReply, type ReplySection } from './build-reply.js';
 import { commandHint } from './command-hint.js';
@@ -34,7 +35,14 @@ export async function alertsCommand(
 
   const where =
     selection.clusters.length === 1 ? `on ${selection.clusters[0]}` : 'on the clusters visible here';
-  const lines = page.items.map((a) => alertLine(a, now));
+  // A muted alert is listed like any other, saying what holds its notifications and until when.
+  const mutes = await deps.mutes.active(now);
+  const lines = page.items.map((a) => {
+    const muting = mutingFor(a, now, deps.config.maintenance, mutes);
+    return muting
+      ? `${alertLine(a, now)} · muted by ${muting.label} until ${utcMinute(muting.until)}`
+      : alertLine(a, now);
+  });
   if (page.remaining > 0) {
     const next = commandHint(
       request.platform,

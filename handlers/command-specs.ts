@@ -2,9 +2,11 @@ import type { Check, CommandFlag } from '../src/checks/check.js';
 import { resolveCheckName } from '../src/checks/check-names.js';
 import { allChecks } from '../src/checks/index.js';
 import type { RunnableCheckName } from '../src/domain/finding.js';
+import { muteUsage } from './parse-mute.js';
 
 /** The commands that are not a check's listing. */
-export type FixedVerb = 'alerts' | 'ack' | 'snooze' | 'check' | 'clusters' | 'history' | 'help';
+export type FixedVerb =
+  'alerts' | 'ack' | 'snooze' | 'mute' | 'mutes' | 'unmute' | 'check' | 'clusters' | 'history' | 'help';
 
 /** Every `/k8s` command: a check's listing is named after the check (`/k8s sts` is `statefulsets`). */
 export type Verb = RunnableCheckName | FixedVerb;
@@ -76,6 +78,35 @@ function fixedSpecs(checks: readonly Check[]): FixedSpec[] {
       // `snooze a1 2 hours`: the duration may be two words.
       maxArgs: 3,
       menu: { title: 'snooze ID 4h', description: 'Silence an alert for a while, e.g. 30m, 4h, 1d.' },
+    },
+    // The Teams menu holds 10 commands and has 10 (CONTRIBUTING.md): the mute commands work typed.
+    {
+      verb: 'mute',
+      words: ['mute'],
+      usage: muteUsage,
+      description: 'hold the alerts of a cluster (or all) for a while; still firing ones are announced after',
+      flags: [],
+      minArgs: 2,
+      // The rest is the reason and the --check/--severity options, parsed by parse-mute.ts.
+      maxArgs: Infinity,
+    },
+    {
+      verb: 'mutes',
+      words: ['mutes'],
+      usage: 'mutes',
+      description: 'the mutes and maintenance windows in force, with their ids and ends',
+      flags: [],
+      minArgs: 0,
+      maxArgs: 0,
+    },
+    {
+      verb: 'unmute',
+      words: ['unmute'],
+      usage: 'unmute ID',
+      description: 'end a mute now, e.g. unmute m3',
+      flags: [],
+      minArgs: 1,
+      maxArgs: 1,
     },
     {
       verb: 'check',

@@ -14,6 +14,7 @@ import { helpReply } from './help-command.js';
 import { historyCommand } from './history-command.js';
 import { parseCommand, type ParsedCommand } from './parse-command.js';
 import { listFindings } from './list-findings.js';
+import { muteCommand, mutesCommand, unmuteCommand } from './mute-command.js';
 import { snoozeCommand } from './snooze-command.js';
 import { unexpectedErrorReply } from './unexpected-error-reply.js';
 import { verbFor } from './command-specs.js';
@@ -24,6 +25,9 @@ const handlers: Record<Exclude<FixedVerb, 'help'>, Handler> = {
   alerts: alertsCommand,
   ack: ackCommand,
   snooze: snoozeCommand,
+  mute: muteCommand,
+  mutes: mutesCommand,
+  unmute: unmuteCommand,
   check: checkCommand,
   clusters: clustersCommand,
   history: historyCommand,

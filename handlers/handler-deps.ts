@@ -1,6 +1,7 @@
 import type { AlertStore, AuditLog } from '../src/alerts/alert-store.js';
 import type { OpenAlertIndex } from '../src/alerts/open-alert-index.js';
 import type { SnapshotIndex } from '../src/alerts/snapshot-index.js';
+import type { MuteStore } from '../src/alerts/mute-store.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ReplyMessage } from '../src/chat/chat-message.js';
 import type { VigilConfig } from '../src/config/config-schema.js';
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   audit: AuditLog;
   /** The stored runs: whole snapshots, and the listings commands page through. */
   snapshots: SnapshotStore & SnapshotIndex;
+  /** Ad-hoc mutes (`/k8s mute`); maintenance windows come from `config.maintenance`. */
+  mutes: MuteStore;
   now(): Date;
   /** Hands transitions caused by a human action (ack, snooze) to the outbox, which edits every copy of the message. */
   notify(transitions: Transition[]): Promise<void>;

@@ -56,6 +56,7 @@ export function parseCommand(text: string): ParseResult {
     const verb = head.value === '-h' ? 'help' : verbFor(verbWord);
     if (!verb) return { ok: false, problem: `unknown command ${echo(head.value)}`, unknownWord: head.value };
     if (verb === 'ack') return parseAck(text);
+    if (verb === 'mute') return parseRest('mute', text);
     return parseWords(
       verb,
       tokenize(text)
@@ -81,6 +82,12 @@ function parseAck(text: string): ParseResult {
     // An apostrophe that opens nothing ("'twas fine") is part of the note.
   }
   return { ok: true, command: { verb: 'ack', args: [id.value], flags: {}, ...(note ? { note } : {}) } };
+}
+
+/** A command whose words after the verb its handler parses itself (`mute`: handlers/parse-mute.ts). */
+function parseRest(verb: Verb, text: string): ParseResult {
+  const { rest } = tokenize(text, 1);
+  return { ok: true, command: { verb, args: [], flags: {}, ...(rest ? { note: rest } : {}) } };
 }
 
 function parseWords(verb: Verb, words: { value: string; quoted: boolean }[]): ParseResult {

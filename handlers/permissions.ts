@@ -20,7 +20,7 @@ export type Decision =
   /** `reason` says what is refused and why; `grant` who can change that and which key. */
   | { allowed: false; reason: string; grant: string };
 
-export type AlertPermission = 'acknowledge' | 'snooze';
+export type AlertPermission = 'acknowledge' | 'snooze' | 'mute';
 
 const allowed: Decision = { allowed: true };
 
@@ -52,7 +52,7 @@ export function mayQuery(perms: PermissionsConfig, cluster: string, who: Request
 
 /**
  * The list that decides, most specific first: the cluster's own list for this permission, then (for
- * snooze) the cluster's acknowledge list, then the global ones. Returns its config key for messages.
+ * snooze and mute) the cluster's acknowledge list, then the global ones. Returns its config key for messages.
  */
 function governingList(
   perms: PermissionsConfig,
@@ -67,9 +67,9 @@ function governingList(
           [perms.acknowledge, 'permissions.acknowledge'],
         ]
       : [
-          [c?.snooze, `permissions.clusters.${cluster}.snooze`],
+          [c?.[permission], `permissions.clusters.${cluster}.${permission}`],
           [c?.acknowledge, `permissions.clusters.${cluster}.acknowledge`],
-          [perms.snooze, 'permissions.snooze'],
+          [perms[permission], `permissions.${permission}`],
           [perms.acknowledge, 'permissions.acknowledge'],
         ];
   for (const [principals, key] of candidates) if (principals) return { principals, key };
@@ -94,11 +94,11 @@ export function mayChangeAlert(
   const ids = [who.user.id, ...(who.userPrincipalName ? [who.userPrincipalName] : [])];
   if (list?.users.some((u) => ids.some((id) => same(u, id)))) return allowed;
   if (list?.groups.some((g) => who.userGroups?.some((mine) => same(g, mine)))) return allowed;
-  const verb = permission === 'acknowledge' ? 'acknowledge' : 'snooze';
+  const verb = permission;
   if (!verifiesUsers(who)) {
     return {
       allowed: false,
-      reason: `only the people listed in ${governing.key} may ${verb} ${cluster} alerts, and ${who.platform} cannot be listed (vigil cannot tell who asks there)`,
+      reason: `only the people listed in ${governing.key} may ${verb} ${cluster}${verb === 'mute' ? '' : ' alerts'}, and ${who.platform} cannot be listed (vigil cannot tell who asks there)`,
       grant: `Ask one of the people listed in ${governing.key} to ${verb} it where vigil knows who they are.`,
     };
   }
@@ -106,7 +106,7 @@ export function mayChangeAlert(
   return {
     allowed: false,
     reason:
-      `only the people listed in ${governing.key} may ${verb} ${cluster} alerts, and you (${who.user.id}) are not` +
+      `only the people listed in ${governing.key} may ${verb} ${cluster}${verb === 'mute' ? '' : ' alerts'}, and you (${who.user.id}) are not` +
       (list?.groups.length ? ' in it nor in one of its user groups' : ' in it') +
       (groupsUnknown ? ` (${who.platform} did not tell vigil your user groups)` : ''),
     grant: `Ask ${contactOf(perms)} to add your id ${who.user.id} to ${governing.key}.${who.platform}.users (or one of your groups to ${governing.key}.${who.platform}.groups) in vigil.yaml.`,
@@ -125,7 +125,8 @@ export function permissionGroupIds(perms: PermissionsConfig, platform: ChatPlatf
   const lists = [
     perms.acknowledge,
     perms.snooze,
-    ...Object.values(perms.clusters).flatMap((c) => [c.acknowledge, c.snooze]),
+    perms.mute,
+    ...Object.values(perms.clusters).flatMap((c) => [c.acknowledge, c.snooze, c.mute]),
   ];
   return [...new Set(lists.flatMap((p) => p?.[knownPlatform(platform)]?.groups ?? []))];
 }

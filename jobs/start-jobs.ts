@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { AlertStore } from '../src/alerts/alert-store.js';
 import { lifecyclePolicy, type LifecyclePolicy } from '../src/alerts/lifecycle-policy.js';
+import type { MuteHolds, MuteStore } from '../src/alerts/mute-store.js';
 import { routeAlert } from '../src/alerts/route-alert.js';
 import type { SnapshotStore } from '../src/alerts/snapshot-store.js';
 import type { ChatPlatform } from '../src/chat/chat-platform.js';
@@ -26,6 +27,7 @@ import { createHeartbeat } from './housekeeping/heartbeat.js';
 import type { HousekeepingObserver } from './housekeeping/housekeeping.js';
 import { syncHousekeepingScheduler } from './housekeeping/housekeeping-scheduler.js';
 import { startHousekeepingWorker } from './housekeeping/housekeeping-worker.js';
+import { announceEndedMutings } from './notify/announce-mute-ends.js';
 import type { NotifyLog } from './notify/notify.js';
 import type { NotifyObserver } from './notify/notify-observer.js';
 import { promoteJobs, startNotifyWorker } from './notify/notify-worker.js';
@@ -98,6 +100,11 @@ export interface JobsOptions {
    * before it stops taking scheduled work, how often it compares, and the clock BullMQ reads here.
    */
   clock?: { toleranceMs?: number; intervalMs?: number; now?: () => number };
+  /**
+   * Ad-hoc mutes and what mutings held (src/redis/redis-mute-store.ts): with it, the outbox holds
+   * muted notifications (`/k8s mute`, `maintenance:`) and every watchdog tick announces ended ones.
+   */
+  mutes?: MuteStore & MuteHolds;
 }
 
 /** NTP keeps clocks within milliseconds; 5 s apart is a broken node, and below a minute's tick. */
@@ -266,6 +273,12 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
           pacing: outboxConfig,
           log: options.log,
           ...(options.epoch ? { epoch: options.epoch.store } : {}),
+          ...(options.mutes
+            ? {
+                muting: { mutes: options.mutes, holds: options.mutes, windows: config.maintenance },
+                now: options.now,
+              }
+            : {}),
         },
         ...(options.observe?.notifications ? { observer: options.observe.notifications } : {}),
         ...options.timings,
@@ -382,6 +395,14 @@ export async function startJobs(options: JobsOptions): Promise<Jobs> {
           try {
             await checkState();
             const result = await runWatchdog(at, watchdogDeps);
+            if (options.mutes) {
+              await announceEndedMutings(options.now(), {
+                holds: options.mutes,
+                alerts: options.alerts,
+                platforms: options.platforms,
+                log: options.log,
+              });
+            }
             status = { lastTickAt: options.now().toISOString(), stale: result.stale };
           } catch (err) {
             status = { ...status, error: err instanceof Error ? err.message : String(err) };

@@ -183,6 +183,7 @@ export function createApp(options: AppOptions): App {
     alerts: stores.alerts,
     audit: stores.audit,
     snapshots: stores.snapshots,
+    mutes: stores.mutes,
     now,
     notify: async (transitions) => {
       if (!scheduling) throw stillStarting();
@@ -341,6 +342,7 @@ export function createApp(options: AppOptions): App {
       },
       ...(serve.heartbeat ? { heartbeat: serve.heartbeat } : {}),
       epoch: { store: epochs, known: epoch.id },
+      mutes: stores.mutes,
       ...options.scheduling,
     });
     // Connections out (Slack Socket Mode) open once the queue runs, as routes are served only then.

@@ -9,6 +9,7 @@ import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { Alert, ChatPlatformName, Transition } from '../../src/domain/alert.js';
 import type { OutboxState, OutboxTarget } from '../../src/chat/outbox-state.js';
 import { adoptedAfterLossLine, type StateEpoch } from '../../src/chat/state-epoch.js';
+import { mutedDelivery, type MutingDeps } from './mute-hold.js';
 import { foundBefore, postNotice, recoveringEpoch, type StateLossDeps } from './state-loss-delivery.js';
 
 /** What a notify job carries: one transition for one destination. */
@@ -63,6 +64,10 @@ export interface NotifyDeps {
    * Without it, every first post is a new message.
    */
   epoch?: StateLossDeps['epoch'];
+  /** Mutes and maintenance windows: their notifications are held, then announced (mute-hold.ts). */
+  muting?: MutingDeps;
+  /** The clock, for whether a muting is still on; defaults to the system clock. */
+  now?: () => Date;
 }
 
 const defaultHold = { initialMs: 10_000, maxMs: 5 * 60_000 };
@@ -146,6 +151,16 @@ export async function deliverNotification(
       ...(next !== undefined ? { next } : {}),
     };
   }
+  // In order, like a delivery: the alert's next notification waits for this one to be held. An
+  // alert already posted here before the muting began still has its message edited in place,
+  // quietly (no thread line), so it never shows a state the alert has left.
+  const muted = deps.muting ? await mutedDelivery(data, deps.muting, deps.now?.() ?? new Date()) : undefined;
+  if (muted && !(await deps.state.getPosted(target))) {
+    const next = await deps.state.complete(target, transition.seq);
+    deps.log.info({ ...fields, muting: muted.key, until: muted.until }, `held: ${muted.label}`);
+    return { kind: 'skipped', reason: `muted: ${muted.label}`, ...(next !== undefined ? { next } : {}) };
+  }
+  const sent = muted ? { ...transition, notify: false } : transition;
 
   const slot = await deps.state.reserveSlot(
     target,
@@ -166,7 +181,7 @@ export async function deliverNotification(
 
   try {
     const view = await viewOf(data, deps);
-    const result = await send(platform, target, transition, view, deliveryIdFor(data), deps);
+    const result = await send(platform, target, sent, view, deliveryIdFor(data), deps);
     const next = await deps.state.complete(target, transition.seq);
     if (!result) {
       deps.log.info(fields, 'nothing to edit: the alert was never posted here');

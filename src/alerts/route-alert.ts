@@ -75,7 +75,7 @@ function severityMatches(want: Severity | readonly Severity[], actual: Severity)
   return compareSeverity(actual, want as Severity) >= 0;
 }
 
-function anyGlob(patterns: string | readonly string[], value: string): boolean {
+export function anyGlob(patterns: string | readonly string[], value: string): boolean {
   const list: readonly string[] = typeof patterns === 'string' ? [patterns] : patterns;
   return list.some((p) => globToRegExp(p).test(value));
 }

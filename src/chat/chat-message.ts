@@ -89,8 +89,6 @@ export interface DigestMessage {
   footer: string;
 }
 
-export type ChatMessage = AlertMessage | ReplyMessage | DigestMessage;
-
 /** The digest as a public reply, for platforms that draw it with their reply renderer. */
 export function digestAsReply(digest: DigestMessage): ReplyMessage {
   return {
@@ -101,6 +99,19 @@ export function digestAsReply(digest: DigestMessage): ReplyMessage {
     footer: digest.footer,
   };
 }
+
+/**
+ * A message to a destination about no single alert, seen by everyone there: the end of a mute or a
+ * maintenance window, with the alerts it held that are still firing (src/chat/mute-end-notice.ts).
+ */
+export interface NoticeMessage {
+  kind: 'notice';
+  title: string;
+  lines: string[];
+  footer?: string;
+}
+
+export type ChatMessage = AlertMessage | ReplyMessage | DigestMessage | NoticeMessage;
 
 /** Where a message went, enough to edit it or reply in its thread later. */
 export interface PostedRef {

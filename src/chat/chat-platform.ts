@@ -1,5 +1,5 @@
 import type { ChatPlatformName } from '../domain/alert.js';
-import type { AlertMessage, DigestMessage, PostedRef } from './chat-message.js';
+import type { AlertMessage, DigestMessage, NoticeMessage, PostedRef } from './chat-message.js';
 
 /** One of vigil's alert messages as listPosted finds it in a destination. */
 export interface FoundPost {
@@ -42,4 +42,9 @@ export interface ChatPlatform {
   postDigest(destination: string, digest: DigestMessage): Promise<PostedRef>;
   /** Replaces a posted digest with its refreshed version, for everyone. */
   updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void>;
+  /**
+   * Posts a notice about several alerts (the end of a mute: jobs/notify/announce-mute-ends.ts), for
+   * everyone in the destination. Not an alert message: findPosted and listPosted never return it.
+   */
+  announce(destination: string, message: NoticeMessage): Promise<PostedRef>;
 }

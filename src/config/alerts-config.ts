@@ -16,14 +16,14 @@ const glob = z
   .regex(/^[A-Za-z0-9*._-]+$/, { error: `must be a name or pattern: ${globHint}` });
 
 /** A matcher value: one pattern or a list of them (any may match). */
-const globs = z.union(
+export const globs = z.union(
   [glob, z.array(glob).min(1, { error: 'list at least one pattern or remove the key' })],
   {
     error: `must be a pattern or a list of patterns (${globHint})`,
   },
 );
 
-const checkList = z.union([z.enum(routableChecks), z.array(z.enum(routableChecks)).min(1)], {
+export const checkList = z.union([z.enum(routableChecks), z.array(z.enum(routableChecks)).min(1)], {
   error: `must be one of ${routableChecks.join(', ')} or a list of them`,
 });
 

@@ -6,6 +6,7 @@ import { registriesConfigSchema } from '../checks/registries/registries-config.j
 import { statefulSetsConfigSchema } from '../checks/statefulsets/statefulsets-config.js';
 import { alertsConfigSchema } from './alerts-config.js';
 import { digestConfigSchema } from './digest-config.js';
+import { maintenanceConfigSchema } from './maintenance-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
 import { permissionsConfigSchema } from './permissions-config.js';
 import { outboxConfigSchema, schedulesConfigSchema } from './schedules-config.js';
@@ -22,6 +23,7 @@ export const configSchema = z.strictObject({
   outbox: outboxConfigSchema,
   alerts: alertsConfigSchema,
   permissions: permissionsConfigSchema,
+  maintenance: maintenanceConfigSchema,
   metrics: metricsConfigSchema,
   digest: digestConfigSchema,
 });

@@ -6,6 +6,7 @@ import { ConfigError, type ConfigProblem } from '../domain/config-error.js';
 import { configSchema, type VigilConfig } from './config-schema.js';
 import { digestProblems } from './digest-config.js';
 import { describeConfigValue, wrongTypeMessage } from './describe-config-value.js';
+import { duplicateWindowNames } from './maintenance-config.js';
 import { permissionsProblems } from './permissions-config.js';
 import { applyRbacEnv, readRbacEnv } from './rbac-env.js';
 import { scheduleFrequencyProblems } from './schedule-frequency-problems.js';
@@ -83,6 +84,7 @@ export function parseConfig(
   const problems = [
     ...(result.success ? [] : problemsFrom(result.error.issues, input)),
     ...duplicateNames(raw),
+    ...duplicateWindowNames(raw),
     ...rbac.problems,
   ];
   if (result.success) {

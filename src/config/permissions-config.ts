@@ -25,6 +25,7 @@ const clusterPermissionsSchema = z.strictObject({
   channels: channelsSchema.optional(),
   acknowledge: principalsSchema.optional(),
   snooze: principalsSchema.optional(),
+  mute: principalsSchema.optional(),
 });
 
 /**
@@ -38,6 +39,8 @@ export const permissionsConfigSchema = z
     acknowledge: principalsSchema.optional(),
     /** Who may snooze; absent = the same people as `acknowledge`. */
     snooze: principalsSchema.optional(),
+    /** Who may mute clusters (`/k8s mute`, `/k8s unmute`); absent = the same people as `acknowledge`. */
+    mute: principalsSchema.optional(),
     /** Per cluster (by name): query channels and stricter ack/snooze lists. */
     clusters: z.record(z.string(), clusterPermissionsSchema).default({}),
     /** Who grants permissions, named in every refusal, e.g. "the SRE leads in #sre". */

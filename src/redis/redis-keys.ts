@@ -200,3 +200,27 @@ export function clockKeys(prefix: string) {
     board: `${prefix}:clocks`,
   };
 }
+
+/**
+ * Mutes and maintenance windows (redis-mute-store.ts). A muting key (`mute:m3`,
+ * `window:prod upgrade:<start ms>`) names one stretch of muting; keys may contain ':' and spaces,
+ * and nothing parses them.
+ */
+export function muteKeys(prefix: string) {
+  const base = `${prefix}:mutes`;
+  return {
+    /** Counter behind the mute ids (`m1`, `m2`, ...). */
+    idCounter: `${base}:id-counter`,
+    /** JSON of one ad-hoc mute; expires when it ends. */
+    mute: (id: string) => `${base}:mute:${id}`,
+    /** Sorted set of mute ids scored by their end (ms); ended ones are dropped on read. */
+    active: `${base}:active`,
+    /** Hash `platform\tdestination\talertId` -> 1 of the notifications one muting held, plus `~` (label, end). */
+    held: (mutingKey: string) => `${base}:held:${mutingKey}`,
+    /** Sorted set of muting keys with held notifications, scored by when the muting ends (ms). */
+    due: `${base}:due`,
+    /** The announcement of one muting at one destination: `lease` while posting, `done` after. */
+    announcement: (kind: 'lease' | 'done', mutingKey: string, platform: string, destination: string) =>
+      `${base}:${kind}:${mutingKey}:${platform}:${destination}`,
+  };
+}

@@ -32,6 +32,8 @@ export interface ChatPlatformHarness {
   seen(ref: PostedRef): Promise<{ text: string; actions: string[] } | undefined>;
   /** What a reader sees of a posted digest now (all its text); undefined if absent. */
   seenDigest(ref: PostedRef): Promise<string | undefined>;
+  /** Everything a reader in the destination sees of a notice (ChatPlatform.announce); undefined if absent. */
+  noticeSeen(ref: PostedRef): Promise<string | undefined>;
   /** How many top-level messages the destination holds. */
   messageCount(): Promise<number>;
   /** Lines posted about the message after it: its thread, or the chat for platforms without threads. */
@@ -260,6 +262,34 @@ export function chatPlatformContract(
       const ref = await h.platform.post(h.destination, alertFixture({ alertId: 'rep1' }));
       await h.platform.reply(ref, 'acknowledged by Maria: on it');
       expect((await h.followUps(ref)).some((l) => l.includes('acknowledged by Maria: on it'))).toBe(true);
+    });
+
+    it('announces a notice about several alerts to everyone there, never taken for an alert message', async () => {
+      const since = new Date(Date.now() - 60_000);
+      const ref = await h.platform.announce(h.destination, {
+        kind: 'notice',
+        title: 'Mute m1 by Maria (upgrading) ended: 2 alerts still firing',
+        lines: [
+          'critical · prod · note1 · secret shop/web-tls expires in 3 days',
+          `warning · prod · note2 · ${hostile}`,
+          '1 more alert resolved while muted; not posted.',
+        ],
+        footer: 'ended 2026-11-21 12:05 UTC',
+      });
+      expect(ref.platform).toBe(h.name);
+      expect(ref.messageId).not.toBe('');
+      const seen = await h.noticeSeen(ref);
+      for (const part of [
+        'Mute m1 by Maria (upgrading) ended: 2 alerts still firing',
+        'critical · prod · note1 · secret shop/web-tls expires in 3 days',
+        'warning · prod · note2',
+        '1 more alert resolved while muted; not posted.',
+        'ended 2026-11-21 12:05 UTC',
+      ]) {
+        expect(seen).toContain(part);
+      }
+      // It carries no alert id: the outbox's search for an alert's earlier post must not find it.
+      expect(await h.platform.findPosted(h.destination, 'note1', since)).toBeNull();
     });
 
     it('findPosted finds the message where the platform can search, and is null where it cannot', async () => {

@@ -98,6 +98,10 @@ export async function slackContractHarness(): Promise<ChatPlatformHarness> {
       const m = message(ref);
       return m && [m.text ?? '', ...texts((m.blocks ?? []) as Json[])].map(unescape).join('\n');
     },
+    async noticeSeen(ref) {
+      const m = message(ref);
+      return m && [m.text ?? '', ...texts((m.blocks ?? []) as Json[])].map(unescape).join('\n');
+    },
     async messageCount() {
       return fake.messages(CHANNEL).length;
     },

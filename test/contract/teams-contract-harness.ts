@@ -104,6 +104,10 @@ export async function teamsContractHarness(): Promise<ChatPlatformHarness> {
       const activity = connector.activity(ref.messageId);
       return activity && visibleText(cardOf(activity));
     },
+    async noticeSeen(ref) {
+      const activity = connector.activity(ref.messageId);
+      return activity && visibleText(cardOf(activity));
+    },
     async messageCount() {
       return connector.messages(alerts.id).length - welcomes;
     },

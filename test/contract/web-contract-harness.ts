@@ -143,6 +143,15 @@ export async function webContractHarness(): Promise<ChatPlatformHarness> {
       });
       return visibleReplyText(onStream);
     },
+    async noticeSeen(ref) {
+      // What the open page receives: the `notice` event, drawn like a reply (page-script.ts).
+      return stream.next(`notice ${ref.messageId}`, (e) => {
+        const data = e.data as { id?: string; room?: string; reply?: WebReply };
+        return e.event === 'notice' && data.id === ref.messageId && data.room === 'contract' && data.reply
+          ? visibleReplyText(data.reply)
+          : undefined;
+      });
+    },
     async messageCount() {
       return (await feed()).filter((c) => c.room === 'contract').length;
     },

@@ -117,6 +117,25 @@ describe('web chat page (Chromium)', () => {
     await page.close();
   });
 
+  it('shows a notice (the end of a mute) to everyone in the room, its text literal', async () => {
+    const page = await chromium.context.newPage();
+    await page.goto(chat.url);
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+    await chat.web.platform.announce('alerts', {
+      kind: 'notice',
+      title: 'Mute m1 by Maria ended: 1 alert still firing',
+      lines: [`critical · prod · h0st1 · ${hostile}`],
+      footer: 'ended 2026-11-21 12:05 UTC',
+    });
+    const notice = page.locator('article.reply', { hasText: 'Mute m1 by Maria ended' });
+    await notice.waitFor();
+    expect(await notice.locator('.asked').innerText()).toBe('Notice for #alerts · everyone here sees it');
+    expect(await notice.locator('li').innerText()).toBe(`critical · prod · h0st1 · ${hostile}`);
+    expect(await page.locator('article.reply a, article.reply img, article.reply script').count()).toBe(0);
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+    await page.close();
+  });
+
   it('asks for a name before sending, then sends it with the press and the command', async () => {
     const page = await chromium.context.newPage();
     await page.goto(chat.url);

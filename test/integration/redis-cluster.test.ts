@@ -8,6 +8,7 @@ import { RedisCheckFailures } from '../../src/redis/redis-check-failures.js';
 import { createRedisConnection, masterNodes } from '../../src/redis/redis-connection.js';
 import { RedisConversationStore } from '../../src/redis/redis-conversation-store.js';
 import { RedisEnvelopeDedupe } from '../../src/redis/redis-envelope-dedupe.js';
+import { RedisMuteStore } from '../../src/redis/redis-mute-store.js';
 import { RedisNodeReports } from '../../src/redis/redis-node-reports.js';
 import { RedisOutboxState } from '../../src/redis/redis-outbox-state.js';
 import { untaggedStateLeftBehind } from '../../src/redis/redis-prefix-migration.js';
@@ -218,6 +219,27 @@ describe('vigil on a Redis Cluster (three masters on loopback)', () => {
     expect(await outbox.release(target)).toEqual(['job-1']);
     await outbox.markStep('d1', 'posted');
     expect([...(await outbox.steps('d1'))]).toEqual(['posted']);
+
+    // MULTI and MGET over the mute keys: one slot, so the cluster takes them.
+    const mutes = new RedisMuteStore(c.store, prefix);
+    const mute = await mutes.add({
+      scope: { clusters: ['prod'] },
+      by: { kind: 'slack', id: 'U0MARIA' },
+      at: now.toISOString(),
+      until: new Date(now.getTime() + 3_600_000).toISOString(),
+      origin: 'slack:C0OPS',
+    });
+    expect((await mutes.active(now)).map((m) => m.id)).toEqual([mute.id]);
+    await mutes.hold(
+      { key: `mute:${mute.id}`, label: 'mute', until: mute.until },
+      { alertId: 'a1', platform: 'teams', destination: target.destination },
+    );
+    await mutes.end(mute.id, now);
+    const [ended] = await mutes.ended(now, 10);
+    expect(ended?.held).toEqual([{ alertId: 'a1', platform: 'teams', destination: target.destination }]);
+    expect(await mutes.claim(ended?.key ?? '', 'teams', target.destination, 60_000)).toBe(true);
+    await mutes.settle(ended?.key ?? '', 'teams', target.destination, true);
+    await mutes.finish(ended?.key ?? '');
 
     const keys = await keysUnder(prefix, c.store);
     expect(keys.length).toBeGreaterThan(10);

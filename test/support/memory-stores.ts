@@ -11,6 +11,8 @@ import type {
   RunSummary,
   SnapshotIndex,
 } from '../../src/alerts/snapshot-index.js';
+import type { Mute } from '../../src/alerts/mute.js';
+import type { MuteStore } from '../../src/alerts/mute-store.js';
 import type { CheckSnapshot, SnapshotStore } from '../../src/alerts/snapshot-store.js';
 import type { Alert, AuditEntry } from '../../src/domain/alert.js';
 import type { CheckName } from '../../src/domain/finding.js';
@@ -195,5 +197,30 @@ export class MemorySnapshotStore implements SnapshotStore, SnapshotIndex {
       if (!found) throw new Error(`no finding ${k.id} in run ${k.version}`);
       return copy(found);
     });
+  }
+}
+
+/** Mutes in memory, for handler unit tests; the Redis store is tested against redis-server. */
+export class MemoryMuteStore implements MuteStore {
+  readonly mutes: Mute[] = [];
+  private counter = 0;
+
+  async add(mute: Omit<Mute, 'id'>): Promise<Mute> {
+    const stored = { ...mute, id: `m${++this.counter}` };
+    this.mutes.push(stored);
+    return stored;
+  }
+
+  async active(now: Date): Promise<Mute[]> {
+    return this.mutes
+      .filter((m) => Date.parse(m.until) > now.getTime())
+      .sort((a, b) => Date.parse(a.until) - Date.parse(b.until));
+  }
+
+  async end(id: string, at: Date): Promise<Mute | null> {
+    const i = this.mutes.findIndex((m) => m.id === id && Date.parse(m.until) > at.getTime());
+    if (i < 0) return null;
+    const [mute] = this.mutes.splice(i, 1);
+    return mute ? { ...mute, until: at.toISOString() } : null;
   }
 }

@@ -1,9 +1,9 @@
 import { ChatDeliveryError } from '../../src/chat/chat-delivery-error.js';
-import type { AlertMessage, DigestMessage, PostedRef } from '../../src/chat/chat-message.js';
+import type { AlertMessage, DigestMessage, NoticeMessage, PostedRef } from '../../src/chat/chat-message.js';
 import type { ChatPlatform } from '../../src/chat/chat-platform.js';
 import type { ChatPlatformName } from '../../src/domain/alert.js';
 
-export type CallKind = 'post' | 'update' | 'reply' | 'findPosted';
+export type CallKind = 'post' | 'update' | 'reply' | 'findPosted' | 'announce';
 
 export interface RecordedCall {
   kind: CallKind;
@@ -34,6 +34,8 @@ export interface PostedMessage {
 export class RecordingChatPlatform implements ChatPlatform {
   readonly calls: RecordedCall[] = [];
   readonly messages = new Map<string, PostedMessage[]>();
+  /** Notices posted (the end of a mute), per destination, in order. */
+  readonly notices = new Map<string, NoticeMessage[]>();
   /** Return an error to make this call fail before it takes effect. */
   fault:
     | ((call: { kind: CallKind; destination: string; alertId: string }) => ChatDeliveryError | undefined)
@@ -75,6 +77,16 @@ export class RecordingChatPlatform implements ChatPlatform {
     this.check('reply', ref.destination, posted.alertId);
     posted.thread.push(text);
     this.record('reply', ref.destination, posted.alertId, { messageId: ref.messageId, text });
+  }
+
+  async announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
+    await Promise.resolve();
+    this.check('announce', destination, '');
+    this.counter++;
+    const messageId = `${Date.now()}.${String(this.counter).padStart(6, '0')}`;
+    this.notices.set(destination, [...(this.notices.get(destination) ?? []), message]);
+    this.record('announce', destination, '', { messageId, text: message.title });
+    return { platform: this.name, destination, messageId };
   }
 
   async findPosted(destination: string, alertId: string, since: Date): Promise<PostedRef | null> {

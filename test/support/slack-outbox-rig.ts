@@ -56,6 +56,10 @@ export function startSlackOutboxRig(
     strandedAfterMs?: number;
     /** Group messages as `vigil serve` wires them (alerts.grouping of the config). */
     grouping?: boolean;
+    /** Hold notifications during mutes and `config.maintenance` windows (jobs/notify/mute-hold.ts). */
+    muting?: boolean;
+    /** The outbox's clock for whether a muting is still on (default: the system clock). */
+    now?: () => Date;
   },
 ): SlackOutboxRig {
   const clients = queueClients(redis, uniquePrefix('fault'));
@@ -108,6 +112,10 @@ export function startSlackOutboxRig(
           pacing,
           log,
           ...(groups ? { groups } : {}),
+          ...(options.muting
+            ? { muting: { mutes: stores.mutes, holds: stores.mutes, windows: options.config.maintenance } }
+            : {}),
+          ...(options.now ? { now: options.now } : {}),
         },
         ...(w.lockDurationMs !== undefined ? { lockDurationMs: w.lockDurationMs } : {}),
         ...(w.stalledIntervalMs !== undefined ? { stalledIntervalMs: w.stalledIntervalMs } : {}),

@@ -1,7 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackEnv } from './slack-env.js';
 import { logger } from '../../logger.js';
-import { digestAsReply, type AlertMessage, type DigestMessage, type PostedRef } from '../chat-message.js';
+import {
+  digestAsReply,
+  type AlertMessage,
+  type DigestMessage,
+  type NoticeMessage,
+  type PostedRef,
+} from '../chat-message.js';
+import { noticeReply } from '../notice-reply.js';
 import { ChatDeliveryError } from '../chat-delivery-error.js';
 import type { ChatPlatform, FoundPost } from '../chat-platform.js';
 import { classifySlackError } from './classify-slack-error.js';
@@ -70,6 +77,26 @@ export class SlackPlatform implements ChatPlatform {
         this.ctx('chat.postMessage', destination),
       );
     // Slack may answer with the channel's canonical id (e.g. when given a name); keep that one for chat.update.
+    return { platform: 'slack', destination: result.channel ?? destination, messageId: result.ts };
+  }
+
+  /** One message, no metadata: it is about no single alert, so findPosted must never take it for one. */
+  async announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
+    const [page] = renderReplyMessage(noticeReply(message), 1);
+    const result = await this.call('chat.postMessage', destination, () =>
+      this.client.chat.postMessage({
+        channel: destination,
+        text: page?.text ?? message.title,
+        blocks: page?.blocks ?? [],
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!result.ts)
+      throw classifySlackError(
+        new Error('chat.postMessage returned no ts'),
+        this.ctx('chat.postMessage', destination),
+      );
     return { platform: 'slack', destination: result.channel ?? destination, messageId: result.ts };
   }
 

@@ -1,4 +1,11 @@
-import { digestAsReply, type AlertMessage, type DigestMessage, type PostedRef } from '../chat-message.js';
+import {
+  digestAsReply,
+  type AlertMessage,
+  type DigestMessage,
+  type NoticeMessage,
+  type PostedRef,
+} from '../chat-message.js';
+import { noticeReply } from '../notice-reply.js';
 import { ChatDeliveryError } from '../chat-delivery-error.js';
 import type { ChatPlatform } from '../chat-platform.js';
 import type { ConversationStore, StoredConversation } from '../conversation-store.js';
@@ -123,6 +130,21 @@ export class TeamsPlatform implements ChatPlatform {
   async notice(destination: string, text: string): Promise<void> {
     const conversation = await this.conversation(destination, 'post');
     await sendProactive(this.teams, target(conversation), [plainTextActivity(text)], 'post');
+  }
+
+  /** The notice as a card of its own in the conversation (a new card, never an edit of an alert's). */
+  async announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
+    const conversation = await this.conversation(destination, 'post');
+    const [card] = renderReplyCards(noticeReply(message), 1);
+    const activity = card ? cardActivity(card) : plainTextActivity(message.title);
+    const [id] = await sendProactive(this.teams, target(conversation), [activity], 'post');
+    if (!id) {
+      throw new ChatDeliveryError(
+        'unavailable',
+        `Teams accepted the notice for "${conversation.alias}" but returned no message id`,
+      );
+    }
+    return { platform: 'teams', destination: conversation.conversationId, messageId: id };
   }
 
   private async conversation(destination: string, operation: string): Promise<StoredConversation> {

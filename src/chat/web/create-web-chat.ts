@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { VigilError } from '../../domain/vigil-error.js';
 import type { HttpRoute } from '../../http/http-route.js';
 import type { ActionRequest, CommandRequest, ReplyMessage } from '../chat-message.js';
@@ -10,6 +11,7 @@ import { webPage } from './page/web-page.js';
 import { WebAccess } from './web-access.js';
 import { webLimits } from './web-limits.js';
 import { WebPlatform } from './web-platform.js';
+import type { WebReply } from './render-web-reply.js';
 import { webRoutes } from './web-routes.js';
 
 export interface WebChatOptions {
@@ -28,6 +30,8 @@ export interface WebChatOptions {
   quickCommands?: readonly string[];
   /** Hears every posted or edited message (the demo prints when the first alert arrived). */
   onMessage?: (card: WebCard) => void;
+  /** Hears every notice shown to the pages (the end of a mute), as the `notice` event carries it. */
+  onNotice?: (notice: { id: string; room: string; reply: WebReply }) => void;
   now?: () => Date;
   maxMessages?: number;
   /** Test knobs for the event stream. */
@@ -76,7 +80,12 @@ export function createWebChat(options: WebChatOptions): WebChat {
   const rooms = [...new Set(options.rooms)];
   return {
     name: 'web',
-    platform: new WebPlatform(board, new Set(rooms), digests),
+    platform: new WebPlatform(board, new Set(rooms), digests, (room, reply) => {
+      const id = `notice-${randomUUID()}`;
+      streams.broadcast('notice', { id, room, reply });
+      options.onNotice?.({ id, room, reply });
+      return id;
+    }),
     routes: webRoutes({
       board,
       digests,

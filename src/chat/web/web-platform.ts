@@ -1,11 +1,18 @@
 import { ChatDeliveryError } from '../chat-delivery-error.js';
-import { digestAsReply, type AlertMessage, type DigestMessage, type PostedRef } from '../chat-message.js';
+import {
+  digestAsReply,
+  type AlertMessage,
+  type DigestMessage,
+  type NoticeMessage,
+  type PostedRef,
+} from '../chat-message.js';
+import { noticeReply } from '../notice-reply.js';
 import type { ChatPlatform, FoundPost } from '../chat-platform.js';
 import type { DigestBoard } from './digest-board.js';
 import { webLimits } from './web-limits.js';
 import type { MessageBoard } from './message-board.js';
 import { renderWebCard } from './render-web-card.js';
-import { renderWebReply } from './render-web-reply.js';
+import { renderWebReply, type WebReply } from './render-web-reply.js';
 
 /**
  * The outbox's port for the web chat: messages go onto the in-memory board, which pushes them to
@@ -20,7 +27,16 @@ export class WebPlatform implements ChatPlatform {
     private readonly board: MessageBoard,
     private readonly rooms: ReadonlySet<string>,
     private readonly digests: DigestBoard,
+    /** Shows a notice to every open page of the room; returns its id (create-web-chat.ts: the event stream). */
+    private readonly showNotice: (room: string, reply: WebReply) => string = () => '',
   ) {}
+
+  /** A notice is pushed to the open pages, not kept on the board: it is about no alert to edit later. */
+  async announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
+    this.roomOrThrow(destination);
+    const id = this.showNotice(destination, renderWebReply(noticeReply(message)));
+    return { platform: 'web', destination, messageId: id };
+  }
 
   async post(destination: string, message: AlertMessage): Promise<PostedRef> {
     this.roomOrThrow(destination);

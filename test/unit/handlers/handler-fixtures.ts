@@ -6,13 +6,26 @@ import { fingerprint } from '../../../src/domain/fingerprint.js';
 import type { Severity } from '../../../src/domain/severity.js';
 import type { ActionRequest, CommandRequest } from '../../../src/chat/chat-message.js';
 import type { HandlerDeps } from '../../../handlers/handler-deps.js';
-import { MemoryAlertStore, MemoryAuditLog, MemorySnapshotStore } from '../../support/memory-stores.js';
+import {
+  MemoryAlertStore,
+  MemoryAuditLog,
+  MemoryMuteStore,
+  MemorySnapshotStore,
+} from '../../support/memory-stores.js';
 
 export const NOW = new Date('2026-11-21T10:05:00Z');
 const DAY = 86_400_000;
 
-export function makeConfig(permissions: unknown = {}, clusters = ['prod', 'staging']): Readonly<VigilConfig> {
-  return configSchema.parse({ clusters: clusters.map((name) => ({ name, inCluster: true })), permissions });
+export function makeConfig(
+  permissions: unknown = {},
+  clusters = ['prod', 'staging'],
+  maintenance: unknown = [],
+): Readonly<VigilConfig> {
+  return configSchema.parse({
+    clusters: clusters.map((name) => ({ name, inCluster: true })),
+    permissions,
+    maintenance,
+  });
 }
 
 export interface TestDeps {
@@ -20,6 +33,7 @@ export interface TestDeps {
   alerts: MemoryAlertStore;
   audit: MemoryAuditLog;
   snapshots: MemorySnapshotStore;
+  mutes: MemoryMuteStore;
   notified: Transition[];
   checkRequests: { cluster: string; check: string | undefined; answer: (r: ReplyMessage) => Promise<void> }[];
   errors: { fields: object; message: string }[];
@@ -29,6 +43,7 @@ export function makeDeps(options: { config?: Readonly<VigilConfig>; now?: Date }
   const audit = new MemoryAuditLog();
   const alerts = new MemoryAlertStore(audit);
   const snapshots = new MemorySnapshotStore();
+  const mutes = new MemoryMuteStore();
   const notified: Transition[] = [];
   const checkRequests: TestDeps['checkRequests'] = [];
   const errors: TestDeps['errors'] = [];
@@ -37,6 +52,7 @@ export function makeDeps(options: { config?: Readonly<VigilConfig>; now?: Date }
     alerts,
     audit,
     snapshots,
+    mutes,
     now: () => options.now ?? NOW,
     notify: async (transitions) => {
       notified.push(...transitions);
@@ -46,7 +62,7 @@ export function makeDeps(options: { config?: Readonly<VigilConfig>; now?: Date }
     },
     log: { error: (fields, message) => errors.push({ fields, message }) },
   };
-  return { deps, alerts, audit, snapshots, notified, checkRequests, errors };
+  return { deps, alerts, audit, snapshots, mutes, notified, checkRequests, errors };
 }
 
 export const maria = { kind: 'slack' as const, id: 'U0MARIA', name: 'maria' };

@@ -211,7 +211,10 @@ describe('/k8s help and unknown words', () => {
     const reply = await handleCommand(slackCommand('help'), makeDeps().deps);
     expect(reply.private).toBe(true);
     const lines = reply.sections[0]?.lines ?? [];
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(14);
+    expect(lines).toContain(
+      '/k8s mute CLUSTER|all DURATION [reason] [--check CHECK] [--severity SEVERITY] — hold the alerts of a cluster (or all) for a while; still firing ones are announced after',
+    );
     expect(lines[0]).toBe(
       '/k8s certs [cluster] [--expiring DAYS] [--chart] — certificates that need attention, soonest first (--expiring: all expiring within DAYS days; --chart: a 90-day timeline picture, CA and leaf, thresholds drawn)',
     );

@@ -13,6 +13,7 @@ import {
   groupKeys,
   listingKeys,
   metaKeys,
+  muteKeys,
   nodeReportKeys,
   outboxKeys,
   relayKeys,
@@ -69,6 +70,10 @@ function everyKey(prefix: string): string[] {
   keys.push(meta.epoch, clockKeys(prefix).board);
   const groups = groupKeys(prefix);
   keys.push(groups.idCounter, groups.group('g1'));
+  keys.push(meta.epoch);
+  const mutes = muteKeys(prefix);
+  const mutings = ['mute:m1', 'window:prod upgrade:1767999600000'];
+  keys.push(mutes.idCounter, mutes.active, mutes.due, mutes.mute('m1'), ...mutings.map(mutes.held));
   for (const platform of chatPlatformNames) {
     const conversations = conversationKeys(prefix, platform);
     keys.push(conversations.aliases, conversations.index, conversations.conversation(destinations[1]!));
@@ -81,6 +86,12 @@ function everyKey(prefix: string): string[] {
         digest.latest(platform, destination, '2026-12-02'),
         digest.claim(platform, destination, '2026-12-02', 3),
       );
+      for (const muting of mutings) {
+        keys.push(
+          mutes.announcement('lease', muting, platform, destination),
+          mutes.announcement('done', muting, platform, destination),
+        );
+      }
       for (const kind of ['next-slot', 'blocked', 'last-sent', 'held-jobs'] as const) {
         keys.push(outbox.perDestination(kind, platform, destination));
       }

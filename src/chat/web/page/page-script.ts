@@ -217,10 +217,12 @@ export const pageScript = `
   }
 
   // ---- answers ------------------------------------------------------------------------------
-  function renderReply(reply, question) {
+  function renderReply(reply, question, label) {
     const box = el('article', 'reply');
     const top = el('div', 'asked');
-    if (question) {
+    if (label) {
+      top.append(label);
+    } else if (question) {
       top.append('You asked ');
       top.append(el('code', '', question));
       top.append(' · only you see this');
@@ -278,8 +280,9 @@ export const pageScript = `
   }
 
   function addReply(reply, question, after) {
+  function addReply(reply, question, after, label) {
     const wasAtBottom = atBottom();
-    const node = renderReply(reply, question);
+    const node = renderReply(reply, question, label);
     if (after && after.isConnected) after.after(node);
     else column.append(node);
     refresh();
@@ -394,6 +397,11 @@ export const pageScript = `
   source.addEventListener('reply', (event) => {
     const data = parse(event);
     if (data) addReply(data.reply, '', pending.get(data.ref));
+  });
+  // A notice (a mute or maintenance window ended) is for everyone in the room, like an alert.
+  source.addEventListener('notice', (event) => {
+    const data = parse(event);
+    if (data && data.reply) addReply(data.reply, '', undefined, 'Notice for #' + data.room + ' · everyone here sees it');
   });
   source.addEventListener('error', () => {
     live.textContent = 'reconnecting…';
