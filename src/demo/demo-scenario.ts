@@ -121,6 +121,7 @@ export function demoObjects(
     },
   });
 
+  const wildcardChain = issueLeaf('*.apps.example.com', now, 60, { issuer: shortCa }).chainPem;
   objects.push(
     tlsSecret('shop', 'shop-tls', {
       'tls.crt': b64(issueLeaf('shop.example.com', now, 80, { issuer: issuingCa }).chainPem),
@@ -134,10 +135,11 @@ export function demoObjects(
     tlsSecret('legacy', 'old-portal-tls', {
       'tls.crt': b64('this is not a certificate (copied from the wrong file)\n'),
     }),
-    tlsSecret('ingress', 'wildcard-tls', {
-      // The leaf is fine; its intermediate runs out first: the role is what makes this actionable.
-      'tls.crt': b64(issueLeaf('*.apps.example.com', now, 60, { issuer: shortCa }).chainPem),
-    }),
+    // The leaf is fine; its intermediate runs out first: the role is what makes this actionable. The
+    // same wildcard is copied into three namespaces, as real clusters do: one alert, three places.
+    ...['ingress', 'shop', 'monitoring'].map((namespace) =>
+      tlsSecret(namespace, 'wildcard-tls', { 'tls.crt': b64(wildcardChain) }),
+    ),
     tlsSecret('auth', 'oidc-tls', {
       'tls.crt': b64(issueLeaf('auth.example.com', now, 150, { issuer: newRootCa }).certPem),
       // Old and new root side by side during a CA rotation: the old one is superseded, no alert.

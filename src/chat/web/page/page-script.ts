@@ -279,7 +279,6 @@ export const pageScript = `
     keepBottom(wasAtBottom);
   }
 
-  function addReply(reply, question, after) {
   function addReply(reply, question, after, label) {
     const wasAtBottom = atBottom();
     const node = renderReply(reply, question, label);
