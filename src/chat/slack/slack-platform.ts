@@ -60,34 +60,31 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async post(destination: string, message: AlertMessage): Promise<PostedRef> {
-    const payload = renderAlertMessage(message, this.now());
-    const result = await this.call('chat.postMessage', destination, () =>
-      this.client.chat.postMessage({
-        channel: destination,
-        ...payload,
-        metadata: metadataFor(message),
-        // A cluster object name that looks like a URL must not grow a preview card.
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
-    if (!result.ts)
-      throw classifySlackError(
-        new Error('chat.postMessage returned no ts'),
-        this.ctx('chat.postMessage', destination),
-      );
-    // Slack may answer with the channel's canonical id (e.g. when given a name); keep that one for chat.update.
-    return { platform: 'slack', destination: result.channel ?? destination, messageId: result.ts };
+    return this.postTopLevel(destination, {
+      ...renderAlertMessage(message, this.now()),
+      metadata: metadataFor(message),
+    });
   }
 
   /** One message, no metadata: it is about no single alert, so findPosted must never take it for one. */
   async announce(destination: string, message: NoticeMessage): Promise<PostedRef> {
     const [page] = renderReplyMessage(noticeReply(message), 1);
+    return this.postTopLevel(destination, { text: page?.text ?? message.title, blocks: page?.blocks ?? [] });
+  }
+
+  /**
+   * A new top-level message (alert, notice, digest): never unfurled, since a cluster object name that
+   * looks like a URL must not grow a preview card. Slack may answer with the channel's canonical id
+   * (e.g. when given a name); that one is kept for chat.update.
+   */
+  private async postTopLevel(
+    destination: string,
+    body: SlackMessagePayload & { metadata?: ReturnType<typeof metadataFor> },
+  ): Promise<PostedRef> {
     const result = await this.call('chat.postMessage', destination, () =>
       this.client.chat.postMessage({
+        ...body,
         channel: destination,
-        text: page?.text ?? message.title,
-        blocks: page?.blocks ?? [],
         unfurl_links: false,
         unfurl_media: false,
       }),
@@ -116,21 +113,7 @@ export class SlackPlatform implements ChatPlatform {
   /** The digest as one reply page (the job keeps it within one; the page says what did not fit). */
   async postDigest(destination: string, digest: DigestMessage): Promise<PostedRef> {
     const { text, blocks } = renderDigest(digest);
-    const result = await this.call('chat.postMessage', destination, () =>
-      this.client.chat.postMessage({
-        channel: destination,
-        text,
-        blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
-    if (!result.ts)
-      throw classifySlackError(
-        new Error('chat.postMessage returned no ts'),
-        this.ctx('chat.postMessage', destination),
-      );
-    return { platform: 'slack', destination: result.channel ?? destination, messageId: result.ts };
+    return this.postTopLevel(destination, { text, blocks });
   }
 
   async updateDigest(ref: PostedRef, digest: DigestMessage): Promise<void> {
