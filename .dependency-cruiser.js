@@ -19,7 +19,7 @@
  * - src/config composes vigil.yaml from its own sections, the platforms' ids (the list) and the
  *   checks' own sections and registry.
  * - src/checks decide findings from what their reader ports return (src/checks/.../*-reader.ts and
- *   check.ts); src/kube implements those ports with @kubernetes/client-node, and src/probe reaches
+ *   check.ts); src/kube implements those ports with its own HTTPS client (kube-client.ts), and src/probe reaches
  *   TLS endpoints and registries. The registry and each check's entry (index.ts, <check>-check.ts)
  *   open the readers, so they sit above src/kube; what a check hands a reader (the connection type
  *   and the errors readers raise) sits below the checks. src/output renders reports for the CLI.
@@ -56,9 +56,9 @@ const areas = {
   checks: '^src/checks/(?!(index|check-names|incidents)[.]ts$|[^/]+/[^/]+-check[.]ts$)',
   /** The registry and each check's entry: they open the check's reader, so they sit above src/kube. */
   'checks-registry': '^src/checks/(index|check-names|incidents|[^/]+/[^/]+-check)[.]ts$',
-  /** What a check hands its reader: the cluster's connection and the errors readers raise. */
-  'kube-connection': '^src/kube/(kube-connection|[a-z-]+-error)[.]ts$',
-  kube: '^src/kube/(?!(kube-connection|[a-z-]+-error)[.]ts$)',
+  /** What a check hands its reader: the cluster's connection (its HTTPS client) and the errors readers raise. */
+  'kube-connection': '^src/kube/(kube-connection|kube-client|body-buffer|[a-z-]+-error)[.]ts$',
+  kube: '^src/kube/(?!(kube-connection|kube-client|body-buffer|[a-z-]+-error)[.]ts$)',
   output: '^src/output/',
   chart: '^src/chart/',
   alerts: '^src/alerts/',

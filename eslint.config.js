@@ -7,7 +7,6 @@ import tseslint from 'typescript-eslint';
  * import of a vendor SDK outside its home fails the test command instead of a code review.
  */
 const sdkHomes = [
-  { name: '@kubernetes/client-node', home: 'src/kube/' },
   { name: '@slack/bolt', home: 'src/chat/slack/' },
   { name: '@slack/web-api', home: 'src/chat/slack/' },
   { name: 'botbuilder', home: 'src/chat/teams/' },

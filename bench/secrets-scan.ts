@@ -326,7 +326,7 @@ async function main(): Promise<number> {
       );
     }
 
-    // What vigil costs before it reads anything: loading its modules (client-node alone is ~870).
+    // What vigil costs before it reads anything: loading its modules.
     const floor: Record<string, Measured> = {};
     for (const t of vigils) {
       const argv = t.argv.slice(0, t.argv.indexOf('check'));

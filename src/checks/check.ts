@@ -57,12 +57,12 @@ export interface ReaderSource {
 /**
  * How a check gets the port it reads through, declared by the check itself so that a new reader
  * edits neither ClusterTarget nor any list: a Kubernetes reader is a class in src/kube (the only
- * importer of @kubernetes/client-node) whose constructor takes `target.kube`, and the check's entry
+ * client of the Kubernetes API, src/kube/kube-client.ts) whose constructor takes `target.kube`, and the check's entry
  * says `reader: async ({ target }) => new (await import('../../kube/kube-thing-reader.js'))
  * .KubeThingReader(target.kube)`. The factory is async so that the reader's module is imported when
  * a run first needs it: the registry is loaded by everything that names checks (`vigil --help`, the
  * config, the chat commands), and a static import of a Kubernetes reader would load all of
- * @kubernetes/client-node there too (BENCHMARKS.md "CLI start-up"). A reader of anything else is the
+ * src/kube there too (BENCHMARKS.md "CLI start-up"). A reader of anything else is the
  * same kind of function that ignores `kube` and opens its source from what ReaderSource carries: the
  * host-certificates check reads what node agents reported from `nodeReports` (and, for
  * `vigil check --host-root /`, the same check's local reader reads this node's files).

@@ -70,6 +70,41 @@ export function decodeSecretList(
   return list;
 }
 
+/** Thrown to stop scanning a head once the answer is known. */
+class HeadRead {
+  constructor(readonly next: string | undefined) {}
+}
+
+/**
+ * The list's next continue token read from the first bytes of its body: a string, `undefined`
+ * when the head shows there is none to act on (no token, a token that is not a string, or `items`
+ * before `metadata`, which kube-apiserver never sends), or `'more'` when the bytes so far do not
+ * tell. Malformed bytes also say `'more'`: the whole body is judged by decodeSecretList.
+ */
+export function peekContinue(head: Buffer): string | undefined | 'more' {
+  const s = new Scanner(head, new DataInterner(1));
+  try {
+    s.ws();
+    if (s.atEnd()) return 'more';
+    if (s.peek() !== 0x7b) return undefined;
+    s.object((key) => {
+      if (key === 'items') throw new HeadRead(undefined);
+      if (key !== 'metadata') return s.skipValue(0);
+      if (s.peek() !== 0x7b) throw new HeadRead(undefined);
+      let next: unknown;
+      s.object((k) => {
+        if (k === 'continue') next = s.decodeValue();
+        else s.skipValue(0);
+      });
+      throw new HeadRead(typeof next === 'string' && next !== '' ? next : undefined);
+    });
+    return undefined;
+  } catch (err) {
+    if (err instanceof HeadRead) return err.next;
+    return 'more';
+  }
+}
+
 function secret(s: Scanner, wanted: (dataKey: string) => boolean): DecodedSecret {
   const out: DecodedSecret = {};
   s.object((key) => {

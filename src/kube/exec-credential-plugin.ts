@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CredentialPluginError } from './credential-plugin-error.js';
 
-/** `users[].user.exec` of a kubeconfig, as client-node hands it over (raw YAML). */
+/** `users[].user.exec` of a kubeconfig, as written (raw YAML, see kubeconfig-file.ts). */
 export interface ExecConfig {
   command: string;
   args?: unknown;
@@ -31,10 +31,10 @@ const MAX_STDOUT_BYTES = 1024 * 1024;
 const EXPIRY_MARGIN_MS = 30_000;
 
 /**
- * Runs a kubeconfig credential plugin the way vigil needs, not the way client-node 2.x's ExecAuth does
- * (node_modules/@kubernetes/client-node/dist/exec_auth.js): that one spawns with no time bound, keeps
- * stdin open, and rejects with the plugin's stderr verbatim (refresh tokens included) or a JSON parse
- * error quoting the start of stdout (the token itself), which then reached findings, logs and Slack.
+ * Runs a kubeconfig credential plugin the way vigil needs. The client vigil used before
+ * (@kubernetes/client-node 2.x's ExecAuth) spawned with no time bound, kept stdin open, and rejected
+ * with the plugin's stderr verbatim (refresh tokens included) or a JSON parse error quoting the start
+ * of stdout (the token itself), which then reached findings, logs and Slack.
  *
  * Here stdin is closed (a plugin that prompts gets EOF instead of waiting), the plugin and its children
  * are killed when the cluster's request timeout passes, stderr is drained unread, and stdout is parsed

@@ -1,6 +1,6 @@
-import { ApiException } from '@kubernetes/client-node';
 import { CredentialPluginError } from './credential-plugin-error.js';
 import { KubeAccessError } from './kube-access-error.js';
+import { KubeApiError } from './kube-api-error.js';
 import { KubeRedirectError } from './kube-redirect-error.js';
 import { KubeResponseError } from './kube-response-error.js';
 import { ListBoundError } from './list-bound-error.js';
@@ -17,10 +17,10 @@ export interface KubeErrorContext {
 }
 
 /**
- * Client-node 2.x fetches with undici, which wraps transport failures as `TypeError: fetch failed`
- * whose `cause` holds the real error (ENOTFOUND, ECONNREFUSED, CERT_HAS_EXPIRED, ERR_SSL_*); an
- * AbortSignal timeout surfaces as a DOMException named TimeoutError (numeric `code` 23, so never read a
- * bare numeric `code` as an HTTP status); HTTP errors are ApiException with the raw Status JSON as
+ * kube-client.ts fails with Node's own errors: transport failures carry a string `code` (ENOTFOUND,
+ * ECONNREFUSED, CERT_HAS_EXPIRED, ERR_SSL_*), sometimes one `cause` deep; its timeout surfaces as an
+ * AbortError whose `cause` is a DOMException named TimeoutError (numeric `code` 23, so never read a
+ * bare numeric `code` as an HTTP status); HTTP errors are KubeApiError with the raw Status JSON as
  * `body` (undefined for 401). "connection failed" helps nobody at 3 a.m., so each case names the
  * endpoint and the next step.
  */
@@ -37,13 +37,12 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
   const chain = causeChain(err);
   const special = explainVigilSide(chain, ctx, where, what, make);
   if (special) return special;
-  const api = chain.find((e): e is ApiException<unknown> => e instanceof ApiException);
+  const api = chain.find((e): e is KubeApiError => e instanceof KubeApiError);
   if (api) return explainHttp(api, ctx, where, what, make);
 
   for (const e of chain) {
     const name = e instanceof Error ? e.name : '';
-    const code =
-      typeof (e as { code?: unknown }).code === 'string' ? ((e as { code: string }).code ?? '') : '';
+    const code = errorCode(e);
     if (name === 'TimeoutError' || name === 'AbortError' || TIMEOUT_CODES.has(code)) {
       const bound = ctx.timeoutMs !== undefined ? ` within ${ctx.timeoutMs} ms` : '';
       return make(
@@ -82,18 +81,11 @@ export function explainKubeError(err: unknown, ctx: KubeErrorContext): KubeAcces
         },
       );
     }
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
       return make(
         'kube-unknown',
         `the API server of ${where} closed the connection${what} (${code}); retrying; if it persists check the API server logs and any load balancer in front of it`,
         { retryable: true },
-      );
-    }
-    if (e instanceof Error && e.message === 'bad port') {
-      // undici enforces the fetch spec's blocked-port list (e.g. 6000, 6665-6669, 10080).
-      return make(
-        'kube-unknown',
-        `cannot call ${endpoint} for ${where}: fetch refuses port ${endpoint.split(':').pop() ?? ''} (blocked by the fetch specification); expose the API server on another port`,
       );
     }
   }
@@ -125,21 +117,13 @@ function explainVigilSide(
         `API server of ${where} answered${what} with a redirect (HTTP ${e.status}) to ${e.location}; vigil does not follow redirects away from ${e.origin} (another host could read vigil's credentials or forge the answer). Point the server URL in the kubeconfig at kube-apiserver itself`,
       );
     }
-    // client-node's ObjectSerializer throws TypeErrors ("data is not iterable") on JSON of the wrong
-    // shape, e.g. `items` a number (found by test/fuzz/kube-list.test.ts).
-    const misshapen = e instanceof TypeError && /ObjectSerializer/.test(e.stack ?? '');
-    if (e instanceof KubeResponseError || e instanceof SyntaxError || misshapen) {
+    if (e instanceof KubeResponseError || e instanceof SyntaxError) {
       // JSON.parse's SyntaxError quotes the body around the error, which may be Secret data.
-      const answer =
-        e instanceof KubeResponseError
-          ? e.message
-          : misshapen
-            ? 'JSON that does not have the shape of a Kubernetes object'
-            : 'a body that is not JSON';
+      const answer = e instanceof KubeResponseError ? e.message : 'a body that is not JSON';
       return make(
         'kube-bad-response',
         `API server of ${where} answered${what} with ${answer}; kube-apiserver never does this: check that the server URL ${ctx.server} in the kubeconfig reaches kube-apiserver itself, not a login page, proxy or load balancer`,
-        { withoutCause: e instanceof SyntaxError || misshapen },
+        { withoutCause: e instanceof SyntaxError },
       );
     }
     if (e instanceof ListBoundError) {
@@ -173,7 +157,7 @@ interface MakeExtra {
 type Make = (code: string, message: string, extra?: MakeExtra) => KubeAccessError;
 
 function explainHttp(
-  api: ApiException<unknown>,
+  api: KubeApiError,
   ctx: KubeErrorContext,
   where: string,
   what: string,
@@ -261,13 +245,21 @@ const TLS_HINTS: Record<string, (host: string, cluster: string) => string> = {
 };
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
-const TIMEOUT_CODES = new Set([
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ABORT_ERR',
-]);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ABORT_ERR']);
+
+/**
+ * The error's string code. Node reports an OpenSSL record-layer failure (a port that does not speak
+ * TLS) as EPROTO with the reason only in the message ("SSL routines:…:wrong version number:"); it is
+ * named ERR_SSL_WRONG_VERSION_NUMBER here, as Node names the other OpenSSL errors.
+ */
+function errorCode(e: unknown): string {
+  const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : '';
+  if (code === 'EPROTO' && e instanceof Error) {
+    const reason = /SSL routines:[^:]*:([a-z0-9 ]+):/i.exec(e.message)?.[1];
+    if (reason) return `ERR_SSL_${reason.trim().toUpperCase().replace(/ +/g, '_')}`;
+  }
+  return code;
+}
 
 function causeChain(err: unknown): unknown[] {
   const chain: unknown[] = [];

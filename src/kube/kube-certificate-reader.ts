@@ -1,13 +1,3 @@
-import {
-  AdmissionregistrationV1Api,
-  ApiException,
-  ApiextensionsV1Api,
-  ApiregistrationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  DiscoveryV1Api,
-} from '@kubernetes/client-node';
-import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import type {
   CaBundleKind,
   CaBundleRef,
@@ -18,13 +8,30 @@ import type {
   TlsSecret,
 } from '../checks/certificates/certificate-reader.js';
 import { isCertificateDataKey } from '../checks/certificates/certificate-reader.js';
+import { BodyBuffer } from './body-buffer.js';
 import { explainKubeError } from './explain-kube-error.js';
-import { DataInterner, decodeSecretList, type DecodedSecretList } from './decode-secret-list.js';
-import { BodyBuffer, getJsonList } from './get-json-list.js';
+import {
+  DataInterner,
+  decodeSecretList,
+  peekContinue,
+  type DecodedSecretList,
+} from './decode-secret-list.js';
+import { kubeStatusOf } from './kube-api-error.js';
+import type { KubeClient } from './kube-client.js';
 import { KubeResponseError, describeJsonValue } from './kube-response-error.js';
 import type { KubeConnection } from './kube-connection.js';
-import { listInPages } from './list-in-pages.js';
-import { makeApiClient } from './make-api-client.js';
+import type {
+  ApiService,
+  ConfigMap,
+  CustomResourceDefinition,
+  EndpointSlice,
+  Endpoints,
+  KubeObject,
+  Node,
+  ServicePort,
+  WebhookConfiguration,
+} from './kube-objects.js';
+import { listAll, listInPages } from './list-in-pages.js';
 import { requireStringData, requireStringField } from './require-string-data.js';
 
 /** Cluster-scoped lists (CRDs carry whole OpenAPI schemas) are read in pages of this size. */
@@ -34,33 +41,17 @@ const DEFAULT_KUBELET_PORT = 10250;
 type Scope = KubeConnection['scope'];
 
 /**
- * Reads what the certificate check needs through client-node's typed APIs and hands back plain data.
- * Every failure leaves as a KubeAccessError naming the verb and resource, so a missing RBAC rule reads
- * as "add list secrets", not as a stack trace.
+ * Reads what the certificate check needs from the Kubernetes API and hands back plain data. Every
+ * failure leaves as a KubeAccessError naming the verb and resource, so a missing RBAC rule reads as
+ * "add list secrets", not as a stack trace.
  */
 export class KubeCertificateReader implements CertificateReader {
-  private readonly core: CoreV1Api;
-  private readonly discovery: DiscoveryV1Api;
-  private readonly admission: AdmissionregistrationV1Api;
-  private readonly apiRegistration: ApiregistrationV1Api;
-  private readonly apiExtensions: ApiextensionsV1Api;
-  private readonly custom: CustomObjectsApi;
+  private readonly kube: KubeClient;
   private readonly scope: Scope;
-  private readonly kubeConfig: KubeConfig;
-  private readonly timeoutMs: number;
 
   constructor(kube: KubeConnection) {
-    const kc = kube.kubeConfig;
-    this.kubeConfig = kc;
+    this.kube = kube.client;
     this.scope = kube.scope;
-    const timeoutMs = this.scope.timeoutMs ?? 10_000;
-    this.timeoutMs = timeoutMs;
-    this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
-    this.discovery = makeApiClient(kc, DiscoveryV1Api, timeoutMs);
-    this.admission = makeApiClient(kc, AdmissionregistrationV1Api, timeoutMs);
-    this.apiRegistration = makeApiClient(kc, ApiregistrationV1Api, timeoutMs);
-    this.apiExtensions = makeApiClient(kc, ApiextensionsV1Api, timeoutMs);
-    this.custom = makeApiClient(kc, CustomObjectsApi, timeoutMs);
   }
 
   async *tlsSecretPages(pageSize: number, namespace?: string): AsyncIterable<TlsSecret[]> {
@@ -69,23 +60,35 @@ export class KubeCertificateReader implements CertificateReader {
         ? '/api/v1/secrets'
         : `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
     // One namespace is what a Role there grants (the chart's rbac.mode namespaced); across all
-    // namespaces needs a ClusterRole. Pages are read as plain JSON (get-json-list.ts): client-node's
-    // typed deserialization of every Secret cost more than the certificate check.
-    const body = new BodyBuffer();
+    // namespaces needs a ClusterRole. Pages are decoded by decode-secret-list.ts, which keeps only the
+    // certificate keys of each Secret.
+    // Up to two pages are read at once (list-in-pages.ts sends the next request when a body's head
+    // names its token), each into a buffer of its own, reused by later pages.
+    const buffers: BodyBuffer[] = [];
     const interner = new DataInterner();
     const pages = listInPages(
-      async (token) => {
-        const page = (await getJsonList(
-          this.kubeConfig,
-          path,
-          // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
-          { fieldSelector: 'type=kubernetes.io/tls', limit: pageSize, continue: token },
-          this.timeoutMs,
-          (bytes) => decodeSecretList(bytes, isCertificateDataKey, interner),
-          body,
-        )) as DecodedSecretList | null;
-        if (page === null || typeof page !== 'object' || Array.isArray(page)) return page as never;
-        return { ...page, items: page.items as SecretJson[], metadata: { _continue: continueOf(page) } };
+      async (token, announce) => {
+        const into = buffers.pop() ?? new BodyBuffer();
+        try {
+          const page = (await this.kube.get(
+            path,
+            // Server-side filter: never download every Secret to keep the TLS ones (BENCHMARKS.md).
+            { fieldSelector: 'type=kubernetes.io/tls', limit: pageSize, continue: token },
+            {
+              decode: (bytes) => decodeSecretList(bytes, isCertificateDataKey, interner),
+              into,
+              peek: (head) => {
+                const next = peekContinue(head);
+                if (next === 'more') return false;
+                announce(next);
+                return true;
+              },
+            },
+          )) as DecodedSecretList | null;
+          return page as { items: SecretJson[]; metadata?: { continue?: string } };
+        } finally {
+          buffers.push(into);
+        }
       },
       undefined,
       undefined,
@@ -108,8 +111,10 @@ export class KubeCertificateReader implements CertificateReader {
 
   async getConfigMapData(namespace: string, name: string): Promise<Record<string, string> | null> {
     try {
-      const cm = await this.core.readNamespacedConfigMap({ namespace, name });
-      return requireStringData(cm.data, `ConfigMap ${namespace}/${name}`, 'text');
+      const cm = (await this.kube.get(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`,
+      )) as ConfigMap;
+      return requireStringData((cm as ConfigMap | null)?.data, `ConfigMap ${namespace}/${name}`, 'text');
     } catch (err) {
       if (statusOf(err) === 404) return null;
       throw this.explain(err, 'get', `configmaps ${namespace}/${name}`);
@@ -118,18 +123,20 @@ export class KubeCertificateReader implements CertificateReader {
 
   async apiServerEndpoints(): Promise<HostPort[]> {
     try {
-      const slices = await this.discovery.listNamespacedEndpointSlice({
-        namespace: 'default',
-        labelSelector: 'kubernetes.io/service-name=kubernetes',
-      });
       const found: HostPort[] = [];
-      for (const slice of slices.items) {
-        const port = httpsPort(slice.ports);
-        if (port === undefined) continue;
-        for (const ep of slice.endpoints ?? []) {
-          for (const address of ep.addresses ?? []) found.push({ host: address, port });
+      for await (const page of listAll<EndpointSlice>(
+        this.kube,
+        '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices',
+        { labelSelector: 'kubernetes.io/service-name=kubernetes' },
+        LIST_PAGE_SIZE,
+      ))
+        for (const slice of page) {
+          const port = httpsPort(slice.ports);
+          if (port === undefined) continue;
+          for (const ep of slice.endpoints ?? []) {
+            for (const address of ep.addresses ?? []) found.push({ host: address, port });
+          }
         }
-      }
       if (found.length > 0) return dedupe(found);
     } catch (err) {
       // Older clusters and tight RBAC lack EndpointSlices; the Endpoints object says the same thing.
@@ -138,9 +145,9 @@ export class KubeCertificateReader implements CertificateReader {
         throw this.explain(err, 'list', 'endpointslices.discovery.k8s.io');
     }
     try {
-      const endpoints = await this.core.readNamespacedEndpoints({ namespace: 'default', name: 'kubernetes' });
+      const endpoints = (await this.kube.get('/api/v1/namespaces/default/endpoints/kubernetes')) as Endpoints;
       const found: HostPort[] = [];
-      for (const subset of endpoints.subsets ?? []) {
+      for (const subset of (endpoints as Endpoints | null)?.subsets ?? []) {
         const port = httpsPort(subset.ports);
         if (port === undefined) continue;
         for (const address of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) {
@@ -156,9 +163,7 @@ export class KubeCertificateReader implements CertificateReader {
   async kubeletEndpoints(): Promise<KubeletEndpoint[]> {
     const found: KubeletEndpoint[] = [];
     try {
-      for await (const page of listInPages((token) =>
-        this.core.listNode({ limit: LIST_PAGE_SIZE, ...(token !== undefined ? { _continue: token } : {}) }),
-      )) {
+      for await (const page of listAll<Node>(this.kube, '/api/v1/nodes', {}, LIST_PAGE_SIZE)) {
         for (const node of page) {
           const endpoint = kubeletEndpointOf(node);
           if (endpoint) found.push(endpoint);
@@ -173,12 +178,26 @@ export class KubeCertificateReader implements CertificateReader {
   async caBundles(kind: CaBundleKind): Promise<CaBundleRef[]> {
     switch (kind) {
       case 'validating-webhook':
-        return this.webhookBundles(kind, 'validatingwebhookconfiguration', (token) =>
-          this.admission.listValidatingWebhookConfiguration(listArgs(token)),
+        return this.webhookBundles(
+          kind,
+          'validatingwebhookconfiguration',
+          listAll(
+            this.kube,
+            '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+            {},
+            LIST_PAGE_SIZE,
+          ),
         );
       case 'mutating-webhook':
-        return this.webhookBundles(kind, 'mutatingwebhookconfiguration', (token) =>
-          this.admission.listMutatingWebhookConfiguration(listArgs(token)),
+        return this.webhookBundles(
+          kind,
+          'mutatingwebhookconfiguration',
+          listAll(
+            this.kube,
+            '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+            {},
+            LIST_PAGE_SIZE,
+          ),
         );
       case 'apiservice':
         return this.apiServiceBundles();
@@ -190,17 +209,12 @@ export class KubeCertificateReader implements CertificateReader {
   async certManagerCertificates(): Promise<CertManagerCertificate[] | null> {
     const found: CertManagerCertificate[] = [];
     try {
-      for await (const page of listInPages(async (token) => {
-        // CustomObjectsApi returns the raw JSON: the continue token is `metadata.continue` here.
-        const list = (await this.custom.listClusterCustomObject({
-          group: 'cert-manager.io',
-          version: 'v1',
-          plural: 'certificates',
-          ...listArgs(token),
-        })) as RawList;
-        const next = list.metadata?.continue;
-        return { items: list.items ?? [], metadata: next ? { _continue: next } : {} };
-      })) {
+      for await (const page of listAll<RawCertificate>(
+        this.kube,
+        '/apis/cert-manager.io/v1/certificates',
+        {},
+        LIST_PAGE_SIZE,
+      )) {
         for (const item of page) found.push(toCertManagerCertificate(item));
       }
     } catch (err) {
@@ -214,28 +228,16 @@ export class KubeCertificateReader implements CertificateReader {
   private async webhookBundles(
     kind: 'validating-webhook' | 'mutating-webhook',
     objectKind: string,
-    fetchPage: (token: string | undefined) => Promise<{
-      items: {
-        metadata?: { name?: string };
-        webhooks?: {
-          name: string;
-          clientConfig: {
-            caBundle?: string;
-            service?: { namespace: string; name: string; port?: number };
-          };
-        }[];
-      }[];
-      metadata?: { _continue?: string };
-    }>,
+    pages: AsyncIterable<WebhookConfiguration[]>,
   ): Promise<CaBundleRef[]> {
     const refs: CaBundleRef[] = [];
     try {
-      for await (const page of listInPages(fetchPage)) {
+      for await (const page of pages) {
         for (const config of page) {
           for (const webhook of config.webhooks ?? []) {
-            const { service } = webhook.clientConfig;
+            const service = webhook.clientConfig?.service;
             const object = `${objectKind}/${config.metadata?.name ?? ''} webhook ${webhook.name}`;
-            const caBundle = bundleOf(webhook.clientConfig.caBundle, object);
+            const caBundle = bundleOf(webhook.clientConfig?.caBundle, object);
             if (!caBundle) continue;
             refs.push({
               kind,
@@ -255,7 +257,12 @@ export class KubeCertificateReader implements CertificateReader {
   private async apiServiceBundles(): Promise<CaBundleRef[]> {
     const refs: CaBundleRef[] = [];
     try {
-      for await (const page of listInPages((token) => this.apiRegistration.listAPIService(listArgs(token)))) {
+      for await (const page of listAll<ApiService>(
+        this.kube,
+        '/apis/apiregistration.k8s.io/v1/apiservices',
+        {},
+        LIST_PAGE_SIZE,
+      )) {
         for (const svc of page) {
           const spec = svc.spec;
           const object = `apiservice/${svc.metadata?.name ?? ''}`;
@@ -287,11 +294,14 @@ export class KubeCertificateReader implements CertificateReader {
   private async crdConversionBundles(): Promise<CaBundleRef[]> {
     const refs: CaBundleRef[] = [];
     try {
-      for await (const page of listInPages((token) =>
-        this.apiExtensions.listCustomResourceDefinition(listArgs(token)),
+      for await (const page of listAll<CustomResourceDefinition>(
+        this.kube,
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        {},
+        LIST_PAGE_SIZE,
       )) {
         for (const crd of page) {
-          const clientConfig = crd.spec.conversion?.webhook?.clientConfig;
+          const clientConfig = crd.spec?.conversion?.webhook?.clientConfig;
           const object = `customresourcedefinition/${crd.metadata?.name ?? ''} conversion webhook`;
           const caBundle = bundleOf(clientConfig?.caBundle, object);
           if (!clientConfig || !caBundle) continue;
@@ -318,15 +328,6 @@ export class KubeCertificateReader implements CertificateReader {
 interface SecretJson {
   metadata?: { namespace?: string; name?: string };
   data?: unknown;
-}
-
-function continueOf(page: DecodedSecretList): string | undefined {
-  const token = page.metadata?.continue;
-  if (token === undefined || token === null || token === '') return undefined;
-  if (typeof token !== 'string') {
-    throw new KubeResponseError(`a list whose metadata.continue is ${describeJsonValue(token)}, not a token`);
-  }
-  return token;
 }
 
 function toTlsSecret(s: SecretJson): TlsSecret {
@@ -356,13 +357,7 @@ function nameField(value: unknown, field: string): string {
   return value;
 }
 
-interface RawList {
-  items?: RawCertificate[];
-  metadata?: { continue?: string };
-}
-
-interface RawCertificate {
-  metadata?: { namespace?: string; name?: string };
+interface RawCertificate extends KubeObject {
   spec?: { secretName?: string };
   status?: {
     notAfter?: string;
@@ -407,7 +402,7 @@ function toCertManagerCertificate(item: RawCertificate): CertManagerCertificate 
   };
 }
 
-function kubeletEndpointOf(node: V1Node): KubeletEndpoint | undefined {
+function kubeletEndpointOf(node: Node): KubeletEndpoint | undefined {
   const addresses = node.status?.addresses ?? [];
   const address =
     addresses.find((a) => a.type === 'InternalIP') ??
@@ -422,9 +417,7 @@ function kubeletEndpointOf(node: V1Node): KubeletEndpoint | undefined {
 }
 
 /** The `kubernetes` Service exposes one port named `https`; take it, or the only TCP port there is. */
-function httpsPort(
-  ports: { name?: string; port?: number; protocol?: string }[] | undefined,
-): number | undefined {
+function httpsPort(ports: ServicePort[] | undefined): number | undefined {
   const list = ports ?? [];
   return (list.find((p) => p.name === 'https') ?? list.find((p) => !p.protocol || p.protocol === 'TCP'))
     ?.port;
@@ -448,10 +441,6 @@ function bundleOf(value: unknown, object: string): string | undefined {
   return requireStringField(value, object, 'caBundle', 'base64 text');
 }
 
-function listArgs(token: string | undefined): { limit: number; _continue?: string } {
-  return { limit: LIST_PAGE_SIZE, ...(token !== undefined ? { _continue: token } : {}) };
-}
-
 function statusOf(err: unknown): number | undefined {
-  return err instanceof ApiException ? err.code : undefined;
+  return kubeStatusOf(err);
 }

@@ -1,12 +1,12 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeErrorContext } from './explain-kube-error.js';
+import type { KubeClient } from './kube-client.js';
 
 /**
- * One cluster's Kubernetes API, as the readers in this folder open their clients from it: the
- * cluster's own KubeConfig (never shared between clusters, see load-cluster-connection.ts) and what
- * every error they raise names. Checks pass it along without looking inside.
+ * One cluster's Kubernetes API, as the readers in this folder use it: the cluster's own client
+ * (never shared between clusters, see load-cluster-connection.ts) and what every error they raise
+ * names. Checks pass it along without looking inside.
  */
 export interface KubeConnection {
-  readonly kubeConfig: KubeConfig;
+  readonly client: KubeClient;
   readonly scope: Pick<KubeErrorContext, 'cluster' | 'server' | 'timeoutMs'>;
 }

@@ -1,5 +1,3 @@
-import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
-import type { V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import type {
   ContainerImage,
   ImageUser,
@@ -11,9 +9,19 @@ import type {
   ServiceAccountPullSecrets,
 } from '../checks/registries/registry-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
+import { kubeStatusOf } from './kube-api-error.js';
+import type { KubeClient } from './kube-client.js';
 import type { KubeConnection } from './kube-connection.js';
-import { listInPages } from './list-in-pages.js';
-import { makeApiClient } from './make-api-client.js';
+import type {
+  Event,
+  KubeObject,
+  Pod,
+  PodSpec,
+  PodTemplateOwner,
+  Secret,
+  ServiceAccount,
+} from './kube-objects.js';
+import { listAll } from './list-in-pages.js';
 import { requireStringData } from './require-string-data.js';
 
 type Scope = KubeConnection['scope'];
@@ -22,60 +30,47 @@ type Scope = KubeConnection['scope'];
 const PAGE_SIZE = 250;
 const pullWaitingReasons = new Set(['ErrImagePull', 'ImagePullBackOff']);
 
-interface Page<T> {
-  items: T[];
-  metadata?: { _continue?: string };
-}
-
 /**
  * Reads what the registry check needs and reduces each object to its images and pull secrets as it
  * arrives, so big clusters never hold whole pod lists. Pull-secret data leaves this class only as
  * the base64 values of the one Secret asked for; nothing here logs it.
  */
 export class KubeRegistryReader implements RegistryReader {
-  private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly batch: BatchV1Api;
+  private readonly kube: KubeClient;
   private readonly scope: Scope;
 
   constructor(kube: KubeConnection) {
-    const kc = kube.kubeConfig;
+    this.kube = kube.client;
     this.scope = kube.scope;
-    const timeoutMs = this.scope.timeoutMs ?? 10_000;
-    this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
-    this.apps = makeApiClient(kc, AppsV1Api, timeoutMs);
-    this.batch = makeApiClient(kc, BatchV1Api, timeoutMs);
   }
 
   async imageUsers(): Promise<ImageUser[]> {
     const users: ImageUser[] = [];
-    await this.walk(
-      'pods',
-      (t) => this.core.listPodForAllNamespaces(args(t)),
-      (p) => users.push(podUser(p)),
+    await this.walk('pods', listAll<Pod>(this.kube, '/api/v1/pods', {}, PAGE_SIZE), (p) =>
+      users.push(podUser(p)),
     );
-    const template = (kind: ImageUserKind) => (o: TemplateOwner) => {
+    const template = (kind: ImageUserKind) => (o: PodTemplateOwner) => {
       const spec = kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
       if (spec) users.push(specUser(kind, o.metadata?.namespace ?? '', o.metadata?.name ?? '', spec));
     };
     await this.walk(
       'deployments.apps',
-      (t) => this.apps.listDeploymentForAllNamespaces(args(t)),
+      listAll<PodTemplateOwner>(this.kube, '/apis/apps/v1/deployments', {}, PAGE_SIZE),
       template('Deployment'),
     );
     await this.walk(
       'statefulsets.apps',
-      (t) => this.apps.listStatefulSetForAllNamespaces(args(t)),
+      listAll<PodTemplateOwner>(this.kube, '/apis/apps/v1/statefulsets', {}, PAGE_SIZE),
       template('StatefulSet'),
     );
     await this.walk(
       'daemonsets.apps',
-      (t) => this.apps.listDaemonSetForAllNamespaces(args(t)),
+      listAll<PodTemplateOwner>(this.kube, '/apis/apps/v1/daemonsets', {}, PAGE_SIZE),
       template('DaemonSet'),
     );
     await this.walk(
       'cronjobs.batch',
-      (t) => this.batch.listCronJobForAllNamespaces(args(t)),
+      listAll<PodTemplateOwner>(this.kube, '/apis/batch/v1/cronjobs', {}, PAGE_SIZE),
       template('CronJob'),
     );
     return users;
@@ -85,7 +80,7 @@ export class KubeRegistryReader implements RegistryReader {
     const found: ServiceAccountPullSecrets[] = [];
     await this.walk(
       'serviceaccounts',
-      (t) => this.core.listServiceAccountForAllNamespaces(args(t)),
+      listAll<ServiceAccount>(this.kube, '/api/v1/serviceaccounts', {}, PAGE_SIZE),
       (sa) => {
         const names = (sa.imagePullSecrets ?? []).map((s) => s.name ?? '').filter(Boolean);
         if (names.length === 0) return;
@@ -103,21 +98,22 @@ export class KubeRegistryReader implements RegistryReader {
     const found: PullFailureEvent[] = [];
     await this.walk(
       'events',
-      (t) =>
-        this.core.listEventForAllNamespaces({
-          // The kubelet reports pull failures with reason "Failed" (events.FailedToPullImage); both
-          // fields are indexed by the API server, so only those events cross the wire.
-          fieldSelector: 'involvedObject.kind=Pod,reason=Failed',
-          ...args(t),
-        }),
+      // The kubelet reports pull failures with reason "Failed" (events.FailedToPullImage); both
+      // fields are indexed by the API server, so only those events cross the wire.
+      listAll<Event>(
+        this.kube,
+        '/api/v1/events',
+        { fieldSelector: 'involvedObject.kind=Pod,reason=Failed' },
+        PAGE_SIZE,
+      ),
       (e) => {
         const message = e.message ?? '';
         if (!message.startsWith('Failed to pull image')) return;
         const first = e.firstTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
         const last = e.lastTimestamp ?? e.series?.lastObservedTime ?? first;
         found.push({
-          namespace: e.involvedObject.namespace ?? e.metadata?.namespace ?? '',
-          pod: e.involvedObject.name ?? '',
+          namespace: e.involvedObject?.namespace ?? e.metadata?.namespace ?? '',
+          pod: e.involvedObject?.name ?? '',
           message,
           ...(first ? { firstSeen: new Date(first).toISOString() } : {}),
           ...(last ? { lastSeen: new Date(last).toISOString() } : {}),
@@ -130,56 +126,47 @@ export class KubeRegistryReader implements RegistryReader {
 
   async pullSecret(namespace: string, name: string): Promise<PullSecretData> {
     try {
-      const s = await this.core.readNamespacedSecret({ namespace, name });
+      const s = (await this.kube.get(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+      )) as Secret | null;
       return {
         found: true,
-        type: s.type ?? '',
-        data: requireStringData(s.data, `Secret ${namespace}/${name}`, 'base64 text'),
+        type: typeof s?.type === 'string' ? s.type : '',
+        data: requireStringData(s?.data, `Secret ${namespace}/${name}`, 'base64 text'),
       };
     } catch (err) {
       // The kubelet skips a missing pull secret and pulls without it; the check says so.
-      if (err instanceof ApiException && err.code === 404) return { found: false };
+      if (kubeStatusOf(err) === 404) return { found: false };
       throw explainKubeError(err, { ...this.scope, verb: 'get', resource: `secrets ${namespace}/${name}` });
     }
   }
 
-  private async walk<T extends { metadata?: { namespace?: string; name?: string } }>(
+  private async walk<T extends KubeObject>(
     resource: string,
-    fetchPage: (token: string | undefined) => Promise<Page<T>>,
+    pages: AsyncIterable<T[]>,
     each: (item: T) => void,
   ): Promise<void> {
     try {
-      for await (const page of listInPages(fetchPage)) for (const item of page) each(item);
+      for await (const page of pages) for (const item of page) each(item);
     } catch (err) {
       throw explainKubeError(err, { ...this.scope, verb: 'list', resource });
     }
   }
 }
 
-interface TemplateOwner {
-  metadata?: { namespace?: string; name?: string };
-  spec?: {
-    template?: { spec?: V1PodSpec };
-    jobTemplate?: { spec?: { template?: { spec?: V1PodSpec } } };
-  };
-}
-
-function args(token: string | undefined): { limit: number; _continue?: string } {
-  return { limit: PAGE_SIZE, ...(token !== undefined ? { _continue: token } : {}) };
-}
-
-function imagesOf(spec: V1PodSpec): ContainerImage[] {
+function imagesOf(spec: PodSpec): ContainerImage[] {
   const out: ContainerImage[] = [];
   for (const c of spec.initContainers ?? [])
     out.push({ container: c.name, image: c.image ?? '', role: 'init' });
-  for (const c of spec.containers) out.push({ container: c.name, image: c.image ?? '', role: 'container' });
+  for (const c of spec.containers ?? [])
+    out.push({ container: c.name, image: c.image ?? '', role: 'container' });
   for (const c of spec.ephemeralContainers ?? []) {
     out.push({ container: c.name, image: c.image ?? '', role: 'ephemeral' });
   }
   return out.filter((c) => c.image !== '');
 }
 
-function specUser(kind: ImageUserKind, namespace: string, name: string, spec: V1PodSpec): ImageUser {
+function specUser(kind: ImageUserKind, namespace: string, name: string, spec: PodSpec): ImageUser {
   return {
     kind,
     namespace,
@@ -190,7 +177,7 @@ function specUser(kind: ImageUserKind, namespace: string, name: string, spec: V1
   };
 }
 
-function podUser(p: V1Pod): ImageUser {
+function podUser(p: Pod): ImageUser {
   const user = specUser(
     'Pod',
     p.metadata?.namespace ?? '',

@@ -1,4 +1,3 @@
-import { ApiException, AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type {
   ClaimInfo,
   EventInfo,
@@ -11,9 +10,18 @@ import type {
   StatefulSetReader,
 } from '../checks/statefulsets/statefulset-reader.js';
 import { explainKubeError } from './explain-kube-error.js';
+import { kubeStatusOf } from './kube-api-error.js';
+import type { KubeClient } from './kube-client.js';
 import type { KubeConnection } from './kube-connection.js';
-import { listInPages } from './list-in-pages.js';
-import { makeApiClient } from './make-api-client.js';
+import type {
+  ControllerRevision,
+  Event,
+  Node,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSet,
+} from './kube-objects.js';
+import { listAll } from './list-in-pages.js';
 import {
   controlledBy,
   toClaimInfo,
@@ -30,38 +38,38 @@ const PAGE_SIZE = 250;
 type Scope = KubeConnection['scope'];
 
 /**
- * Reads what the StatefulSet check needs through client-node's typed APIs and hands back plain data.
+ * Reads what the StatefulSet check needs from the Kubernetes API and hands back plain data.
  * Lists are paginated and filtered server-side (namespace exclusions, label and field selectors,
  * all of which a real API server supports for these kinds). Every failure leaves as a
  * KubeAccessError naming verb, resource and namespace, so a missing RBAC rule reads as the rule.
  */
 export class KubeStatefulSetReader implements StatefulSetReader {
-  private readonly apps: AppsV1Api;
-  private readonly core: CoreV1Api;
+  private readonly kube: KubeClient;
   private readonly scope: Scope;
 
   constructor(kube: KubeConnection) {
-    const kc = kube.kubeConfig;
+    this.kube = kube.client;
     this.scope = kube.scope;
-    const timeoutMs = this.scope.timeoutMs ?? 10_000;
-    this.apps = makeApiClient(kc, AppsV1Api, timeoutMs);
-    this.core = makeApiClient(kc, CoreV1Api, timeoutMs);
   }
 
   async *statefulSetPages(opts: StatefulSetListOptions): AsyncIterable<StatefulSetInfo[]> {
     const { namespace } = opts;
     // metadata.namespace is selectable on every kind, so excluded namespaces never cross the wire.
     const fieldSelector = opts.excludeNamespaces.map((ns) => `metadata.namespace!=${ns}`).join(',');
-    const pages = listInPages((token) => {
-      const args = {
-        limit: opts.pageSize,
-        ...(token !== undefined ? { _continue: token } : {}),
-        ...(fieldSelector && namespace === undefined ? { fieldSelector } : {}),
-      };
-      return namespace === undefined
-        ? this.apps.listStatefulSetForAllNamespaces(args)
-        : this.apps.listNamespacedStatefulSet({ namespace, ...args });
-    });
+    const pages =
+      namespace === undefined
+        ? listAll<StatefulSet>(
+            this.kube,
+            '/apis/apps/v1/statefulsets',
+            fieldSelector ? { fieldSelector } : {},
+            opts.pageSize,
+          )
+        : listAll<StatefulSet>(
+            this.kube,
+            `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/statefulsets`,
+            {},
+            opts.pageSize,
+          );
     try {
       for await (const page of pages) yield page.map(toStatefulSetInfo);
     } catch (err) {
@@ -72,13 +80,11 @@ export class KubeStatefulSetReader implements StatefulSetReader {
   async podsOf(sts: StatefulSetInfo): Promise<PodInfo[]> {
     const pods: PodInfo[] = [];
     try {
-      for await (const page of listInPages((token) =>
-        this.core.listNamespacedPod({
-          namespace: sts.namespace,
-          labelSelector: sts.selector,
-          limit: PAGE_SIZE,
-          ...(token !== undefined ? { _continue: token } : {}),
-        }),
+      for await (const page of listAll<Pod>(
+        this.kube,
+        `/api/v1/namespaces/${encodeURIComponent(sts.namespace)}/pods`,
+        { labelSelector: sts.selector },
+        PAGE_SIZE,
       )) {
         for (const p of page) if (controlledBy(p, sts.uid)) pods.push(toPodInfo(p));
       }
@@ -91,13 +97,11 @@ export class KubeStatefulSetReader implements StatefulSetReader {
   async revisionsOf(sts: StatefulSetInfo): Promise<RevisionInfo[]> {
     const revisions: RevisionInfo[] = [];
     try {
-      for await (const page of listInPages((token) =>
-        this.apps.listNamespacedControllerRevision({
-          namespace: sts.namespace,
-          labelSelector: sts.selector,
-          limit: PAGE_SIZE,
-          ...(token !== undefined ? { _continue: token } : {}),
-        }),
+      for await (const page of listAll<ControllerRevision>(
+        this.kube,
+        `/apis/apps/v1/namespaces/${encodeURIComponent(sts.namespace)}/controllerrevisions`,
+        { labelSelector: sts.selector },
+        PAGE_SIZE,
       )) {
         for (const r of page) {
           const owner = r.metadata?.ownerReferences?.find((o) => o.controller);
@@ -119,13 +123,11 @@ export class KubeStatefulSetReader implements StatefulSetReader {
     ].join(',');
     const events: EventInfo[] = [];
     try {
-      for await (const page of listInPages((token) =>
-        this.core.listNamespacedEvent({
-          namespace: subject.namespace,
-          fieldSelector,
-          limit: PAGE_SIZE,
-          ...(token !== undefined ? { _continue: token } : {}),
-        }),
+      for await (const page of listAll<Event>(
+        this.kube,
+        `/api/v1/namespaces/${encodeURIComponent(subject.namespace)}/events`,
+        { fieldSelector },
+        PAGE_SIZE,
       )) {
         for (const e of page) events.push(toEventInfo(e));
       }
@@ -137,18 +139,22 @@ export class KubeStatefulSetReader implements StatefulSetReader {
 
   async claim(namespace: string, name: string): Promise<ClaimInfo | null> {
     try {
-      return toClaimInfo(await this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+      return toClaimInfo(
+        (await this.kube.get(
+          `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(name)}`,
+        )) as PersistentVolumeClaim,
+      );
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404) return null;
+      if (kubeStatusOf(err) === 404) return null;
       throw this.explain(err, 'get', 'persistentvolumeclaims');
     }
   }
 
   async node(name: string): Promise<NodeInfo | null> {
     try {
-      return toNodeInfo(await this.core.readNode({ name }));
+      return toNodeInfo((await this.kube.get(`/api/v1/nodes/${encodeURIComponent(name)}`)) as Node);
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404) return null;
+      if (kubeStatusOf(err) === 404) return null;
       throw this.explain(err, 'get', 'nodes');
     }
   }

@@ -1,10 +1,12 @@
-import { ApiException } from '@kubernetes/client-node';
+import { KubeApiError } from './kube-api-error.js';
+import type { KubeClient, Query } from './kube-client.js';
 import { KubeResponseError, describeJsonValue } from './kube-response-error.js';
 import { ListBoundError } from './list-bound-error.js';
 
-interface ListPage<T> {
+/** A Kubernetes list as JSON: `metadata.continue` is the token of the next page. */
+export interface ListPage<T> {
   items: T[];
-  metadata?: { _continue?: string };
+  metadata?: { continue?: string };
 }
 
 interface Keyed {
@@ -44,11 +46,18 @@ export const defaultListLimits: ListLimits = {
  *
  * With `prefetch`, the request for the next page goes out before the current page is handed to the
  * consumer, so the API server prepares and sends it while the consumer works (the Secret walk of the
- * certificate check: BENCHMARKS.md "TLS Secret scan at scale"). At most one request is ahead, and
- * every bound is checked as without it; a prefetched page that is never asked for is dropped.
+ * certificate check: BENCHMARKS.md "TLS Secret scan at scale"). A fetcher that can read the next
+ * token from the head of a body still arriving calls `announce` with it (kube-apiserver writes
+ * `metadata` before `items`), and the next request goes out at once, so the server prepares page
+ * N+1 while page N is still being read and decoded. At most one request is ahead, every bound is
+ * checked as without it, a token announced but not the one the decoded page names is dropped, and
+ * a prefetched page that is never asked for is dropped.
  */
 export async function* listInPages<T extends Keyed>(
-  fetchPage: (continueToken: string | undefined) => Promise<ListPage<T>>,
+  fetchPage: (
+    continueToken: string | undefined,
+    announce: (next: string | undefined) => void,
+  ) => Promise<ListPage<T>>,
   limits: Partial<ListLimits> = {},
   clock: () => number = () => performance.now(),
   opts: { prefetch?: boolean } = {},
@@ -61,7 +70,34 @@ export async function* listInPages<T extends Keyed>(
   let token: string | undefined;
   let pages = 0;
   let items = 0;
-  let pending: Promise<ListPage<T>> | undefined;
+  /** The request for the page after the current one, sent before the current one was consumed. */
+  let ahead: { token: string; page: Promise<ListPage<T>> } | undefined;
+  /** The next token each request named, by the token it was sent with ('' for the first page). */
+  let heads = new Map<string, string | undefined>();
+  /** Pages counted once the current one is in. */
+  let settled = 0;
+  const request = (t: string | undefined): Promise<ListPage<T>> =>
+    fetchPage(t, (next) => {
+      if (heads.has(t ?? '')) return;
+      heads.set(t ?? '', next);
+      pump();
+    });
+  let pumping = false;
+  const pump = () => {
+    if (!opts.prefetch || ahead !== undefined || pumping || !heads.has(token ?? '')) return;
+    const next = heads.get(token ?? '');
+    if (next === undefined || next === token || tokens.has(next) || settled >= maxPages) return;
+    // A fetcher may announce synchronously, from inside `request`: that must not send twice.
+    pumping = true;
+    try {
+      const page = request(next);
+      // Its failure is thrown when it is awaited; unawaited (the consumer stopped), it is dropped.
+      page.catch(() => undefined);
+      ahead = { token: next, page };
+    } finally {
+      pumping = false;
+    }
+  };
   for (;;) {
     if (pages >= maxPages) {
       throw new ListBoundError(
@@ -78,11 +114,16 @@ export async function* listInPages<T extends Keyed>(
     }
     let page: ListPage<T>;
     try {
-      page = await (pending ?? fetchPage(token));
-      pending = undefined;
+      const early = ahead;
+      ahead = undefined;
+      settled = pages + 1;
+      const current = early !== undefined && early.token === token ? early.page : request(token);
+      pump(); // the head of this page may already have named the next one
+      page = await current;
     } catch (err) {
-      pending = undefined;
-      if (token !== undefined && !restarted && err instanceof ApiException && err.code === 410) {
+      ahead = undefined;
+      heads = new Map();
+      if (token !== undefined && !restarted && err instanceof KubeApiError && err.code === 410) {
         restarted = true;
         token = undefined;
         // The restarted walk may legitimately hand out the same tokens again (same revision).
@@ -118,13 +159,15 @@ export async function* listInPages<T extends Keyed>(
       yielded.add(key);
       fresh.push(item);
     }
-    const next = page.metadata?._continue || undefined;
-    if (opts.prefetch && next !== undefined && !tokens.has(next) && pages < maxPages) {
-      pending = fetchPage(next);
-      // Its failure is thrown when it is awaited above; unawaited (the consumer stopped), it is dropped.
-      pending.catch(() => undefined);
+    const next = continueOf(page);
+    if (heads.get(token ?? '') !== next) {
+      // The decoded page is the truth: a request sent on another token is not this walk's.
+      ahead = undefined;
+      heads.set(token ?? '', next);
     }
+    pump();
     if (fresh.length > 0) yield fresh;
+    heads.delete(token ?? '');
     token = next;
     if (token === undefined) return;
     if (tokens.has(token)) {
@@ -137,6 +180,15 @@ export async function* listInPages<T extends Keyed>(
   }
 }
 
+function continueOf(page: ListPage<unknown>): string | undefined {
+  const token: unknown = (page.metadata as { continue?: unknown } | null | undefined)?.continue;
+  if (token === undefined || token === null || token === '') return undefined;
+  if (typeof token !== 'string') {
+    throw new KubeResponseError(`a list whose metadata.continue is ${describeJsonValue(token)}, not a token`);
+  }
+  return token;
+}
+
 function notAList(page: unknown): string {
   const kind = (page as { kind?: unknown } | null | undefined)?.kind;
   const named = typeof kind === 'string' && /^[A-Za-z]{1,60}$/.test(kind) ? ` of kind ${kind}` : '';
@@ -145,4 +197,24 @@ function notAList(page: unknown): string {
       ? `an object${named} without an items list`
       : describeJsonValue(page);
   return `${what} instead of a Kubernetes list`;
+}
+
+/**
+ * The pages of the list at `path` (a REST collection path such as `/api/v1/pods`), `pageSize` items
+ * a page, through listInPages' bounds and 410 restart. The path literal at each call is what the RBAC
+ * test (test/unit/deploy/kube-api-calls.ts) reads to prove the chart grants `list` on it.
+ */
+export function listAll<T extends Keyed>(
+  client: KubeClient,
+  path: string,
+  query: Query,
+  pageSize: number,
+  opts: { prefetch?: boolean; limits?: Partial<ListLimits> } = {},
+): AsyncGenerator<T[]> {
+  return listInPages(
+    (token) => client.get(path, { ...query, limit: pageSize, continue: token }) as Promise<ListPage<T>>,
+    opts.limits,
+    undefined,
+    opts.prefetch ? { prefetch: true } : {},
+  );
 }

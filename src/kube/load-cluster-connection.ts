@@ -2,13 +2,19 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { VigilError } from '../domain/vigil-error.js';
 import { explainKubeError } from './explain-kube-error.js';
+import { KubeClient, type RequestCredentials } from './kube-client.js';
 import type { KubeConnection } from './kube-connection.js';
+import {
+  KubeconfigFormatError,
+  parseKubeconfig,
+  type KubeconfigCluster,
+  type KubeconfigFile,
+  type KubeconfigUser,
+} from './kubeconfig-file.js';
 import { certificatePemProblem, clientKeyPemProblem } from './kubeconfig-pem-problem.js';
-import { makeApiClient } from './make-api-client.js';
-import { takeOverUserAuth } from './take-over-user-auth.js';
+import { tokenFileCredentials, userCredentials } from './user-credentials.js';
 
 export interface ClusterAccessConfig {
   name: string;
@@ -34,40 +40,57 @@ export interface ClusterConnection {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Where the kubelet mounts a pod's service-account token and the cluster CA. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const IN_CLUSTER_CONTEXT = 'in-cluster';
 
 /**
- * Loads one cluster's credentials into its own KubeConfig: client-node resolves credentials from the
- * KubeConfig's *current* context at request time, so sharing one KubeConfig between clusters would
- * silently send one cluster's token to another. Every problem becomes `kubeconfig-invalid` naming the
- * file, vigil's cluster name and the fix, because this runs at startup where a stack trace helps nobody.
+ * Loads one cluster's credentials into its own KubeClient, so one cluster's token can never reach
+ * another's API server. Every problem becomes `kubeconfig-invalid` naming the file, vigil's cluster
+ * name and the fix, because this runs at startup where a stack trace helps nobody.
  */
 export function loadClusterConnection(
   cfg: ClusterAccessConfig,
   env: NodeJS.ProcessEnv = process.env,
+  deps: { serviceAccountDir?: string } = {},
 ): ClusterConnection {
-  const kc = new KubeConfig();
   const timeoutMs = cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const invalid = (message: string, cause?: unknown) =>
     new VigilError('kubeconfig-invalid', message, cause === undefined ? {} : { cause });
   let kubeconfigPath: string | undefined;
-  let kubeconfigText: string | undefined;
+  let file: KubeconfigFile;
   let source: string;
+  let credentials: (() => Promise<RequestCredentials>) | undefined;
 
   if (cfg.inCluster) {
     source = 'the in-cluster service account';
-    if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
+    const host = env.KUBERNETES_SERVICE_HOST;
+    const port = env.KUBERNETES_SERVICE_PORT;
+    if (!host || !port) {
       throw invalid(
         `cluster "${cfg.name}" is set to inCluster but KUBERNETES_SERVICE_HOST/PORT are not set: vigil is not running in a pod; set clusters[].kubeconfig instead`,
       );
     }
-    try {
-      kc.loadFromCluster();
-    } catch (err) {
-      throw invalid(
-        `cluster "${cfg.name}": cannot load the in-cluster service account: ${message(err)}`,
-        err,
-      );
-    }
+    const dir = deps.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+    const server = `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+    file = {
+      clusters: [
+        { name: IN_CLUSTER_CONTEXT, server, caFile: join(dir, 'ca.crt'), insecureSkipTlsVerify: false },
+      ],
+      users: [{ name: IN_CLUSTER_CONTEXT, tokenFile: join(dir, 'token') }],
+      contexts: [{ name: IN_CLUSTER_CONTEXT, cluster: IN_CLUSTER_CONTEXT, user: IN_CLUSTER_CONTEXT }],
+      currentContext: IN_CLUSTER_CONTEXT,
+    };
+    credentials = tokenFileCredentials(
+      join(dir, 'token'),
+      `the service-account token ${join(dir, 'token')} of cluster "${cfg.name}"`,
+      {
+        invalid: (m) =>
+          invalid(
+            `cannot load the in-cluster service account: ${m}; check that the pod mounts its service-account token (automountServiceAccountToken)`,
+          ),
+      },
+    );
   } else {
     const path = resolveKubeconfigPath(cfg.kubeconfig, env);
     kubeconfigPath = path;
@@ -88,20 +111,19 @@ export function loadClusterConnection(
         `kubeconfig ${path} for cluster "${cfg.name}" is empty; point clusters[].kubeconfig at a kubeconfig file`,
       );
     }
-    kubeconfigText = text;
     try {
-      kc.loadFromString(text);
-      kc.makePathsAbsolute(dirname(path));
+      file = parseKubeconfig(text, dirname(path));
     } catch (err) {
+      if (!(err instanceof KubeconfigFormatError)) throw err;
       throw invalid(
-        `kubeconfig ${path} for cluster "${cfg.name}" cannot be parsed: ${firstLine(err)}; fix the YAML (try \`kubectl --kubeconfig ${path} config view\`)`,
+        `kubeconfig ${path} for cluster "${cfg.name}" cannot be parsed: ${err.message}; fix the YAML (try \`kubectl --kubeconfig ${path} config view\`)`,
         err,
       );
     }
   }
 
-  const contexts = kc.getContexts();
-  const contextName = cfg.context ?? kc.getCurrentContext();
+  const contexts = file.contexts;
+  const contextName = cfg.context ?? file.currentContext;
   const available = contexts.length > 0 ? contexts.map((c) => c.name).join(', ') : 'none';
   if (!contextName) {
     throw invalid(
@@ -114,14 +136,13 @@ export function loadClusterConnection(
       `${source} has no context "${contextName}" (cluster "${cfg.name}"); available contexts: ${available}; fix clusters[].context in vigil's config`,
     );
   }
-  kc.setCurrentContext(contextName);
-  const cluster = kc.getCurrentCluster();
+  const cluster: KubeconfigCluster | undefined = file.clusters.find((c) => c.name === context.cluster);
   if (!cluster) {
     throw invalid(
       `context "${contextName}" in ${source} refers to cluster "${context.cluster}", which is not defined (cluster "${cfg.name}"); add it under clusters: or pick another context`,
     );
   }
-  const user = kc.getCurrentUser();
+  const user: KubeconfigUser | undefined = file.users.find((u) => u.name === context.user);
   if (!user) {
     throw invalid(
       `context "${contextName}" in ${source} ${context.user ? `refers to user "${context.user}", which is not defined` : 'names no user'} (cluster "${cfg.name}"); add the user's credentials or pick another context`,
@@ -137,7 +158,7 @@ export function loadClusterConnection(
       err,
     );
   }
-  if (serverUrl.protocol === 'http:' && !cluster.skipTLSVerify) {
+  if (serverUrl.protocol === 'http:' && !cluster.insecureSkipTlsVerify) {
     throw invalid(
       `cluster "${cluster.name}" in ${source} has the plain HTTP server URL ${cluster.server} (cluster "${cfg.name}"): refused, because vigil's credentials and every answer would cross the network unencrypted and unauthenticated; use the API server's https:// URL (usually port 6443), or set insecure-skip-tls-verify: true on that kubeconfig cluster to accept the risk explicitly`,
     );
@@ -188,17 +209,30 @@ export function loadClusterConnection(
       `${pemField('client-key', user.keyFile, `user "${user.name}"`)} in ${source} ${keyProblem} (cluster "${cfg.name}"); ${pemFix(user.keyFile, user.keyData, 'client-key', 'the private key of the client certificate')}`,
     );
   }
-  if (kubeconfigPath !== undefined && kubeconfigText !== undefined) {
-    takeOverUserAuth(kc, {
+  if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') {
+    throw invalid(
+      `cluster "${cluster.name}" in ${source} sets proxy-url ${cluster.proxyUrl} (cluster "${cfg.name}"), which vigil does not support yet; run vigil where it reaches the API server directly (in the cluster: clusters[].inCluster), or tunnel the port and point server at it`,
+    );
+  }
+  if (kubeconfigPath !== undefined) {
+    credentials = userCredentials(user, {
       kubeconfigPath,
-      kubeconfigText,
       timeoutMs,
       invalid: (m) => invalid(`${m} (cluster "${cfg.name}")`),
     });
   }
 
   const errCtx = { cluster: cfg.name, server: cluster.server, timeoutMs };
-  const versionApi = makeApiClient(kc, VersionApi, timeoutMs);
+  const client = new KubeClient({
+    server: cluster.server,
+    ...(caPem !== undefined ? { caPem } : {}),
+    ...(clientCertificatePem !== undefined ? { clientCertificatePem } : {}),
+    ...(clientKeyPem !== undefined ? { clientKeyPem } : {}),
+    insecureSkipTlsVerify: cluster.insecureSkipTlsVerify,
+    ...(cluster.tlsServerName !== undefined ? { tlsServerName: cluster.tlsServerName } : {}),
+    timeoutMs,
+    ...(credentials ? { credentials } : {}),
+  });
 
   return {
     name: cfg.name,
@@ -206,12 +240,12 @@ export function loadClusterConnection(
     ...(kubeconfigPath !== undefined ? { kubeconfigPath } : {}),
     server: { url: cluster.server, host, port, ...(servername !== undefined ? { servername } : {}) },
     ...(caPem !== undefined ? { caPem } : {}),
-    insecureSkipTlsVerify: cluster.skipTLSVerify,
+    insecureSkipTlsVerify: cluster.insecureSkipTlsVerify,
     ...(clientCertificatePem !== undefined ? { clientCertificatePem } : {}),
-    kube: { kubeConfig: kc, scope: errCtx },
+    kube: { client, scope: errCtx },
     async ping() {
       try {
-        await versionApi.getCode();
+        await client.get('/version');
       } catch (err) {
         throw explainKubeError(err, { ...errCtx, verb: 'get', resource: '/version' });
       }
@@ -244,8 +278,4 @@ function expandHome(p: string, env: NodeJS.ProcessEnv): string {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function firstLine(err: unknown): string {
-  return message(err).split('\n')[0] ?? '';
 }

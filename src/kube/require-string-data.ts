@@ -1,7 +1,7 @@
 import { KubeResponseError, describeJsonValue } from './kube-response-error.js';
 
 /**
- * client-node types Secret and ConfigMap `data` as string maps but passes whatever JSON arrived; a
+ * Secret and ConfigMap `data` are string maps, but a client gets whatever JSON arrived; a
  * number there reached the certificate parser as `toString() radix must be between 2 and 36`. Each
  * value is checked here, and a wrong one names the object and the key (never the value).
  */

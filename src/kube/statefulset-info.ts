@@ -1,14 +1,14 @@
 import type {
-  CoreV1Event,
-  V1ContainerStateTerminated,
-  V1ContainerStatus,
-  V1ControllerRevision,
-  V1ManagedFieldsEntry,
-  V1Node,
-  V1PersistentVolumeClaim,
-  V1Pod,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+  ContainerStateTerminated,
+  ContainerStatus,
+  ControllerRevision,
+  Event,
+  Node,
+  ObjectMeta,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSet,
+} from './kube-objects.js';
 import type {
   ClaimInfo,
   ContainerInfo,
@@ -22,11 +22,11 @@ import type {
 import { labelSelectorText } from './statefulset-label-selector.js';
 
 /**
- * client-node objects to the check's plain shapes. Only the fields the diagnosis reads are copied:
+ * API objects (kube-objects.ts) to the check's plain shapes. Only the fields the diagnosis reads are copied:
  * container env, command lines and the rest of the spec stay behind (they can hold secrets).
  */
 
-/** client-node turns date-time fields into Date (MicroTime too); raw strings pass through. */
+/** An RFC 3339 timestamp from the API (MicroTime too) as ISO 8601 UTC; anything else is undefined. */
 export function iso(value: unknown): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
   if (typeof value === 'string' && value !== '') {
@@ -40,7 +40,7 @@ export function iso(value: unknown): string | undefined {
  * managedFields record, per manager, when it last wrote the object; the status subresource is
  * written by the controller when its counts change. Both give real timestamps for "since when".
  */
-function latestWrite(entries: V1ManagedFieldsEntry[] | undefined, status: boolean): string | undefined {
+function latestWrite(entries: ObjectMeta['managedFields'], status: boolean): string | undefined {
   let latest: string | undefined;
   for (const e of entries ?? []) {
     if ((e.subresource === 'status') !== status) continue;
@@ -50,7 +50,7 @@ function latestWrite(entries: V1ManagedFieldsEntry[] | undefined, status: boolea
   return latest;
 }
 
-export function toStatefulSetInfo(s: V1StatefulSet): StatefulSetInfo {
+export function toStatefulSetInfo(s: StatefulSet): StatefulSetInfo {
   const meta = s.metadata ?? {};
   const spec = s.spec;
   const status = s.status;
@@ -82,7 +82,7 @@ export function toStatefulSetInfo(s: V1StatefulSet): StatefulSetInfo {
   };
 }
 
-function termination(t: V1ContainerStateTerminated | undefined): TerminationInfo | undefined {
+function termination(t: ContainerStateTerminated | undefined): TerminationInfo | undefined {
   if (!t) return undefined;
   return {
     reason: t.reason,
@@ -92,7 +92,7 @@ function termination(t: V1ContainerStateTerminated | undefined): TerminationInfo
   };
 }
 
-function container(c: V1ContainerStatus, init: boolean): ContainerInfo {
+function container(c: ContainerStatus, init: boolean): ContainerInfo {
   const state = c.state ?? {};
   return {
     name: c.name,
@@ -108,7 +108,7 @@ function container(c: V1ContainerStatus, init: boolean): ContainerInfo {
   };
 }
 
-export function toPodInfo(p: V1Pod): PodInfo {
+export function toPodInfo(p: Pod): PodInfo {
   const meta = p.metadata ?? {};
   const status = p.status ?? {};
   return {
@@ -142,12 +142,12 @@ export function toPodInfo(p: V1Pod): PodInfo {
 }
 
 /** Pods the StatefulSet controls, or orphans it would adopt; never pods of another controller. */
-export function controlledBy(p: V1Pod, uid: string): boolean {
+export function controlledBy(p: Pod, uid: string): boolean {
   const owner = p.metadata?.ownerReferences?.find((o) => o.controller);
   return owner === undefined || owner.uid === uid;
 }
 
-export function toEventInfo(e: CoreV1Event): EventInfo {
+export function toEventInfo(e: Event): EventInfo {
   // Old-style events carry count/firstTimestamp/lastTimestamp; events.k8s.io-era writers set
   // eventTime and series instead. The newest of them is when it last happened.
   const last = iso(e.series?.lastObservedTime) ?? iso(e.lastTimestamp) ?? iso(e.eventTime);
@@ -156,14 +156,14 @@ export function toEventInfo(e: CoreV1Event): EventInfo {
     reason: e.reason ?? '',
     message: e.message ?? '',
     count: e.series?.count ?? e.count ?? 1,
-    firstSeen: iso(e.firstTimestamp) ?? iso(e.eventTime) ?? iso(e.metadata.creationTimestamp),
-    lastSeen: last ?? iso(e.metadata.creationTimestamp),
+    firstSeen: iso(e.firstTimestamp) ?? iso(e.eventTime) ?? iso(e.metadata?.creationTimestamp),
+    lastSeen: last ?? iso(e.metadata?.creationTimestamp),
   };
 }
 
 const LOST_NODE_TAINTS = new Set(['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready']);
 
-export function toNodeInfo(n: V1Node): NodeInfo {
+export function toNodeInfo(n: Node): NodeInfo {
   const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
   return {
     name: n.metadata?.name ?? '',
@@ -174,7 +174,7 @@ export function toNodeInfo(n: V1Node): NodeInfo {
   };
 }
 
-export function toClaimInfo(c: V1PersistentVolumeClaim): ClaimInfo {
+export function toClaimInfo(c: PersistentVolumeClaim): ClaimInfo {
   return {
     namespace: c.metadata?.namespace ?? '',
     name: c.metadata?.name ?? '',
@@ -185,6 +185,6 @@ export function toClaimInfo(c: V1PersistentVolumeClaim): ClaimInfo {
   };
 }
 
-export function toRevisionInfo(r: V1ControllerRevision): RevisionInfo {
+export function toRevisionInfo(r: ControllerRevision): RevisionInfo {
   return { name: r.metadata?.name ?? '', revision: r.revision };
 }

@@ -1,4 +1,4 @@
-import type { V1LabelSelector } from '@kubernetes/client-node';
+import type { LabelSelector } from './kube-objects.js';
 
 /**
  * A LabelSelector object in the string syntax list calls take (k8s.io/apimachinery
@@ -6,7 +6,7 @@ import type { V1LabelSelector } from '@kubernetes/client-node';
  * A StatefulSet's selector is immutable and required, so an empty one is not expected; it would
  * select everything, which is why the caller also checks ownerReferences.
  */
-export function labelSelectorText(selector: V1LabelSelector | undefined): string {
+export function labelSelectorText(selector: LabelSelector | undefined): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) parts.push(`${key}=${value}`);
   for (const req of selector?.matchExpressions ?? []) {

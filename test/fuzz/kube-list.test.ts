@@ -258,7 +258,7 @@ describe('fuzz: Kubernetes list responses', () => {
               items: Array.from({ length: w.perPage }, (_, i) => ({
                 metadata: { namespace: 'ns', name: `${n}-${i}` },
               })),
-              metadata: { _continue: token },
+              metadata: { continue: token },
             };
           };
           try {

@@ -134,7 +134,7 @@ export const certificateCheck: Check<'certificates', CertificateReader> = {
     menu: 'Certificates that need attention, soonest expiry first. Replace prod with your cluster, or leave it out for all.',
   },
   table: certificateTable,
-  // Imported on first use: the registry loads without @kubernetes/client-node (check.ts ReaderFactory).
+  // Imported on first use: the registry loads without src/kube (check.ts ReaderFactory).
   reader: async ({ target }) =>
     new (await import('../../kube/kube-certificate-reader.js')).KubeCertificateReader(target.kube),
   unobserved: unobservedCertificates,

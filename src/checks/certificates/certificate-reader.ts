@@ -1,6 +1,6 @@
 /**
  * The port the certificate check reads a cluster through (implemented in src/kube). Shapes are plain
- * data so the check never sees @kubernetes/client-node types. Every method may throw a VigilError
+ * data so the check never sees Kubernetes API objects. Every method may throw a VigilError
  * (codes `kube-*`, see src/kube/explain-kube-error.ts) which the check turns into a finding.
  */
 export interface TlsSecret {

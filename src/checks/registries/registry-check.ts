@@ -39,7 +39,7 @@ export const registryCheck: Check<'registries', RegistryReader> = {
     menu: 'Container registries that cannot be pulled from.',
   },
   table: summaryTable,
-  // Imported on first use: the registry loads without @kubernetes/client-node (check.ts ReaderFactory).
+  // Imported on first use: the registry loads without src/kube (check.ts ReaderFactory).
   reader: async ({ target }) =>
     new (await import('../../kube/kube-registry-reader.js')).KubeRegistryReader(target.kube),
   unobserved(ctx) {

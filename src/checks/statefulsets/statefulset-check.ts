@@ -52,7 +52,7 @@ export const statefulSetCheck: Check<'statefulsets', StatefulSetReader> = {
     menu: 'StatefulSets that are not ready, and what blocks them.',
   },
   table: summaryTable,
-  // Imported on first use: the registry loads without @kubernetes/client-node (check.ts ReaderFactory).
+  // Imported on first use: the registry loads without src/kube (check.ts ReaderFactory).
   reader: async ({ target }) =>
     new (await import('../../kube/kube-statefulset-reader.js')).KubeStatefulSetReader(target.kube),
   unobserved(ctx) {

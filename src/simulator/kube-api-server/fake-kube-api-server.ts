@@ -54,7 +54,7 @@ const READYZ_CHECKS = [
 ];
 
 /**
- * A Kubernetes API server good enough for real clients (kubectl, @kubernetes/client-node) on every
+ * A Kubernetes API server good enough for real clients (kubectl, src/kube/kube-client.ts) on every
  * read path vigil uses: discovery, get, list with selectors and chunking, authn (token, client
  * certificate) and authz failures, over real TLS whose certificate each test picks.
  */

@@ -1,6 +1,6 @@
 /**
  * Static inventory of the Kubernetes API calls vigil makes, read from the source of src/kube/ (the
- * only importer of @kubernetes/client-node), and the RBAC check of a ClusterRole's rules against it.
+ * only caller of the Kubernetes API), and the RBAC check of a ClusterRole's rules against it.
  * Used by rbac-covers-reads.test.ts; no Kubernetes and no Helm needed.
  */
 
@@ -12,15 +12,17 @@ export type Permission =
 export interface ApiCall {
   file: string;
   line: number;
-  apiClass: string;
+  /** The REST path as written, `${…}` for what the call fills in. */
+  path: string;
+  /** The RBAC verb of the GET: `list` for a collection, `get` for one object. */
   method: string;
   permission: Permission;
   /**
-   * What one call reaches: objects of one namespace (`listNamespacedSecret`, a Role there can grant
-   * it), or beyond (`listSecretForAllNamespaces`, cluster-scoped kinds, URLs: a ClusterRole only).
+   * What one call reaches: objects of one namespace (`/api/v1/namespaces/${ns}/secrets`, a Role
+   * there can grant it), or beyond (`/api/v1/secrets`, cluster-scoped kinds, URLs: a ClusterRole only).
    */
   scope: 'namespace' | 'cluster';
-  /** `name: 'literal'` in the call's arguments, when the object is read by a fixed name. */
+  /** The object's name, when the path names it literally (`…/endpoints/kubernetes`). */
   literalName?: string;
 }
 
@@ -33,214 +35,85 @@ export interface PolicyRule {
 }
 
 /**
- * API group of each client-node API class. A class missing here fails the test with a message
- * saying to add it: guessing a group would let a wrong rule pass.
+ * The permission a GET of one REST path needs, e.g. `/apis/apps/v1/statefulsets` ->
+ * apps/statefulsets/list, `` `/api/v1/namespaces/${ns}/persistentvolumeclaims/${name}` `` ->
+ * core/persistentvolumeclaims/get, `/version` -> get /version. A GET of a collection is `list`, of
+ * one object `get`, of an object's subresource (`.../pods/${name}/log`) `get` on `pods/log`. Throws
+ * for a path it cannot read.
  */
-export const apiGroups: Readonly<Record<string, string>> = {
-  CoreV1Api: '',
-  AppsV1Api: 'apps',
-  BatchV1Api: 'batch',
-  AutoscalingV2Api: 'autoscaling',
-  PolicyV1Api: 'policy',
-  DiscoveryV1Api: 'discovery.k8s.io',
-  NetworkingV1Api: 'networking.k8s.io',
-  StorageV1Api: 'storage.k8s.io',
-  EventsV1Api: 'events.k8s.io',
-  CoordinationV1Api: 'coordination.k8s.io',
-  CertificatesV1Api: 'certificates.k8s.io',
-  RbacAuthorizationV1Api: 'rbac.authorization.k8s.io',
-  AdmissionregistrationV1Api: 'admissionregistration.k8s.io',
-  ApiregistrationV1Api: 'apiregistration.k8s.io',
-  ApiextensionsV1Api: 'apiextensions.k8s.io',
-};
-
-/** Operation prefixes of client-node's generated methods and the RBAC verb each one needs. */
-const verbs: readonly (readonly [string, string])[] = [
-  ['deleteCollection', 'deletecollection'],
-  ['list', 'list'],
-  ['read', 'get'],
-  ['watch', 'watch'],
-  ['create', 'create'],
-  ['replace', 'update'],
-  ['patch', 'patch'],
-  ['delete', 'delete'],
-  ['connectGet', 'get'],
-  ['connectPost', 'create'],
-];
-
-/** Method-name suffixes that address a subresource (`readNamespacedPodLog` is GET pods/log). */
-const subresources = ['Status', 'Scale', 'Log', 'Eviction', 'Binding', 'EphemeralContainers'];
-
-/** Kubernetes' plural for a kind: `StatefulSet` -> `statefulsets`, `NetworkPolicy` -> `networkpolicies`. */
-export function pluralOf(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (lower === 'endpoints') return lower;
-  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
-  if (/(ss|sh|ch|x|us)$/.test(lower)) return `${lower}es`;
-  return `${lower}s`;
-}
-
-/**
- * The permission a typed client-node method needs, e.g. AppsV1Api `listStatefulSetForAllNamespaces`
- * -> apps/statefulsets/list, CoreV1Api `readNamespacedPersistentVolumeClaim` ->
- * core/persistentvolumeclaims/get. Throws for a class or method shape it does not know.
- */
-export function permissionOf(apiClass: string, method: string, args = ''): Permission {
-  if (apiClass === 'VersionApi') {
-    if (method === 'getCode') return { kind: 'url', url: '/version', verb: 'get' };
-    throw new Error(`unknown VersionApi method ${method}`);
+export function permissionOfPath(path: string): {
+  permission: Permission;
+  scope: ApiCall['scope'];
+  literalName?: string;
+} {
+  if (!path.startsWith('/api/') && !path.startsWith('/apis/')) {
+    return { permission: { kind: 'url', url: path, verb: 'get' }, scope: 'cluster' };
   }
-  const op = verbs.find(
-    ([prefix]) => method.startsWith(prefix) && /^[A-Z]/.test(method.slice(prefix.length)),
-  );
-  if (!op) throw new Error(`${apiClass}.${method}: no known operation prefix (list, read, create, ...)`);
-  const [prefix, verb] = op;
-  if (apiClass === 'CustomObjectsApi') {
-    // Group and plural are arguments here; only literals can be checked statically.
-    const group = /\bgroup:\s*'([^']+)'/.exec(args)?.[1];
-    const plural = /\bplural:\s*'([^']+)'/.exec(args)?.[1];
-    if (!group || !plural) {
-      throw new Error(`CustomObjectsApi.${method}: group and plural must be string literals in the call`);
-    }
-    return { kind: 'resource', group, resource: plural, verb: method.startsWith('get') ? 'get' : verb };
+  const parts = path.split('/').slice(1);
+  const core = parts[0] === 'api';
+  const group = core ? '' : (parts[1] ?? '');
+  let rest = parts.slice(core ? 2 : 3);
+  let scope: ApiCall['scope'] = 'cluster';
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    scope = 'namespace';
+    rest = rest.slice(2);
   }
-  const group = apiGroups[apiClass];
-  if (group === undefined) {
-    throw new Error(`API class ${apiClass} has no known API group: add it to apiGroups in kube-api-calls.ts`);
+  const [resource, name, sub] = rest;
+  if (!resource || !/^[a-z]+$/.test(resource) || rest.length > 3) {
+    throw new Error(`REST path ${path}: cannot tell the resource`);
   }
-  let kind = method
-    .slice(prefix.length)
-    .replace(/^Namespaced/, '')
-    .replace(/ForAllNamespaces$/, '');
-  let sub = '';
-  for (const s of subresources) {
-    if (kind.endsWith(s) && kind.length > s.length && kind !== 'ComponentStatus') {
-      kind = kind.slice(0, -s.length);
-      sub = `/${s.toLowerCase()}`;
-      break;
-    }
-  }
-  return { kind: 'resource', group, resource: `${pluralOf(kind)}${sub}`, verb };
-}
-
-/** Whether a method addresses one namespace (`readNamespacedSecret`, `listNamespacedCustomObject`). */
-export function scopeOf(apiClass: string, method: string): ApiCall['scope'] {
-  if (apiClass === 'VersionApi') return 'cluster';
-  return /^[a-z]+(?:Collection|Get|Post|Put|Patch|Delete|Head|Options)?Namespaced[A-Z]/.test(method)
-    ? 'namespace'
-    : 'cluster';
+  const literalName = name !== undefined && !name.includes('${') ? name : undefined;
+  return {
+    permission: {
+      kind: 'resource',
+      group,
+      resource: sub ? `${resource}/${sub}` : resource,
+      verb: name === undefined ? 'list' : 'get',
+    },
+    scope,
+    ...(literalName !== undefined ? { literalName } : {}),
+  };
 }
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
-/** The text of a call's argument list, from its opening parenthesis to the matching one. */
-function argsAt(text: string, open: number): string {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) return text.slice(open + 1, i);
-  }
-  return text.slice(open + 1);
-}
+/** REST path literals: `'/api/v1/pods'`, `` `/api/v1/namespaces/${ns}/secrets/${name}` ``, `'/version'`. */
+const pathLiteral = /(['`])(\/(?:apis?\/[^'`\s]*|version))\1/g;
 
 /**
- * Every Kubernetes API call in one source file. API clients are found where they are built
- * (`x = makeApiClient(kc, CoreV1Api, ...)` or `kc.makeApiClient(CoreV1Api)`), then calls on them.
- * Problems (an API class imported but never bound, an API-looking call on an unknown receiver) are
- * returned so that a call path the scan cannot follow fails the test instead of escaping it.
+ * Every Kubernetes API call in one source file of src/kube. The client there (src/kube/kube-client.ts)
+ * only GETs, and every reader names the REST path it reads as a literal, so each path literal is one
+ * call. A call whose path is a variable (`this.kube.get(path, …)`) is judged by the literals of its
+ * file; a file that calls the client with no path literal at all is a problem, so a read cannot slip
+ * past the RBAC check.
  */
 export function scanKubeSource(file: string, text: string): { calls: ApiCall[]; problems: string[] } {
-  const problems: string[] = [];
-  const receivers = new Map<string, string>();
-  const bind = /(?:this\.)?(\w+)\s*=\s*(?:\w+\.)?makeApiClient\(\s*(?:\w+\s*,\s*)?(\w+)/g;
-  for (const m of text.matchAll(bind)) receivers.set(m[1] as string, m[2] as string);
-
-  const imported = new Set<string>();
-  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@kubernetes\/client-node'/g)) {
-    for (const raw of (m[1] as string).split(',')) {
-      const name = raw.trim();
-      if (/^\w+Api$/.test(name)) imported.add(name);
-    }
-  }
-  const bound = new Set(receivers.values());
-  for (const cls of imported) {
-    if (!bound.has(cls)) {
-      problems.push(
-        `${file}: ${cls} is imported but never bound with makeApiClient; the scan cannot see its calls`,
-      );
-    }
-  }
-
   const calls: ApiCall[] = [];
-  for (const m of text.matchAll(/(?:this\.)?(\w+)\.(\w+)\(/g)) {
-    const [, receiver, method] = m as unknown as [string, string, string];
-    const apiClass = receivers.get(receiver);
-    const open = (m.index ?? 0) + m[0].length - 1;
-    if (!apiClass) {
-      if (/^(list|read|watch|create|replace|patch|delete|connect)[A-Z]/.test(method)) {
-        problems.push(
-          `${file}:${lineOf(text, m.index ?? 0)}: ${receiver}.${method}() looks like an API call on a client the scan does not know`,
-        );
-      }
-      continue;
-    }
-    const args = argsAt(text, open);
+  const problems: string[] = [];
+  for (const m of text.matchAll(pathLiteral)) {
+    const path = (m[2] as string).replace(/\$\{encodeURIComponent\(([^)]*)\)\}/g, '${$1}');
     try {
-      const permission = permissionOf(apiClass, method, args);
-      const literalName = /\bname:\s*'([^']+)'/.exec(args)?.[1];
+      const { permission, scope, literalName } = permissionOfPath(path);
       calls.push({
         file,
         line: lineOf(text, m.index ?? 0),
-        apiClass,
-        method,
+        path,
+        method: permission.verb,
         permission,
-        scope: scopeOf(apiClass, method),
+        scope,
         ...(literalName !== undefined ? { literalName } : {}),
       });
     } catch (err) {
       problems.push(`${file}:${lineOf(text, m.index ?? 0)}: ${(err as Error).message}`);
     }
   }
-  const raw = rawListCalls(file, text);
-  calls.push(...raw.calls);
-  problems.push(...raw.problems);
-  return { calls, problems };
-}
-
-/**
- * Lists read as plain JSON (src/kube/get-json-list.ts) name their REST path as a literal in the same
- * file: `'/api/v1/secrets'` (every namespace) or `` `/api/v1/namespaces/${ns}/secrets` `` (one).
- * Each such path is a `list` call; a file that calls getJsonList with no path literal the scan can
- * read is a problem, so a raw read cannot slip past the RBAC check.
- */
-function rawListCalls(file: string, text: string): { calls: ApiCall[]; problems: string[] } {
-  const calls: ApiCall[] = [];
-  const problems: string[] = [];
-  const callsRaw = [...text.matchAll(/\bgetJsonList\(/g)].filter(
-    (m) => !/function\s+$/.test(text.slice(Math.max(0, (m.index ?? 0) - 20), m.index)),
-  );
-  if (callsRaw.length === 0) return { calls, problems };
-  const path = /['`](\/apis?\/(?:([a-z0-9.-]+)\/)?v[0-9a-z]+\/(namespaces\/\$\{[^}]+\}\/)?([a-z]+))['`]/g;
-  for (const m of text.matchAll(path)) {
-    const [, , group, namespaced, resource] = m as unknown as [
-      string,
-      string,
-      string | undefined,
-      string | undefined,
-      string,
-    ];
-    const isCore = m[1]?.startsWith('/api/') ?? false;
-    calls.push({
-      file,
-      line: lineOf(text, m.index ?? 0),
-      apiClass: 'rest',
-      method: 'getJsonList',
-      permission: { kind: 'resource', group: isCore ? '' : (group ?? ''), resource, verb: 'list' },
-      scope: namespaced ? 'namespace' : 'cluster',
-    });
-  }
-  if (calls.length === 0) {
-    problems.push(`${file}: getJsonList is called but no REST path literal (/api/v1/...) was found to judge`);
+  // list-in-pages.ts's listAll GETs the path its callers name; it reads nothing of its own.
+  const generic = /export function listAll\b/.test(text);
+  const callsClient = /\b(?:this\.kube|client)\.get\(|\blistAll\s*[<(]/.test(text);
+  if (callsClient && !generic && calls.length === 0) {
+    problems.push(
+      `${file}: the Kubernetes client is called but no REST path literal (/api/v1/...) was found to judge`,
+    );
   }
   return { calls, problems };
 }

@@ -9,10 +9,9 @@ import {
   describePermission,
   grantsOf,
   isCovered,
-  permissionOf,
+  permissionOfPath,
   samePermission,
   scanKubeSource,
-  scopeOf,
   type ApiCall,
   type PolicyRule,
 } from './kube-api-calls.js';
@@ -69,7 +68,7 @@ const isSecretCall = (c: ApiCall) =>
   c.permission.kind === 'resource' && c.permission.group === '' && c.permission.resource === 'secrets';
 const rulesOf = (o: K8sObject) => (o['rules'] ?? []) as PolicyRule[];
 const describeCall = (c: ApiCall) =>
-  `${c.file}:${c.line} ${c.apiClass}.${c.method} needs ${describePermission(c.permission)}`;
+  `${c.file}:${c.line} GET ${c.path} needs ${describePermission(c.permission)}`;
 
 /** The RBAC objects the chart renders in one mode (release vigil in namespace vigil). */
 function rendered(mode: RbacMode) {
@@ -83,55 +82,59 @@ function rendered(mode: RbacMode) {
   };
 }
 
-describe('method names map to RBAC permissions', () => {
+describe('REST paths map to RBAC permissions', () => {
   it.each([
-    ['AppsV1Api', 'listStatefulSetForAllNamespaces', 'apps/statefulsets/list'],
-    ['AppsV1Api', 'listNamespacedControllerRevision', 'apps/controllerrevisions/list'],
-    ['CoreV1Api', 'readNamespacedPersistentVolumeClaim', 'core/persistentvolumeclaims/get'],
-    ['CoreV1Api', 'readNamespacedEndpoints', 'core/endpoints/get'],
-    ['CoreV1Api', 'readNode', 'core/nodes/get'],
-    ['CoreV1Api', 'readNamespacedPodLog', 'core/pods/log/get'],
-    ['CoreV1Api', 'replaceNamespacedSecret', 'core/secrets/update'],
-    ['BatchV1Api', 'listCronJobForAllNamespaces', 'batch/cronjobs/list'],
-    ['DiscoveryV1Api', 'listNamespacedEndpointSlice', 'discovery.k8s.io/endpointslices/list'],
-    ['NetworkingV1Api', 'listNetworkPolicyForAllNamespaces', 'networking.k8s.io/networkpolicies/list'],
-    ['VersionApi', 'getCode', 'get /version'],
-  ])('%s.%s needs %s', (cls, method, expected) => {
-    expect(describePermission(permissionOf(cls, method))).toBe(expected);
+    ['/apis/apps/v1/statefulsets', 'apps/statefulsets/list', 'cluster'],
+    ['/apis/apps/v1/namespaces/${ns}/controllerrevisions', 'apps/controllerrevisions/list', 'namespace'],
+    [
+      '/api/v1/namespaces/${ns}/persistentvolumeclaims/${name}',
+      'core/persistentvolumeclaims/get',
+      'namespace',
+    ],
+    ['/api/v1/namespaces/default/endpoints/kubernetes', 'core/endpoints/get', 'namespace'],
+    ['/api/v1/nodes/${name}', 'core/nodes/get', 'cluster'],
+    ['/api/v1/namespaces/${ns}/pods/${name}/log', 'core/pods/log/get', 'namespace'],
+    ['/api/v1/secrets', 'core/secrets/list', 'cluster'],
+    ['/api/v1/namespaces/${ns}/secrets', 'core/secrets/list', 'namespace'],
+    ['/apis/batch/v1/cronjobs', 'batch/cronjobs/list', 'cluster'],
+    [
+      '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices',
+      'discovery.k8s.io/endpointslices/list',
+      'namespace',
+    ],
+    ['/apis/cert-manager.io/v1/certificates', 'cert-manager.io/certificates/list', 'cluster'],
+    ['/version', 'get /version', 'cluster'],
+  ])('GET %s needs %s (%s scope)', (path, expected, scope) => {
+    const p = permissionOfPath(path);
+    expect(describePermission(p.permission)).toBe(expected);
+    expect(p.scope).toBe(scope);
   });
 
-  it.each([
-    ['CoreV1Api', 'listNamespacedSecret', 'namespace'],
-    ['CoreV1Api', 'readNamespacedSecret', 'namespace'],
-    ['CoreV1Api', 'listSecretForAllNamespaces', 'cluster'],
-    ['CoreV1Api', 'listNode', 'cluster'],
-    ['CustomObjectsApi', 'listClusterCustomObject', 'cluster'],
-    ['CustomObjectsApi', 'getNamespacedCustomObject', 'namespace'],
-    ['VersionApi', 'getCode', 'cluster'],
-  ])('%s.%s reaches %s scope', (cls, method, scope) => {
-    expect(scopeOf(cls, method)).toBe(scope);
+  it('names the object a path reads by a fixed name', () => {
+    expect(permissionOfPath('/api/v1/namespaces/default/endpoints/kubernetes').literalName).toBe(
+      'kubernetes',
+    );
+    expect(permissionOfPath('/api/v1/nodes/${name}').literalName).toBeUndefined();
   });
 
   it("a Role's rules never grant a call beyond its namespace", () => {
     const rules: PolicyRule[] = [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }];
     const { calls } = scanKubeSource(
       'x.ts',
-      `import { CoreV1Api } from '@kubernetes/client-node';
-       this.core = makeApiClient(kc, CoreV1Api, 1000);
-       await this.core.listSecretForAllNamespaces({});
-       await this.core.listNamespacedSecret({ namespace });`,
+      `for await (const p of listAll(this.kube, '/api/v1/secrets', {}, 500)) {}
+       for await (const p of listAll(this.kube, \`/api/v1/namespaces/\${encodeURIComponent(namespace)}/secrets\`, {}, 500)) {}`,
     );
-    expect(calls.map((c) => [c.method, isCovered(rules, c, {}), isCovered(rules, c, {}, 'Role')])).toEqual([
-      ['listSecretForAllNamespaces', true, false],
-      ['listNamespacedSecret', true, true],
+    expect(calls.map((c) => [c.path, isCovered(rules, c, {}), isCovered(rules, c, {}, 'Role')])).toEqual([
+      ['/api/v1/secrets', true, false],
+      ['/api/v1/namespaces/${namespace}/secrets', true, true],
     ]);
   });
 
-  it('reads plain-JSON lists by their REST path, and flags one it cannot read', () => {
+  it('reads the paths a file names for a variable path, and flags a file that names none', () => {
     const { calls, problems } = scanKubeSource(
       'x.ts',
       `const path = all ? '/api/v1/secrets' : \`/api/v1/namespaces/\${encodeURIComponent(ns)}/secrets\`;
-       await getJsonList(kc, path, {}, 1000, decode, body);
+       await this.kube.get(path, { limit: 500 });
        const other = '/apis/apps/v1/statefulsets';`,
     );
     expect(problems).toEqual([]);
@@ -140,18 +143,10 @@ describe('method names map to RBAC permissions', () => {
       'core/secrets/list namespace',
       'apps/statefulsets/list cluster',
     ]);
+    expect(scanKubeSource('y.ts', 'await this.kube.get(pathFromSomewhere, {});').problems).toHaveLength(1);
     expect(
-      scanKubeSource('y.ts', 'await getJsonList(kc, pathFromSomewhere, {}, 1, d, b);').problems,
+      scanKubeSource('z.ts', 'for await (const p of listAll(this.kube, path, {}, 1)) {}').problems,
     ).toHaveLength(1);
-  });
-
-  it('reads group and plural of custom objects from the call', () => {
-    const p = permissionOf(
-      'CustomObjectsApi',
-      'listClusterCustomObject',
-      "{ group: 'cert-manager.io', plural: 'certificates' }",
-    );
-    expect(describePermission(p)).toBe('cert-manager.io/certificates/list');
   });
 });
 
@@ -186,12 +181,11 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
       expect(seen, p).toContain(p);
     }
     expect(names.configmaps).toEqual(['extension-apiserver-authentication', 'kube-root-ca.crt']);
-    // TLS Secrets across all namespaces (full) and in one namespace (namespaced), both read as plain
-    // JSON by REST path (src/kube/get-json-list.ts); pull secrets by name.
+    // TLS Secrets across all namespaces (full) and in one namespace (namespaced); pull secrets by name.
     expect(secretCalls.map((c) => `${c.method} ${c.scope}`).sort()).toEqual([
-      'getJsonList cluster',
-      'getJsonList namespace',
-      'readNamespacedSecret namespace',
+      'get namespace',
+      'list cluster',
+      'list namespace',
     ]);
   });
 
@@ -218,7 +212,7 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
     });
 
     it('grants the cluster-wide TLS Secret list', () => {
-      expect(clusterSecretCalls.map((c) => c.method)).toEqual(['getJsonList']);
+      expect(clusterSecretCalls.map((c) => c.path)).toEqual(['/api/v1/secrets']);
       expect(clusterSecretCalls.every((c) => isCovered(rulesOf(clusterRole), c, names))).toBe(true);
     });
 
@@ -300,16 +294,14 @@ describe('the RBAC rules match the Kubernetes API calls in src/kube', () => {
   it('fails when a new read has no rule', () => {
     const extra = scanKubeSource(
       'new-reader.ts',
-      `import { CoreV1Api } from '@kubernetes/client-node';
-       this.core = makeApiClient(kc, CoreV1Api, 1000);
-       await this.core.listNamespacedConfigMap({ namespace });
-       await this.core.readNamespacedConfigMap({ namespace, name: 'some-other-map' });`,
+      `for await (const p of listAll(this.kube, \`/api/v1/namespaces/\${namespace}/configmaps\`, {}, 100)) {}
+       await this.kube.get(\`/api/v1/namespaces/\${namespace}/configmaps/some-other-map\`);`,
     );
     expect(extra.problems).toEqual([]);
     const { clusterRole } = rendered('full');
     expect(
       extra.calls.filter((c) => !isCovered(rulesOf(clusterRole), c, names)).map((c) => c.method),
-    ).toEqual(['listNamespacedConfigMap', 'readNamespacedConfigMap']);
+    ).toEqual(['list', 'get']);
   });
 
   it.each(rbacModes)('rbac.mode=%s grants read verbs only, never wildcards', (mode) => {

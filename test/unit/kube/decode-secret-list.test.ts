@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  peekContinue,
   DataInterner,
   decodeSecretList,
   type DecodedSecretList,
@@ -139,5 +140,35 @@ describe('decodeSecretList', () => {
     const values = [...first, ...second].map((s) => (s.data as Record<string, string>)['tls.crt']);
     expect(values).toEqual([crt, crt, other, crt, crt, other]);
     expect(values[3]).toBe(values[0]);
+  });
+});
+
+describe('peekContinue', () => {
+  const body = JSON.stringify({
+    kind: 'SecretList',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: '12', continue: 'eyJydiI6MTJ9' },
+    items: [{ metadata: { name: 'a' }, data: { 'tls.key': 'c2VjcmV0' } }],
+  });
+
+  it('reads the next token from the head of a list body, before the items arrive', () => {
+    const head = body.slice(0, body.indexOf('"items"') + 3);
+    expect(peekContinue(Buffer.from(head))).toBe('eyJydiI6MTJ9');
+    expect(peekContinue(Buffer.from(body))).toBe('eyJydiI6MTJ9');
+  });
+
+  it('asks for more bytes while the metadata is cut off', () => {
+    for (const cut of [0, 5, body.indexOf('metadata'), body.indexOf('eyJ') + 3]) {
+      expect(peekContinue(Buffer.from(body.slice(0, cut)))).toBe('more');
+    }
+  });
+
+  it('names no token for the last page, items before metadata, or a token that is not a string', () => {
+    expect(
+      peekContinue(Buffer.from('{"kind":"SecretList","metadata":{"resourceVersion":"1"},"items":[')),
+    ).toBe(undefined);
+    expect(peekContinue(Buffer.from('{"items":[],"metadata":{"continue":"t"}}'))).toBe(undefined);
+    expect(peekContinue(Buffer.from('{"metadata":{"continue":7},"items":[]}'))).toBe(undefined);
+    expect(peekContinue(Buffer.from('[1,2]'))).toBe(undefined);
   });
 });

@@ -16,7 +16,7 @@ const items = (from: number, n: number): Item[] =>
  * and this makes that a clean failure instead of a test run that spins forever.
  */
 function server(
-  answer: (token: string | undefined, call: number) => { items: Item[]; metadata?: { _continue?: string } },
+  answer: (token: string | undefined, call: number) => { items: Item[]; metadata?: { continue?: string } },
 ) {
   let calls = 0;
   return (token: string | undefined) => {
@@ -44,7 +44,7 @@ describe('listInPages bounds', () => {
         server((token, call) => {
           calls = call;
           // Page 1 hands out "t1"; asked with "t1", the server answers "t1" again, forever.
-          return { items: items(token ? 10 : 0, 10), metadata: { _continue: 't1' } };
+          return { items: items(token ? 10 : 0, 10), metadata: { continue: 't1' } };
         }),
       ),
     );
@@ -60,7 +60,7 @@ describe('listInPages bounds', () => {
       listInPages<Item>(
         server((_t, call) => {
           calls = call;
-          return { items: [], metadata: { _continue: `t${call}` } };
+          return { items: [], metadata: { continue: `t${call}` } };
         }),
         { maxPages: 5 },
       ),
@@ -76,7 +76,7 @@ describe('listInPages bounds', () => {
       listInPages<Item>(
         server((_t, call) => {
           calls = call;
-          return { items: items(call * 10, 10), metadata: { _continue: `t${call}` } };
+          return { items: items(call * 10, 10), metadata: { continue: `t${call}` } };
         }),
         { maxItems: 25 },
       ),
@@ -94,7 +94,7 @@ describe('listInPages bounds', () => {
         server((_t, call) => {
           calls = call;
           clock += 400;
-          return { items: [], metadata: { _continue: `t${call}` } };
+          return { items: [], metadata: { continue: `t${call}` } };
         }),
         { maxDurationMs: 1000 },
         () => clock,
@@ -110,7 +110,7 @@ describe('listInPages bounds', () => {
       listInPages<Item>((token) =>
         Promise.resolve(
           token === undefined
-            ? { items: items(0, 10), metadata: { _continue: 'a' } }
+            ? { items: items(0, 10), metadata: { continue: 'a' } }
             : { items: items(10, 5), metadata: {} },
         ),
       ),
@@ -127,7 +127,7 @@ describe('listInPages bounds', () => {
         const n = token === undefined ? 0 : Number(token);
         return Promise.resolve({
           items: items(n, 10),
-          metadata: n < 20 ? { _continue: String(n + 10) } : {},
+          metadata: n < 20 ? { continue: String(n + 10) } : {},
         });
       },
       {},
@@ -150,7 +150,7 @@ describe('listInPages bounds', () => {
       listInPages<Item>(
         server((token, call) => {
           calls = call;
-          return { items: items(token ? 10 : 0, 10), metadata: { _continue: 't1' } };
+          return { items: items(token ? 10 : 0, 10), metadata: { continue: 't1' } };
         }),
         {},
         undefined,
@@ -164,7 +164,7 @@ describe('listInPages bounds', () => {
       listInPages<Item>(
         server((_token, call) => {
           capped = call;
-          return { items: items(call * 10, 10), metadata: { _continue: `t${call}` } };
+          return { items: items(call * 10, 10), metadata: { continue: `t${call}` } };
         }),
         { maxPages: 3 },
         undefined,
@@ -180,7 +180,7 @@ describe('listInPages bounds', () => {
       listInPages<Item>(
         (token) =>
           token === undefined
-            ? Promise.resolve({ items: items(0, 10), metadata: { _continue: 'a' } })
+            ? Promise.resolve({ items: items(0, 10), metadata: { continue: 'a' } })
             : Promise.reject(new Error('connection reset')),
         {},
         undefined,
@@ -189,6 +189,71 @@ describe('listInPages bounds', () => {
     );
     expect(seen).toBe(10);
     expect((error as Error).message).toBe('connection reset');
+  });
+
+  it('with prefetch, an announced token sends the next request while the current page is still arriving', async () => {
+    const sent: { token: string | undefined; whileOpen: (string | undefined)[] }[] = [];
+    const open = new Set<string | undefined>();
+    const pages = listInPages<Item>(
+      async (token, announce) => {
+        const n = token === undefined ? 0 : Number(token);
+        sent.push({ token, whileOpen: [...open] });
+        open.add(token);
+        // The head of the body names the next token; the rest of the page takes a while longer,
+        // each page longer than the one before it.
+        announce(n < 20 ? String(n + 10) : undefined);
+        await new Promise((r) => setTimeout(r, 5 + 2 * n));
+        open.delete(token);
+        return { items: items(n, 10), metadata: n < 20 ? { continue: String(n + 10) } : {} };
+      },
+      {},
+      undefined,
+      { prefetch: true },
+    );
+    const { seen } = await drain(pages);
+    expect(seen).toBe(30);
+    // Page 2 went out while page 1 was still open, page 3 (once page 2 was the current one) while
+    // page 2 was; never two ahead.
+    expect(sent).toEqual([
+      { token: undefined, whileOpen: [] },
+      { token: '10', whileOpen: [undefined] },
+      { token: '20', whileOpen: ['10'] },
+    ]);
+  });
+
+  it('with prefetch, a request on an announced token the decoded page contradicts is dropped', async () => {
+    const asked: (string | undefined)[] = [];
+    const { seen, error } = await drain(
+      listInPages<Item>(
+        (token, announce) => {
+          asked.push(token);
+          if (token === undefined) {
+            announce('wrong');
+            return Promise.resolve({ items: items(0, 10), metadata: { continue: 'right' } });
+          }
+          if (token === 'wrong') return Promise.reject(new Error('never awaited'));
+          return Promise.resolve({ items: items(10, 10), metadata: {} });
+        },
+        {},
+        undefined,
+        { prefetch: true },
+      ),
+    );
+    expect(error).toBeUndefined();
+    expect(seen).toBe(20);
+    expect(asked).toEqual([undefined, 'wrong', 'right']);
+  });
+
+  it('without prefetch, announcements are ignored', async () => {
+    const asked: (string | undefined)[] = [];
+    await drain(
+      listInPages<Item>((token, announce) => {
+        asked.push(token);
+        announce('never');
+        return Promise.resolve({ items: items(0, 1), metadata: {} });
+      }),
+    );
+    expect(asked).toEqual([undefined]);
   });
 
   it('refuses a page without an items list instead of "page.items is not iterable"', async () => {
@@ -203,7 +268,7 @@ describe('listInPages bounds', () => {
 
   it('is explained as a finding naming the list, the cluster and the bound', async () => {
     const { error } = await drain(
-      listInPages<Item>(server(() => ({ items: [], metadata: { _continue: 'same' } }))),
+      listInPages<Item>(server(() => ({ items: [], metadata: { continue: 'same' } }))),
     );
     const explained = explainKubeError(error, {
       cluster: 'prod',
