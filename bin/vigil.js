@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
-  // @kubernetes/client-node 2 (undici 8) crashes on import under older Node; say so plainly instead.
+  // Node 24 is the runtime (DOMAIN.md section 6): older ones lack what vigil and its dependencies use.
   console.error(
     `vigil needs Node.js 24 (this is ${process.version}). In a source checkout run it through npx or npm ` +
       '(`npx vigil ...`), which use the Node 24 the project installs; otherwise install Node.js 24 LTS.',
