@@ -35,6 +35,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_SAME_ORIGIN_REDIRECTS = 5;
 /** A Status object is a few hundred bytes; an error body is read up to this much, the rest dropped. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const IDLE_SOCKET_MS = 30_000;
 
 /**
  * vigil's client of one cluster's Kubernetes API: read-only GETs of JSON over node:https, nothing
@@ -116,13 +117,13 @@ export class KubeClient {
         throw new KubeApiError(401, undefined, headersOf(res));
       }
       if (status < 200 || status > 299) {
-        throw new KubeApiError(status, await errorBody(res), headersOf(res));
+        throw new KubeApiError(status, await timed(errorBody(res), signal), headersOf(res));
       }
       if (/^\s*text\/html/i.test(res.headers['content-type'] ?? '')) {
         res.destroy();
         throw new KubeResponseError('an HTML page (Content-Type text/html)');
       }
-      const body = await (opts.into ?? new BodyBuffer()).read(res, opts.peek);
+      const body = await timed((opts.into ?? new BodyBuffer()).read(res, opts.peek), signal);
       return opts.decode ? opts.decode(body) : JSON.parse(body.toString('utf8'));
     }
   }
@@ -142,11 +143,7 @@ export class KubeClient {
       const req = request(
         url,
         { method: 'GET', headers, agent: this.agentFor(secure, creds), signal },
-        (res) => {
-          // A body cut short by the timeout fails its reader with the same AbortError as the request.
-          res.once('aborted', () => res.destroy(abortError(signal)));
-          resolvePromise(res);
-        },
+        resolvePromise,
       );
       req.once('error', reject);
       req.end();
@@ -164,16 +161,31 @@ export class KubeClient {
         ? new https.Agent({
             keepAlive: true,
             maxSockets: 4,
+            // Idle kept-alive sockets close after this: `vigil serve` opens a client per check run,
+            // and an API server need not close idle connections itself.
+            timeout: IDLE_SOCKET_MS,
             ...(this.#opts.caPem !== undefined ? { ca: this.#opts.caPem } : {}),
             ...(cert !== undefined ? { cert } : {}),
             ...(key !== undefined ? { key } : {}),
             rejectUnauthorized: !this.#opts.insecureSkipTlsVerify,
             ...(this.#opts.tlsServerName !== undefined ? { servername: this.#opts.tlsServerName } : {}),
           })
-        : new http.Agent({ keepAlive: true, maxSockets: 4 });
+        : new http.Agent({ keepAlive: true, maxSockets: 4, timeout: IDLE_SOCKET_MS });
       this.#agents.set(id, agent);
     }
     return agent;
+  }
+}
+
+/**
+ * A body read cut short by the request's timeout fails with Node's ECONNRESET "aborted", which reads
+ * as a server closing the connection; it is the timeout, and is reported as one.
+ */
+async function timed<T>(read: Promise<T>, signal: AbortSignal): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    throw signal.aborted ? abortError(signal) : err;
   }
 }
 

@@ -13,7 +13,7 @@ import { fuzzParams, mutatedBytes, outcomeOf, tally } from './fuzz-run.js';
 /**
  * Kubeconfig files, mutated as text and as documents: loadClusterConnection returns a connection or
  * throws a VigilError (kubeconfig-invalid) naming the file and the cluster, never a TypeError out of
- * @kubernetes/client-node. Nothing is dialled: loading reads the file only.
+ * the parser (src/kube/kubeconfig-file.ts). Nothing is dialled: loading reads the file only.
  */
 const now = new Date('2026-11-21T12:00:00Z');
 const ca = issueCa('kubernetes', now);

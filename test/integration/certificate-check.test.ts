@@ -3,7 +3,7 @@ import { startDemoClusters, type DemoClusters } from '../../src/demo/start-demo-
 import { checkJson, type CheckJson, type JsonFinding } from '../support/check-json.js';
 
 /**
- * Every certificate source, read through the real @kubernetes/client-node over HTTPS from the fake
+ * Every certificate source, read through vigil's Kubernetes client (src/kube) over HTTPS from the fake
  * API server seeded with the demo scenario, plus TLS handshakes to the fake etcd and kubelets.
  */
 describe('certificate check against the simulated clusters', () => {

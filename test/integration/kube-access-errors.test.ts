@@ -165,6 +165,24 @@ describe('transport failures', () => {
     expect(err.userMessage).toContain('list secrets');
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('timeout: a server that sends the head of a list, then stalls mid-body', async () => {
+    const server = https.createServer({ cert: serving.chainPem, key: serving.keyPem }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"kind":"SecretList","apiVersion":"v1","metadata":{},"items":[');
+    });
+    const port = await listenRaw(server);
+    const conn = connectTo(`https://127.0.0.1:${port}`, { timeoutMs: 400 });
+    const err = await failure(
+      (async () => {
+        for await (const _ of new KubeCertificateReader(conn.kube).tlsSecretPages(10)) void _;
+      })(),
+    );
+    // Not "closed the connection": the request's own bound ended it.
+    expect(err.code).toBe('kube-timeout');
+    expect(err.userMessage).toContain('within 400 ms');
+    server.closeAllConnections();
+  });
 });
 
 describe('TLS failures', () => {

@@ -311,7 +311,7 @@ describe('kubeconfig content refused at load, with the thing and the fix', () =>
     expect(err.userMessage).toContain('does not belong to the client certificate');
   });
 
-  describe('tokenFile (kubectl reads it; client-node ignores it)', () => {
+  describe('tokenFile (kubectl reads it; client-node, which vigil used before, ignored it)', () => {
     let api: FakeKubeApiServer;
     beforeAll(async () => {
       api = await FakeKubeApiServer.start({

@@ -15,8 +15,8 @@ const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 type Kubeconfig = { clusters: unknown[]; users: unknown[]; contexts: unknown[]; 'current-context'?: string };
 
 /**
- * client-node's makeApiClient reads credentials from the *current* context at request time, so two
- * clusters in one kubeconfig file must each get their own client (DOMAIN.md section 6).
+ * Two clusters in one kubeconfig file must each get their own client and credentials: one
+ * cluster's token must never reach another's API server (src/kube/load-cluster-connection.ts).
  */
 describe('several clusters from one kubeconfig file', () => {
   let a: FakeKubeApiServer;

@@ -14,7 +14,7 @@ import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { checkJson, type CheckJson, type JsonFinding } from '../support/check-json.js';
 
 /**
- * The registry check end to end: the real client-node reads pods, workload templates, ServiceAccounts,
+ * The registry check end to end: vigil's Kubernetes client reads pods, workload templates, ServiceAccounts,
  * pull secrets and events from the fake API server over HTTPS, and the probe talks to fake registries
  * on loopback. Also runs the CLI in a child process with trace logging to prove that no credential
  * reaches stdout or stderr.

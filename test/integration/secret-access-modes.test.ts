@@ -19,7 +19,7 @@ import {
 /**
  * The chart's three rbac.mode values end to end: the env the chart sets (VIGIL_RBAC_MODE,
  * VIGIL_RBAC_NAMESPACES) goes through the config loader, and the certificate and registry checks read
- * through the real client-node from a fake API server whose authorizer grants what the chart's RBAC
+ * through vigil's Kubernetes client from a fake API server whose authorizer grants what the chart's RBAC
  * objects grant in that mode. The cluster is `inCluster: true`, as in the chart's default vigil.yaml;
  * its ServiceAccount is played by a token kubeconfig, the only way to reach a fake on loopback.
  */

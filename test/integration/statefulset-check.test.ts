@@ -12,7 +12,7 @@ import { checkJson, type JsonFinding } from '../support/check-json.js';
 
 /**
  * The StatefulSet check end to end: `vigil check --only statefulsets` (JSON and table) through the
- * real @kubernetes/client-node over HTTPS against the fake API server, one scenario per namespace.
+ * vigil's Kubernetes client (src/kube) over HTTPS against the fake API server, one scenario per namespace.
  */
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ca = issueCa('kubernetes', now);

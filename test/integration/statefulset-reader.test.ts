@@ -10,7 +10,7 @@ import { issueCa, issueLeaf } from '../../src/simulator/cert-factory.js';
 import { minutesAgo, nodeObject, StatefulSetFixture } from '../../src/simulator/statefulset-fixture.js';
 import { FakeKubeApiServer } from '../../src/simulator/kube-api-server/index.js';
 
-/** KubeStatefulSetReader through the real @kubernetes/client-node over HTTPS against the fake API server. */
+/** KubeStatefulSetReader through vigil's Kubernetes client over HTTPS against the fake API server. */
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const ca = issueCa('kubernetes', now);
 const serving = issueLeaf('kube-apiserver', now, 200, { issuer: ca, sans: ['localhost', '127.0.0.1'] });
