@@ -128,12 +128,6 @@ export class KubeClient {
     }
   }
 
-  /** Closes the kept-alive connections (they never hold the process open: Node unrefs idle sockets). */
-  close(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
-  }
-
   private send(url: URL, creds: RequestCredentials, signal: AbortSignal): Promise<IncomingMessage> {
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'vigil' };
     if (creds.authorization) headers['Authorization'] = creds.authorization;
