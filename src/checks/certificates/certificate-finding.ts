@@ -75,7 +75,8 @@ export function certificateVerdict(
     );
   }
   const text =
-    `${roleText[c.role]} ${c.subject} ${describeExpiry(c, now)}` + (extra.problem ? `; ${extra.problem}` : '');
+    `${roleText[c.role]} ${c.subject} ${describeExpiry(c, now)}` +
+    (extra.problem ? `; ${extra.problem}` : '');
   return { severity, text, evidence, certificate: c };
 }
 
@@ -89,7 +90,9 @@ export function placedFinding(loc: CertificateLocation, v: CertificateVerdict): 
     source,
     object,
     summary: `${label}: ${v.text}`,
-    ...(v.severity !== 'ok' ? { nextStep: nextStepFor({ source, ...stepCtx, isCa: v.certificate.isCa }) } : {}),
+    ...(v.severity !== 'ok'
+      ? { nextStep: nextStepFor({ source, ...stepCtx, isCa: v.certificate.isCa }) }
+      : {}),
     ...(v.evidence.length > 0 ? { evidence: [...v.evidence] } : {}),
     fingerprint: fingerprint(cluster, 'certificates', source, object),
     ...(loc.namespace ? { namespace: loc.namespace } : {}),

@@ -30,21 +30,18 @@ const prefix = 'secret ';
 
 /**
  * The finding of one key of one TLS Secret, kept compact until it is read: the object string (what
- * sorting compares), the namespace and the verdict it shares with every Secret holding the same
- * bundle. About 120 bytes, where the built finding (its summary, next step and fingerprint name the
- * Secret) holds about 1.2 KB; `build` makes that finding anew each time, equal to what
- * `certificateFinding` returns for the same place and evaluation.
+ * sorting compares) and the verdict it shares with every Secret holding the same bundle, about 100
+ * bytes where the built finding (its summary, next step and fingerprint name the Secret) holds about
+ * 1.2 KB. `build` makes that finding anew each time, equal to what `certificateFinding` returns for
+ * the same place and evaluation.
  */
 export class SecretCertificateFinding implements DeferredFinding {
   readonly object: string;
 
-  /** `namespace` should be one string per namespace (tls-secrets.ts interns them): it is kept. */
   constructor(
-    private readonly shared: SecretKeyVerdict,
-    private readonly namespace: string,
+    protected readonly shared: SecretKeyVerdict,
+    namespace: string,
     name: string,
-    /** Lines noted after the evaluation (a password-protected keystore beside tls.crt). */
-    private readonly notes?: readonly string[],
   ) {
     // join, not a template: a template makes a tree of string pieces that keeps the Secret's name
     // alive beside it (about 160 bytes); join makes one flat string (about 56).
@@ -70,24 +67,54 @@ export class SecretCertificateFinding implements DeferredFinding {
     return undefined;
   }
 
-  /** The same finding with one more evidence line, after the verdict's own. */
+  /** The same finding with one more evidence line after the verdict's own. */
   noted(line: string): SecretCertificateFinding {
-    return new SecretCertificateFinding(this.shared, this.namespace, this.name(), [...(this.notes ?? []), line]);
+    const [namespace, name] = this.place();
+    return new NotedSecretCertificateFinding(this.shared, namespace, name, [...this.notes(), line]);
   }
 
   build(): Finding {
+    const [namespace, name] = this.place();
     const f = placedFinding(
-      secretLocation(this.shared.cluster, this.namespace, this.name(), this.shared.key),
+      secretLocation(this.shared.cluster, namespace, name, this.shared.key),
       this.shared.verdict,
     );
+    const notes = this.notes();
     // Appended as tls-secrets.ts did on the built finding: a finding without evidence of its own
     // gets the key last, and the JSON output keeps its key order.
-    if (this.notes) f.evidence = [...(f.evidence ?? []), ...this.notes];
+    if (notes.length > 0) f.evidence = [...(f.evidence ?? []), ...notes];
     return f;
   }
 
-  /** The Secret's name, read back from `object` (`secret NAMESPACE/NAME KEY`) instead of kept twice. */
-  private name(): string {
-    return this.object.slice(prefix.length + this.namespace.length + 1, -(this.shared.key.length + 1));
+  protected notes(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * Namespace and name, read back from `object` (`secret NAMESPACE/NAME KEY`) instead of kept
+   * beside it: Kubernetes names hold neither `/` nor spaces, and the key is the verdict's.
+   */
+  private place(): [namespace: string, name: string] {
+    const slash = this.object.indexOf('/', prefix.length);
+    return [
+      this.object.slice(prefix.length, slash),
+      this.object.slice(slash + 1, this.object.length - this.shared.key.length - 1),
+    ];
+  }
+}
+
+/** The rare Secret whose tls.crt finding carries notes (a keystore beside it): one field more. */
+class NotedSecretCertificateFinding extends SecretCertificateFinding {
+  constructor(
+    shared: SecretKeyVerdict,
+    namespace: string,
+    name: string,
+    private readonly lines: readonly string[],
+  ) {
+    super(shared, namespace, name);
+  }
+
+  protected override notes(): readonly string[] {
+    return this.lines;
   }
 }

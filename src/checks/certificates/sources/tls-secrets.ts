@@ -5,7 +5,11 @@ import { keystoreDataKey, type CertificateReader, type TlsSecret } from '../cert
 import type { BundleKind } from '../evaluate-bundle.js';
 import { CertificateParseError, parseCertificates } from '../parse-certificates.js';
 import { BundleCache, bundleOutcome, decodeBase64, formatNote, type Evaluated } from './bundle-finding.js';
-import { SecretCertificateFinding, secretLocation, type SecretKeyVerdict } from './secret-certificate-finding.js';
+import {
+  SecretCertificateFinding,
+  secretLocation,
+  type SecretKeyVerdict,
+} from './secret-certificate-finding.js';
 
 function passwordProtected(data: Buffer): boolean {
   try {
@@ -17,14 +21,12 @@ function passwordProtected(data: Buffer): boolean {
 }
 
 /**
- * What one walk shares between Secrets: parsed bundles (BundleCache), one verdict per bundle and key
- * (every Secret holding the wildcard under tls.crt points at the same one), and one string per
- * namespace (the API's answer has a copy in every Secret, and each finding keeps one).
+ * What one walk shares between Secrets: parsed bundles (BundleCache) and one verdict per bundle and
+ * key (every Secret holding the wildcard under tls.crt points at the same one).
  */
 export class SecretWalk {
   readonly bundles = new BundleCache();
   private readonly verdicts = new WeakMap<Evaluated, Map<string, SecretKeyVerdict>>();
-  private readonly namespaces = new Map<string, string>();
 
   verdict(ctx: CheckContext, outcome: Evaluated, key: string): SecretKeyVerdict {
     let byKey = this.verdicts.get(outcome);
@@ -41,13 +43,6 @@ export class SecretWalk {
     }
     return v;
   }
-
-  namespace(ns: string): string {
-    const known = this.namespaces.get(ns);
-    if (known !== undefined) return known;
-    this.namespaces.set(ns, ns);
-    return ns;
-  }
 }
 
 function keyFinding(
@@ -62,7 +57,7 @@ function keyFinding(
   const outcome = bundleOutcome(ctx, 'tls-secret', data, kind, cached ? walk.bundles : undefined);
   if ('error' in outcome)
     return unreadableFinding(secretLocation(ctx.cluster.name, s.namespace, s.name, key), outcome.error);
-  return new SecretCertificateFinding(walk.verdict(ctx, outcome, key), walk.namespace(s.namespace), s.name);
+  return new SecretCertificateFinding(walk.verdict(ctx, outcome, key), s.namespace, s.name);
 }
 
 /**
