@@ -93,8 +93,8 @@ export function secretFindings(ctx: CheckContext, s: TlsSecret, walk = new Secre
 /**
  * Walks TLS Secrets page by page as the API returns them (server-side type selector), across all
  * namespaces or in one. Only compact findings are kept: holding every Secret at once is what made
- * other exporters run out of memory, and holding every built finding grew vigil's memory by 1.2 KB
- * a Secret.
+ * other exporters run out of memory, and holding every built finding grew vigil's memory by about
+ * 1 KB a Secret.
  */
 export async function tlsSecretFindings(
   ctx: CheckContext<CertificateReader>,
