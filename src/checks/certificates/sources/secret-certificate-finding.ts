@@ -31,9 +31,9 @@ const prefix = 'secret ';
 /**
  * The finding of one key of one TLS Secret, kept compact until it is read: the object string (what
  * sorting compares) and the verdict it shares with every Secret holding the same bundle, about 100
- * bytes where the built finding (its summary, next step and fingerprint name the Secret) holds 1.0 to
- * 1.2 KB (BENCHMARKS.md, "Findings kept compact"). `build` makes that finding anew each time, equal to what `certificateFinding` returns for
- * the same place and evaluation.
+ * bytes where the built finding (its summary, next step and fingerprint name the Secret) holds 1.0
+ * to 1.2 KB (BENCHMARKS.md, "Findings kept compact"). `build` makes that finding anew each time,
+ * equal to what `certificateFinding` returns for the same place and evaluation.
  */
 export class SecretCertificateFinding implements DeferredFinding {
   readonly object: string;
