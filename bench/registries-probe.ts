@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCheckCommand } from '../src/cli/check-command.js';
 import { parseConfig } from '../src/config/load-config.js';
+import { findingOf } from '../src/domain/finding.js';
 import { FakeKubeApiServer } from '../src/simulator/kube-api-server/index.js';
 import { issueCa, issueLeaf } from '../src/simulator/cert-factory.js';
 import type { Fleet } from './registries-fleet.js';
@@ -122,7 +123,8 @@ async function main(): Promise<number> {
       const ms = performance.now() - t0;
       const findings = result.report.clusters
         .flatMap((c) => c.findings)
-        .filter((f) => f.check === 'registries');
+        .filter((f) => f.check === 'registries')
+        .map(findingOf);
       const ok = findings.filter((f) => f.severity === 'ok').length;
       const timedOut = findings.filter((f) => f.severity === 'warning' && /timeout/.test(f.summary)).length;
       if (ok !== total - silentCount || timedOut !== silentCount) {

@@ -1,6 +1,6 @@
 import type { ChecksConfig } from './checks-config.js';
 import type { ClusterConfig } from './cluster-config.js';
-import type { Finding, RunnableCheckName, Unobserved } from '../domain/finding.js';
+import type { Finding, FindingEntry, RunnableCheckName, Unobserved } from '../domain/finding.js';
 import type { KubeConnection } from '../kube/kube-connection.js';
 import type { TlsProbeResult } from '../probe/tls-probe-result.js';
 import type { TableSection } from './table-section.js';
@@ -83,7 +83,8 @@ export interface CheckContext<Reader = unknown> {
 }
 
 export interface CheckResult {
-  findings: Finding[];
+  /** Built findings, or compact ones built when read (a TLS Secret's: one per Secret, many). */
+  findings: FindingEntry[];
   unobserved: Unobserved[];
 }
 

@@ -110,9 +110,32 @@ export interface Unobserved {
   howToObserve: string;
 }
 
-export interface ClusterReport {
+/** What sorting, counting and filtering read of a finding: known without building it. */
+export type FindingHead = Pick<
+  Finding,
+  'cluster' | 'check' | 'severity' | 'source' | 'object' | 'notAfter' | 'certificate'
+>;
+
+/**
+ * A finding kept compact until it is read: its head, and the rest built on demand by `build`, the
+ * same Finding every time. `vigil check` holds one per TLS Secret until it renders the report, and a
+ * built finding costs about ten times its compact form (BENCHMARKS.md, "Findings kept compact").
+ */
+export interface DeferredFinding extends FindingHead {
+  build(): Finding;
+}
+
+/** A finding as a check returns it: built, or to be built when read (`findingOf`). */
+export type FindingEntry = Finding | DeferredFinding;
+
+export function findingOf(entry: FindingEntry): Finding {
+  return 'build' in entry ? entry.build() : entry;
+}
+
+/** `findings`: built (what is stored and alerted on), or entries as `vigil check` renders them. */
+export interface ClusterReport<F extends FindingEntry = Finding> {
   cluster: string;
   reachable: boolean;
-  findings: Finding[];
+  findings: F[];
   unobserved: Unobserved[];
 }

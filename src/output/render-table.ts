@@ -3,7 +3,7 @@ import { checkTitle } from '../checks/check-names.js';
 import { allChecks } from '../checks/index.js';
 import type { CheckReport } from '../checks/run-checks.js';
 import { summaryTable, type TableSection } from '../checks/table-section.js';
-import type { CheckName, Finding } from '../domain/finding.js';
+import { findingOf, type CheckName, type Finding } from '../domain/finding.js';
 import { countBySeverity } from './render-json.js';
 
 export interface TableOptions {
@@ -99,7 +99,8 @@ export function renderTable(
       `Cluster ${c.cluster}${c.reachable ? '' : ' (API unreachable)'}: ` +
         `${counts.critical} critical, ${counts.warning} warning, ${counts.unknown} unknown, ${counts.ok} ok`,
     );
-    const rows = c.findings.filter((f) => !opts.problemsOnly || f.severity !== 'ok');
+    // Built, all of them: the columns are as wide as their widest cell.
+    const rows = c.findings.filter((f) => !opts.problemsOnly || f.severity !== 'ok').map(findingOf);
     for (const [check, section] of sections) {
       const inSection = rows.filter((f) => f.check === check);
       if (inSection.length > 0)

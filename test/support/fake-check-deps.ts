@@ -1,7 +1,7 @@
 import type { Check, ClusterTarget } from '../../src/checks/check.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { RunChecksDeps } from '../../src/checks/run-checks.js';
-import type { Finding } from '../../src/domain/finding.js';
+import type { FindingEntry } from '../../src/domain/finding.js';
 
 export interface CheckRun {
   cluster: string;
@@ -13,7 +13,7 @@ export interface CheckRun {
  * runChecks dependencies whose clusters always answer and whose checks only count their runs (and
  * return `findings(cluster, check)`), for queue tests about scheduling rather than Kubernetes.
  */
-export function countingCheckDeps(findings: (cluster: string, check: string) => Finding[] = () => []): {
+export function countingCheckDeps(findings: (cluster: string, check: string) => FindingEntry[] = () => []): {
   deps: RunChecksDeps;
   runs: CheckRun[];
 } {

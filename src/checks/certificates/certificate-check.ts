@@ -1,5 +1,5 @@
 import type { CertificateSource } from './certificates-config.js';
-import type { Finding, Unobserved } from '../../domain/finding.js';
+import type { Finding, FindingEntry, Unobserved } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { VigilError } from '../../domain/vigil-error.js';
 import type { Check, CheckContext, CheckResult } from '../check.js';
@@ -26,7 +26,7 @@ interface SourceRun {
   what: string;
   /** The next step when the read is refused (403); default: grant it with the ClusterRole. */
   forbiddenStep?: string;
-  run: () => Promise<{ findings: Finding[]; unobserved?: Unobserved[] }>;
+  run: () => Promise<{ findings: FindingEntry[]; unobserved?: Unobserved[] }>;
 }
 
 /**

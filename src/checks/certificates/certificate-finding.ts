@@ -42,12 +42,23 @@ export function describeExpiry(c: CertificateFacts, now: Date): string {
   return `expires ${agoOrIn(at, now)} (${isoUtcMinute(c.notAfter)})`;
 }
 
-export function certificateFinding(
-  loc: CertificateLocation,
+/**
+ * What a finding says about one evaluated certificate, wherever it was read: computed once and
+ * shared by every place that holds the same bundle (tls-secrets.ts keeps one per chain and key).
+ */
+export interface CertificateVerdict {
+  severity: Severity;
+  /** The summary after the place: `certificate CN=… expires in 9 days (…)`, and `; problem`. */
+  text: string;
+  evidence: readonly string[];
+  certificate: CertificateFacts;
+}
+
+export function certificateVerdict(
   evaluation: BundleEvaluation,
   now: Date,
   extra: { evidence?: string[]; atLeast?: Severity; problem?: string } = {},
-): Finding {
+): CertificateVerdict {
   const c = evaluation.earliest;
   let severity = severityOfExpiry(c.expiry);
   if (extra.atLeast && compareSeverity(extra.atLeast, severity) > 0) severity = extra.atLeast;
@@ -63,23 +74,39 @@ export function certificateFinding(
       `ignored ${s.subject} (expires ${isoUtcMinute(s.notAfter)}): superseded by a newer certificate in the same bundle`,
     );
   }
-  const summary =
-    `${loc.label}: ${roleText[c.role]} ${c.subject} ${describeExpiry(c, now)}` +
+  const text =
+    `${roleText[c.role]} ${c.subject} ${describeExpiry(c, now)}` +
     (extra.problem ? `; ${extra.problem}` : '');
-  const { cluster, source, object, label: _label, ...stepCtx } = loc;
+  return { severity, text, evidence, certificate: c };
+}
+
+/** The finding of a verdict at one place. Each call builds a new object with its own evidence array. */
+export function placedFinding(loc: CertificateLocation, v: CertificateVerdict): Finding {
+  const { cluster, source, object, label, ...stepCtx } = loc;
   return {
     cluster,
     check: 'certificates',
-    severity,
+    severity: v.severity,
     source,
     object,
-    summary,
-    ...(severity !== 'ok' ? { nextStep: nextStepFor({ source, ...stepCtx, isCa: c.isCa }) } : {}),
-    ...(evidence.length > 0 ? { evidence } : {}),
+    summary: `${label}: ${v.text}`,
+    ...(v.severity !== 'ok'
+      ? { nextStep: nextStepFor({ source, ...stepCtx, isCa: v.certificate.isCa }) }
+      : {}),
+    ...(v.evidence.length > 0 ? { evidence: [...v.evidence] } : {}),
     fingerprint: fingerprint(cluster, 'certificates', source, object),
     ...(loc.namespace ? { namespace: loc.namespace } : {}),
-    certificate: c,
+    certificate: v.certificate,
   };
+}
+
+export function certificateFinding(
+  loc: CertificateLocation,
+  evaluation: BundleEvaluation,
+  now: Date,
+  extra: { evidence?: string[]; atLeast?: Severity; problem?: string } = {},
+): Finding {
+  return placedFinding(loc, certificateVerdict(evaluation, now, extra));
 }
 
 /**

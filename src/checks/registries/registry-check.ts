@@ -1,4 +1,4 @@
-import type { Finding, Unobserved } from '../../domain/finding.js';
+import type { Finding, FindingEntry, Unobserved } from '../../domain/finding.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { VigilError } from '../../domain/vigil-error.js';
 import { probeRegistry } from '../../probe/registry-probe.js';
@@ -64,7 +64,7 @@ export const registryCheck: Check<'registries', RegistryReader> = {
     ];
   },
   async run(ctx): Promise<CheckResult> {
-    const findings: Finding[] = [];
+    const findings: FindingEntry[] = [];
     const unobserved: Unobserved[] = [];
     const cfg = ctx.config.registries;
     const reader = ctx.reader;

@@ -1,6 +1,7 @@
 import type { Finding } from '../../../domain/finding.js';
 import { VigilError } from '../../../domain/vigil-error.js';
 import type { CheckContext } from '../../check.js';
+import type { CertificateSource } from '../certificates-config.js';
 import {
   certificateFinding,
   thresholdsFor,
@@ -10,7 +11,9 @@ import {
 import { evaluateBundle, type BundleEvaluation, type BundleKind } from '../evaluate-bundle.js';
 import { parseCertificates } from '../parse-certificates.js';
 
-type Outcome = { evaluation: BundleEvaluation; format: string } | { error: string };
+/** A bundle's evaluation and the format it was read as, or why it cannot be read. */
+export type Evaluated = { evaluation: BundleEvaluation; format: string };
+export type Outcome = Evaluated | { error: string };
 
 /**
  * Parsed bundles by content, for one check run. Clusters often copy the same certificate (a
@@ -46,10 +49,10 @@ export class BundleCache {
   }
 }
 
-function evaluate(ctx: CheckContext, loc: CertificateLocation, data: Buffer, kind: BundleKind): Outcome {
+function evaluate(ctx: CheckContext, source: CertificateSource, data: Buffer, kind: BundleKind): Outcome {
   try {
     const parsed = parseCertificates(data);
-    const thresholds = thresholdsFor(ctx.config.certificates, loc.source);
+    const thresholds = thresholdsFor(ctx.config.certificates, source);
     return {
       evaluation: evaluateBundle(parsed.certificates, ctx.now, thresholds, { kind }),
       format: parsed.format,
@@ -60,9 +63,31 @@ function evaluate(ctx: CheckContext, loc: CertificateLocation, data: Buffer, kin
 }
 
 /**
- * One finding for one key of an object (Secret, ConfigMap, caBundle). `data` is raw bytes, or the
- * base64 text as the API returns it, which is then also the cache key.
+ * The evaluation of one key of an object (Secret, ConfigMap, caBundle) read by `source`, or why it
+ * cannot be read.
+ * `data` is raw bytes, or the base64 text as the API returns it, which is then also the cache key.
  */
+export function bundleOutcome(
+  ctx: CheckContext,
+  source: CertificateSource,
+  data: Buffer | string | undefined,
+  kind: BundleKind,
+  cache?: BundleCache,
+): Outcome {
+  if (data === undefined || data.length === 0) return { error: 'the key is missing or empty' };
+  if (typeof data !== 'string') return evaluate(ctx, source, data, kind);
+  if (!cache) return evaluate(ctx, source, decodeBase64(data) as Buffer, kind);
+  return cache.get(`${kind}\u0000${source}`, data, () =>
+    evaluate(ctx, source, decodeBase64(data) as Buffer, kind),
+  );
+}
+
+/** What an outcome's format adds to the evidence: nothing for PEM. */
+export function formatNote(format: string): string[] {
+  return format === 'pem' ? [] : [`read as ${format.toUpperCase()}`];
+}
+
+/** One finding for one key of an object; see bundleOutcome. */
 export function bundleFinding(
   ctx: CheckContext,
   loc: CertificateLocation,
@@ -71,18 +96,11 @@ export function bundleFinding(
   evidence: string[] = [],
   cache?: BundleCache,
 ): Finding {
-  if (data === undefined || data.length === 0) return unreadableFinding(loc, 'the key is missing or empty');
-  const outcome =
-    typeof data === 'string'
-      ? cache
-        ? cache.get(`${kind}\u0000${loc.source}`, data, () =>
-            evaluate(ctx, loc, decodeBase64(data) as Buffer, kind),
-          )
-        : evaluate(ctx, loc, decodeBase64(data) as Buffer, kind)
-      : evaluate(ctx, loc, data, kind);
+  const outcome = bundleOutcome(ctx, loc.source, data, kind, cache);
   if ('error' in outcome) return unreadableFinding(loc, outcome.error);
-  const formatNote = outcome.format === 'pem' ? [] : [`read as ${outcome.format.toUpperCase()}`];
-  return certificateFinding(loc, outcome.evaluation, ctx.now, { evidence: [...evidence, ...formatNote] });
+  return certificateFinding(loc, outcome.evaluation, ctx.now, {
+    evidence: [...evidence, ...formatNote(outcome.format)],
+  });
 }
 
 /** Kubernetes stores Secret data and caBundles as base64; a bad encoding is reported like bad PEM. */
