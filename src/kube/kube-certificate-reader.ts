@@ -116,7 +116,7 @@ export class KubeCertificateReader implements CertificateReader {
       )) as ConfigMap;
       return requireStringData((cm as ConfigMap | null)?.data, `ConfigMap ${namespace}/${name}`, 'text');
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (kubeStatusOf(err) === 404) return null;
       throw this.explain(err, 'get', `configmaps ${namespace}/${name}`);
     }
   }
@@ -140,7 +140,7 @@ export class KubeCertificateReader implements CertificateReader {
       if (found.length > 0) return dedupe(found);
     } catch (err) {
       // Older clusters and tight RBAC lack EndpointSlices; the Endpoints object says the same thing.
-      const status = statusOf(err);
+      const status = kubeStatusOf(err);
       if (status !== 403 && status !== 404)
         throw this.explain(err, 'list', 'endpointslices.discovery.k8s.io');
     }
@@ -219,7 +219,7 @@ export class KubeCertificateReader implements CertificateReader {
       }
     } catch (err) {
       // 404: the cert-manager CRD is not installed, which is a fact to report, not an error.
-      if (statusOf(err) === 404) return null;
+      if (kubeStatusOf(err) === 404) return null;
       throw this.explain(err, 'list', 'certificates.cert-manager.io');
     }
     return found;
@@ -439,8 +439,4 @@ function serviceRef(s: { namespace: string; name: string; port?: number }): CaBu
 
 function bundleOf(value: unknown, object: string): string | undefined {
   return requireStringField(value, object, 'caBundle', 'base64 text');
-}
-
-function statusOf(err: unknown): number | undefined {
-  return kubeStatusOf(err);
 }

@@ -77,7 +77,8 @@ export function loadClusterConnection(
       clusters: [
         { name: IN_CLUSTER_CONTEXT, server, caFile: join(dir, 'ca.crt'), insecureSkipTlsVerify: false },
       ],
-      users: [{ name: IN_CLUSTER_CONTEXT, tokenFile: join(dir, 'token') }],
+      // The token is read below (tokenFileCredentials), not through a user entry.
+      users: [{ name: IN_CLUSTER_CONTEXT }],
       contexts: [{ name: IN_CLUSTER_CONTEXT, cluster: IN_CLUSTER_CONTEXT, user: IN_CLUSTER_CONTEXT }],
       currentContext: IN_CLUSTER_CONTEXT,
     };
